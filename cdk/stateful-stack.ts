@@ -1,0 +1,76 @@
+/**
+ * What holds data: the table and the report queue with its dead-letter queue.
+ * Kept apart from the functions so a stateless redeploy can never replace the data.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  DEADLINE_INDEX,
+  MANIFEST_INDEX,
+  MANIFEST_INDEX_PROJECTION,
+  TABLE_KEYS,
+  TTL_ATTRIBUTE,
+} from '../lib/adapters/dynamodb/table-design.ts';
+import type { StageConfig } from './config.ts';
+
+/** The reporter's timeout; the queue's visibility timeout is six times it, as AWS recommends. */
+export const REPORTER_TIMEOUT_SECONDS = 60;
+/** Receives before a report message goes to the dead-letter queue. */
+export const REPORT_MAX_RECEIVES = 5;
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly reportQueue: Queue;
+  readonly reportDeadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const retain = config.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: config.deletionProtection,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy: retain,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: MANIFEST_INDEX.name,
+      partitionKey: { name: MANIFEST_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: MANIFEST_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...MANIFEST_INDEX_PROJECTION],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: DEADLINE_INDEX.name,
+      partitionKey: { name: DEADLINE_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: DEADLINE_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    this.reportDeadLetterQueue = new Queue(this, 'ReportDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: retain,
+    });
+    this.reportQueue = new Queue(this, 'ReportQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
+      removalPolicy: retain,
+    });
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * What runs: the functions, the HTTP API with its authorizer, and the schedule.
+ * Each function is granted only the table actions and queues it uses.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { StageConfig } from './config.ts';
+import { HouseFunction } from './constructs/house-function.ts';
+
+export interface StatelessStackProps extends StackProps {
+  config: StageConfig;
+  table: Table;
+  reportQueue: Queue;
+}
+
+export class StatelessStack extends Stack {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config, table, reportQueue } = props;
+    const logRetention = config.logRetentionDays;
+    const environment = {
+      STAGE: config.stage,
+      TABLE_NAME: table.tableName,
+      REPORT_QUEUE_URL: reportQueue.queueUrl,
+      RECORD_RETENTION_DAYS: String(config.recordRetentionDays),
+    };
+    const fn = (id: string, entry: string, description: string, timeout?: Duration) =>
+      new HouseFunction(this, id, { entry, description, environment, logRetention, timeout }).fn;
+
+    const authorizerFn = fn('Authorizer', 'functions/auth/authorizer.ts', 'Partner API key → partnerId');
+    const publicFn = fn('Public', 'functions/http/public.ts', 'Health and OpenAPI contract');
+    const intakeFn = fn('Intake', 'functions/http/intake.ts', 'Manifest intake: validate, store, fan out');
+    const readFn = fn('Read', 'functions/http/read.ts', 'Manifest and shipment queries');
+    const sweepFn = fn(
+      'BorderSweep',
+      'functions/schedule/border-sweep.ts',
+      'Scheduled: completes interrupted fan-outs',
+      Duration.minutes(5),
+    );
+
+    table.grant(authorizerFn, 'dynamodb:GetItem');
+    table.grant(
+      intakeFn,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:UpdateItem',
+    );
+    table.grant(intakeFn, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem');
+    reportQueue.grantSendMessages(intakeFn);
+    table.grantReadData(readFn);
+    table.grantReadData(sweepFn);
+    table.grant(sweepFn, 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
+    reportQueue.grantSendMessages(sweepFn);
+
+    const authorizer = new HttpLambdaAuthorizer('PartnerKey', authorizerFn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    this.api = new HttpApi(this, 'Api', {
+      description: 'voec-border partner API v1',
+      createDefaultStage: true,
+    });
+    const defaultStage = this.api.defaultStage?.node.defaultChild as CfnStage | undefined;
+    defaultStage?.addPropertyOverride('DefaultRouteSettings', {
+      ThrottlingRateLimit: config.apiThrottle.rateLimit,
+      ThrottlingBurstLimit: config.apiThrottle.burstLimit,
+    });
+
+    const integration = (id: string, handler: typeof intakeFn) => new HttpLambdaIntegration(id, handler);
+    const publicIntegration = integration('PublicIntegration', publicFn);
+    const intakeIntegration = integration('IntakeIntegration', intakeFn);
+    const readIntegration = integration('ReadIntegration', readFn);
+
+    this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: publicIntegration });
+    this.api.addRoutes({
+      path: '/v1/openapi.json',
+      methods: [HttpMethod.GET],
+      integration: publicIntegration,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests',
+      methods: [HttpMethod.POST],
+      integration: intakeIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests/{manifestId}/shipments',
+      methods: [HttpMethod.POST],
+      integration: intakeIntegration,
+      authorizer,
+    });
+    for (const path of [
+      '/v1/manifests/{manifestId}',
+      '/v1/manifests/{manifestId}/shipments',
+      '/v1/shipments/{shipmentNumber}',
+    ]) {
+      this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer });
+    }
+
+    new Rule(this, 'BorderSchedule', {
+      description: 'Fires the border sweep',
+      schedule: Schedule.rate(Duration.minutes(config.scheduleRateMinutes)),
+      targets: [new LambdaFunction(sweepFn, { retryAttempts: 2 })],
+    });
+  }
+}

@@ -1,0 +1,445 @@
+/**
+ * DynamoDB implementation of the ManifestRepository port (single-table design, see table-design.ts).
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { ClaimOutcome, ManifestRepository, Page, ShipmentFilter } from '../../domain/ports.ts';
+import {
+  IdempotencyRecord,
+  ManifestRecord,
+  ShipmentEvent,
+  ShipmentRecord,
+  type ShipmentSummary,
+} from '../../domain/records.ts';
+import { ShipmentStatus } from '../../domain/shipment.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import {
+  DEADLINE_INDEX,
+  DEADLINE_INDEX_SHARDS,
+  keys,
+  MANIFEST_INDEX,
+  MANIFEST_INDEX_SHARDS,
+  manifestIndexPartition,
+  TTL_ATTRIBUTE,
+} from './table-design.ts';
+
+export interface DynamoManifestRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Finished records expire this many days after the transport's ETA. */
+  retentionDays: number;
+  /** Back-off base for UnprocessedItems; tests set it low. */
+  retryBaseMs?: number;
+}
+
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_GET_LIMIT = 100;
+const MAX_BATCH_ATTEMPTS = 8;
+
+type Item = Record<string, unknown>;
+
+export class DynamoManifestRepository implements ManifestRepository {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly retentionSeconds: number;
+  private readonly retryBaseMs: number;
+
+  constructor(options: DynamoManifestRepositoryOptions) {
+    this.client = options.client;
+    this.table = options.tableName;
+    this.retentionSeconds = options.retentionDays * 86_400;
+    this.retryBaseMs = options.retryBaseMs ?? 50;
+  }
+
+  private expiresAt(estimatedArrival: string): number {
+    return Math.floor(new Date(estimatedArrival).getTime() / 1000) + this.retentionSeconds;
+  }
+
+  private manifestItem(manifest: ManifestRecord, leaseUntil?: string): Item {
+    const ref = `${manifest.partnerId}#${manifest.manifestId}`;
+    return {
+      ...keys.manifest(manifest.partnerId, manifest.manifestId),
+      kind: 'MANIFEST',
+      ...manifest,
+      ...(leaseUntil ? keys.deadline(leaseUntil, 'FANOUT', ref) : {}),
+      [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
+    };
+  }
+
+  async claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome> {
+    const idempotencyKey = keys.idempotency(record.partnerId, record.reference);
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...idempotencyKey,
+                  kind: 'IDEMPOTENCY',
+                  ...record,
+                  [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: this.manifestItem(manifest, record.leaseUntil),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      const existing = await this.getIdempotency(record.partnerId, record.reference);
+      if (!existing) throw error;
+      return { claimed: false, existing };
+    }
+  }
+
+  async getIdempotency(partnerId: string, reference: string): Promise<IdempotencyRecord | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.idempotency(partnerId, reference),
+        ConsistentRead: true,
+      }),
+    );
+    return item ? IdempotencyRecord.parse(item) : undefined;
+  }
+
+  async takeOverLease(
+    record: IdempotencyRecord,
+    expectedLeaseUntil: string,
+    leaseUntil: string,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.idempotency(record.partnerId, record.reference),
+                UpdateExpression: 'SET leaseUntil = :lease',
+                ConditionExpression: '#state = :inProgress AND leaseUntil = :expected',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: {
+                  ':lease': leaseUntil,
+                  ':expected': expectedLeaseUntil,
+                  ':inProgress': 'IN_PROGRESS',
+                },
+              },
+            },
+            this.manifestDeadlineUpdate(record, leaseUntil),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  private manifestDeadlineUpdate(record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>, dueAt: string) {
+    const due = keys.deadline(dueAt, 'FANOUT', `${record.partnerId}#${record.manifestId}`);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.manifest(record.partnerId, record.manifestId),
+        UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':duePk': due.duePk, ':dueSk': due.dueSk },
+      },
+    };
+  }
+
+  async releaseLease(partnerId: string, reference: string, at: string): Promise<void> {
+    const record = await this.getIdempotency(partnerId, reference);
+    if (!record || record.state !== 'IN_PROGRESS') return;
+    await this.takeOverLease(record, record.leaseUntil, at);
+  }
+
+  async completeIntake(manifest: ManifestRecord): Promise<void> {
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.idempotency(manifest.partnerId, manifest.reference),
+              UpdateExpression: 'SET #state = :complete',
+              ConditionExpression: 'manifestId = :manifestId',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':complete': 'COMPLETE', ':manifestId': manifest.manifestId },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.manifest(manifest.partnerId, manifest.manifestId),
+              UpdateExpression: manifest.mixedTransit
+                ? 'SET intake = :complete, mixedTransit = :mixed REMOVE duePk, dueSk'
+                : 'SET intake = :complete REMOVE duePk, dueSk',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: {
+                ':complete': 'COMPLETE',
+                ...(manifest.mixedTransit ? { ':mixed': manifest.mixedTransit } : {}),
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined> {
+    const { Item: item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.manifest(partnerId, manifestId),
+        ConsistentRead: true,
+      }),
+    );
+    return item ? ManifestRecord.parse(item) : undefined;
+  }
+
+  async setMixedTransit(manifest: ManifestRecord): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.manifest(manifest.partnerId, manifest.manifestId),
+        UpdateExpression: 'SET mixedTransit = if_not_exists(mixedTransit, :mixed)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':mixed': manifest.mixedTransit },
+      }),
+    );
+  }
+
+  private shipmentItem(record: ShipmentRecord): Item {
+    const reportable =
+      record.status !== 'REJECTED' && record.status !== 'CANCELLED' && record.status !== 'ACCEPTED';
+    // The first deadline is ETA − 2 h (VOEC reporting deadline); the sweep moves it on from there.
+    const dueAt = new Date(new Date(record.estimatedArrival).getTime() - 2 * 3_600_000).toISOString();
+    return {
+      ...keys.shipment(record.partnerId, record.shipmentNumber, record.manifestId),
+      ...keys.manifestIndex(record.manifestId, record.shipmentNumber),
+      ...(reportable
+        ? keys.deadline(
+            dueAt,
+            'SHIPMENT',
+            `${record.partnerId}#${record.shipmentNumber}#${record.manifestId}`,
+          )
+        : {}),
+      kind: 'SHIPMENT',
+      ...record,
+      flagCodes: record.flags.map((flag) => flag.code),
+      [TTL_ATTRIBUTE]: this.expiresAt(record.estimatedArrival),
+    };
+  }
+
+  async putShipments(shipments: ShipmentRecord[]): Promise<void> {
+    for (let start = 0; start < shipments.length; start += BATCH_WRITE_LIMIT) {
+      let requests = shipments
+        .slice(start, start + BATCH_WRITE_LIMIT)
+        .map((record) => ({ PutRequest: { Item: this.shipmentItem(record) } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) {
+          throw new Error(
+            `BatchWriteItem left ${requests.length} item(s) unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+          );
+        }
+        if (attempt > 1) await backoff(this.retryBaseMs, attempt);
+        const result = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.table]: requests } }),
+        );
+        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  async getShipments(
+    partnerId: string,
+    manifestId: string,
+    shipmentNumbers: string[],
+  ): Promise<ShipmentRecord[]> {
+    const found: ShipmentRecord[] = [];
+    const unique = [...new Set(shipmentNumbers)];
+    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
+      let pending: Item[] = unique
+        .slice(start, start + BATCH_GET_LIMIT)
+        .map((number) => keys.shipment(partnerId, number, manifestId));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
+        if (attempt > 1) await backoff(this.retryBaseMs, attempt);
+        const result = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of result.Responses?.[this.table] ?? []) found.push(ShipmentRecord.parse(item));
+        pending = (result.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+      }
+    }
+    return found;
+  }
+
+  async getLatestShipment(partnerId: string, shipmentNumber: string) {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.shipmentPartition(partnerId, shipmentNumber) },
+      ConsistentRead: true,
+    });
+    const shipments = items
+      .filter((item) => item.kind === 'SHIPMENT')
+      .map((item) => ShipmentRecord.parse(item));
+    if (shipments.length === 0) return undefined;
+    // Manifest ids are time-ordered: the latest manifest carrying this number wins.
+    shipments.sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
+    const [shipment, ...others] = shipments as [ShipmentRecord, ...ShipmentRecord[]];
+    const eventPrefix = `MANIFEST#${shipment.manifestId}#EVENT#`;
+    const events = items
+      .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(eventPrefix))
+      .map((item) => ShipmentEvent.parse(item));
+    return { shipment, events, otherManifestIds: others.map((other) => other.manifestId) };
+  }
+
+  async listShipments(
+    partnerId: string,
+    manifestId: string,
+    options: { limit: number; cursor?: string; filter: ShipmentFilter },
+  ): Promise<Page<ShipmentRecord>> {
+    // The cursor walks the index shards in order: { shard, key } of where to go on.
+    let position = options.cursor ? decodeCursor(options.cursor) : { shard: 0, key: undefined };
+    const rows: Item[] = [];
+    while (rows.length < options.limit && position.shard < MANIFEST_INDEX_SHARDS) {
+      const { filterExpression, values, names } = filterOf(options.filter);
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: MANIFEST_INDEX.name,
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': manifestIndexPartition(manifestId, position.shard), ...values },
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ...(filterExpression ? { FilterExpression: filterExpression } : {}),
+          Limit: options.limit - rows.length,
+          ExclusiveStartKey: position.key,
+        }),
+      );
+      rows.push(...(result.Items ?? []));
+      position = result.LastEvaluatedKey
+        ? { shard: position.shard, key: result.LastEvaluatedKey }
+        : { shard: position.shard + 1, key: undefined };
+    }
+    // The index holds other partners' manifests too in principle; keys carry the partner, so read by key.
+    const records = await this.getShipments(
+      partnerId,
+      manifestId,
+      rows.map((row) => String(row.shipmentNumber)),
+    );
+    const byNumber = new Map(records.map((record) => [record.shipmentNumber, record]));
+    const items = rows.flatMap((row) => byNumber.get(String(row.shipmentNumber)) ?? []);
+    const more = position.shard < MANIFEST_INDEX_SHARDS;
+    return more ? { items, cursor: encodeCursor(position) } : { items };
+  }
+
+  async summarizeShipments(manifestId: string): Promise<ShipmentSummary[]> {
+    const summaries: ShipmentSummary[] = [];
+    for (let shard = 0; shard < MANIFEST_INDEX_SHARDS; shard++) {
+      const items = await this.queryAll({
+        TableName: this.table,
+        IndexName: MANIFEST_INDEX.name,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': manifestIndexPartition(manifestId, shard) },
+      });
+      for (const item of items) {
+        summaries.push({
+          shipmentNumber: String(item.shipmentNumber),
+          status: ShipmentStatus.parse(item.status),
+          flagCodes: Array.isArray(item.flagCodes) ? item.flagCodes.map(String) : [],
+        });
+      }
+    }
+    return summaries;
+  }
+
+  async stalledIntakes(
+    before: string,
+    limit: number,
+  ): Promise<Array<{ partnerId: string; reference: string }>> {
+    const found: Array<{ partnerId: string; reference: string }> = [];
+    for (let shard = 0; shard < DEADLINE_INDEX_SHARDS && found.length < limit; shard++) {
+      const due = await this.queryAll({
+        TableName: this.table,
+        IndexName: DEADLINE_INDEX.name,
+        KeyConditionExpression: 'duePk = :p AND dueSk <= :before',
+        ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': `${before}#~` },
+      });
+      for (const row of due) {
+        const [, kind] = String(row.dueSk).split('#');
+        if (kind !== 'FANOUT' || found.length >= limit) continue;
+        const { Item: manifest } = await this.client.send(
+          new GetCommand({ TableName: this.table, Key: { pk: row.pk, sk: row.sk } }),
+        );
+        if (manifest?.intake === 'IN_PROGRESS') {
+          found.push({ partnerId: String(manifest.partnerId), reference: String(manifest.reference) });
+        }
+      }
+    }
+    return found;
+  }
+
+  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}
+
+function filterOf(filter: ShipmentFilter): {
+  filterExpression?: string;
+  values: Record<string, unknown>;
+  names?: Record<string, string>;
+} {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  if (filter.status) {
+    parts.push('#status = :status');
+    values[':status'] = filter.status;
+    names['#status'] = 'status';
+  }
+  if (filter.flag) {
+    parts.push('contains(flagCodes, :flag)');
+    values[':flag'] = filter.flag;
+  }
+  return parts.length === 0
+    ? { values }
+    : { filterExpression: parts.join(' AND '), values, ...(Object.keys(names).length ? { names } : {}) };
+}
+
+function backoff(baseMs: number, attempt: number): Promise<void> {
+  const ceiling = Math.min(baseMs * 2 ** (attempt - 1), 5_000);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}

@@ -1,0 +1,81 @@
+/**
+ * What the domain stores, as zod schemas: the table adapter validates items it reads with these.
+ */
+import { z } from 'zod';
+import { MasterConsignment, Shipment, Transit, Transport } from '../manifest/schema.ts';
+import { Flag, RuleViolation, ShipmentStatus } from './shipment.ts';
+
+export const IntakeState = z.enum(['IN_PROGRESS', 'COMPLETE']);
+export type IntakeState = z.infer<typeof IntakeState>;
+
+export const MixedTransit = z.object({
+  reason: z.string(),
+  ineligibleShipmentNumbers: z.array(z.string()),
+  recordedAt: z.iso.datetime(),
+});
+
+export const ManifestRecord = z.object({
+  partnerId: z.string(),
+  manifestId: z.string(),
+  reference: z.string(),
+  receivedAt: z.iso.datetime(),
+  transport: Transport,
+  transit: Transit.optional(),
+  masterConsignment: MasterConsignment.optional(),
+  /** Shipments the first request carried; with later additions the manifest index holds the truth. */
+  initialShipmentCount: z.number().int(),
+  intake: IntakeState,
+  mixedTransit: MixedTransit.optional(),
+});
+export type ManifestRecord = z.infer<typeof ManifestRecord>;
+
+export const IdempotencyRecord = z.object({
+  partnerId: z.string(),
+  reference: z.string(),
+  manifestId: z.string(),
+  bodyHash: z.string(),
+  receivedAt: z.iso.datetime(),
+  state: IntakeState,
+  /** While IN_PROGRESS, the request holding the lease is completing it; after it, anyone may. */
+  leaseUntil: z.iso.datetime(),
+});
+export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;
+
+export const ShipmentRecord = z.object({
+  partnerId: z.string(),
+  manifestId: z.string(),
+  shipmentNumber: z.string(),
+  status: ShipmentStatus,
+  flags: z.array(Flag),
+  rejections: z.array(RuleViolation),
+  /** Normalised VOEC number (digits). */
+  voecNumber: z.string(),
+  input: Shipment,
+  inputHash: z.string(),
+  receivedAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** Incremented by every change, for optimistic concurrency. */
+  version: z.number().int(),
+  /** The outcome at intake; the first event of the timeline. */
+  intake: z.object({ status: ShipmentStatus, flags: z.array(Flag), rejections: z.array(RuleViolation) }),
+  /** Border ETA of the transport (UTC), copied so deadlines need no manifest read. */
+  estimatedArrival: z.iso.datetime(),
+  mrn: z.string().optional(),
+});
+export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
+
+export const ShipmentEvent = z.object({
+  at: z.iso.datetime(),
+  type: z.string(),
+  actor: z.string(),
+  detail: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type ShipmentEvent = z.infer<typeof ShipmentEvent>;
+
+/** A row of the manifest index: enough to count and filter without reading the shipment. */
+export interface ShipmentSummary {
+  shipmentNumber: string;
+  status: ShipmentStatus;
+  flagCodes: string[];
+}

@@ -1,0 +1,93 @@
+/**
+ * Response bodies of the partner API, as zod schemas (they feed the OpenAPI document).
+ */
+import { z } from 'zod';
+import { Flag, FlagCode, RuleViolation, ShipmentStatus } from '../domain/shipment.ts';
+import { MasterConsignment, Shipment, Transit, Transport } from './schema.ts';
+
+export const ShipmentOutcome = z.object({
+  shipmentNumber: z.string(),
+  status: ShipmentStatus,
+  flags: z.array(Flag),
+  /** Rules broken; paths are JSON pointers into the request that carried the shipment. */
+  rejections: z.array(RuleViolation),
+});
+export type ShipmentOutcome = z.infer<typeof ShipmentOutcome>;
+
+export const MixedTransitView = z.object({
+  reason: z.string(),
+  ineligibleShipmentNumbers: z.array(z.string()),
+  recordedAt: z.string(),
+});
+
+export const IntakeResponse = z.object({
+  manifestId: z.string(),
+  reference: z.string(),
+  receivedAt: z.string(),
+  transit: z
+    .object({ mrn: z.string(), mixed: z.boolean(), mixedTransit: MixedTransitView.optional() })
+    .optional(),
+  counts: z.partialRecord(ShipmentStatus, z.number().int()),
+  shipments: z.array(ShipmentOutcome),
+});
+export type IntakeResponse = z.infer<typeof IntakeResponse>;
+
+export const ManifestView = z.object({
+  manifestId: z.string(),
+  reference: z.string(),
+  receivedAt: z.string(),
+  intake: z.enum(['IN_PROGRESS', 'COMPLETE']),
+  transport: Transport.extend({ digitollStatus: z.string() }),
+  transit: Transit.extend({ mixed: z.boolean(), mixedTransit: MixedTransitView.optional() }).optional(),
+  masterConsignment: MasterConsignment.optional(),
+  shipmentCount: z.number().int(),
+  counts: z.partialRecord(ShipmentStatus, z.number().int()),
+  openFlags: z.partialRecord(FlagCode, z.number().int()),
+});
+export type ManifestView = z.infer<typeof ManifestView>;
+
+export const ShipmentView = z.object({
+  shipmentNumber: z.string(),
+  manifestId: z.string(),
+  status: ShipmentStatus,
+  voecNumber: z.string(),
+  mrn: z.string().optional(),
+  flags: z.array(Flag),
+  rejections: z.array(RuleViolation),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+  estimatedArrival: z.string(),
+  shipment: Shipment,
+});
+export type ShipmentView = z.infer<typeof ShipmentView>;
+
+export const TimelineEvent = z.object({
+  at: z.string(),
+  type: z.string(),
+  actor: z.string(),
+  detail: z.string().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ShipmentDetail = ShipmentView.extend({
+  timeline: z.array(TimelineEvent),
+  /** Earlier manifests that carried the same shipment number. */
+  otherManifestIds: z.array(z.string()),
+});
+
+export const ShipmentPage = z.object({
+  items: z.array(ShipmentView),
+  cursor: z.string().optional().describe('Pass as ?cursor= to get the next page; absent on the last page'),
+});
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  errors: z
+    .array(z.object({ path: z.string(), code: z.string(), message: z.string() }))
+    .optional()
+    .describe('One entry per problem; path is a JSON pointer into the request'),
+});

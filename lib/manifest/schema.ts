@@ -1,0 +1,232 @@
+/**
+ * The partner contract: the manifest a partner POSTs, as zod schemas.
+ * These schemas are the single source of truth for validation, the TypeScript types
+ * and the served OpenAPI document. String lengths follow Digitoll road v2
+ * (`shared/reference/digitoll-road-v2.md` §3–4) so a manifest we accept is never
+ * refused by Customs for a length we could have checked.
+ */
+import { z } from 'zod';
+
+/** Limits partners build against; documented in the README and the OpenAPI description. */
+export const LIMITS = {
+  shipmentsPerRequest: 10_000,
+  shipmentsPerManifest: 10_000,
+  itemsPerShipment: 999,
+  /** Request body as received (after base64, before gunzip), the AWS Lambda synchronous payload cap. */
+  requestPayloadBytes: 6 * 1024 * 1024,
+  /** A gzip body must not inflate beyond this (a zip bomb guard). */
+  decompressedBodyBytes: 32 * 1024 * 1024,
+  /** Highest per-piece value VOEC allows is below this, in NOK. */
+  voecItemValueLimitNok: 3_000,
+} as const;
+
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .min(min, { message: `must be at least ${min} characters` })
+    .max(max, { message: `must be at most ${max} characters` })
+    .refine((value) => value.trim().length >= min, { message: 'must not be blank' });
+
+export const CountryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 country code in capitals, e.g. NO' })
+  .describe('ISO 3166-1 alpha-2 country code');
+
+/** ISO-8601 date-time with an offset (Z or ±hh:mm). Stored and returned in UTC. */
+export const DateTimeWithOffset = z.iso
+  .datetime({
+    offset: true,
+    message: 'must be an ISO-8601 date-time with offset, e.g. 2026-12-01T14:00:00+01:00',
+  })
+  .describe('ISO-8601 date-time with offset');
+
+export const Address = z
+  .strictObject({
+    street: text(1, 70).describe('Street and number (Digitoll streetLine, 1..70)'),
+    postcode: text(1, 17),
+    city: text(1, 35),
+    country: CountryCode,
+  })
+  .describe('Postal address');
+
+const Phone = z
+  .string()
+  .regex(/^\+?[0-9 ()-]{4,30}$/, { message: 'must be a telephone number, e.g. +4791234567' });
+
+const Email = z.email({ message: 'must be an e-mail address' }).max(512);
+
+export const Party = z.strictObject({
+  name: text(1, 70),
+  identificationNumber: text(1, 17)
+    .optional()
+    .describe('Org. no. (NO-prefixed for Norwegian), EORI or national id'),
+  address: Address,
+});
+
+export const Consignee = z.strictObject({
+  name: text(1, 70),
+  type: z.enum(['PRIVATE', 'BUSINESS']).describe('VOEC applies only to private persons'),
+  identificationNumber: text(1, 17).optional(),
+  address: Address,
+  phone: Phone.optional(),
+  email: Email.optional(),
+});
+
+/** CL754 transport document types (road-relevant and the others Digitoll accepts). */
+export const TransportDocumentType = z
+  .enum([
+    'N730',
+    'N703',
+    'N704',
+    'N705',
+    'N714',
+    'N720',
+    'N722',
+    'N740',
+    'N741',
+    'N750',
+    'N760',
+    'C624',
+    'C625',
+    'C664',
+    'C665',
+  ])
+  .describe('CL754 transport document type; N730 is the road consignment note (CMR)');
+
+export const Waybill = z.strictObject({
+  number: text(1, 70),
+  type: TransportDocumentType,
+});
+
+export const Item = z.strictObject({
+  commodityCode: z
+    .string()
+    .regex(/^\d{6}$/, { message: 'must be exactly 6 digits (HS subheading)' })
+    .describe('6-digit HS subheading'),
+  description: text(1, 512),
+  unitValueNok: z
+    .number({ message: 'must be a number' })
+    .nonnegative({ message: 'must not be negative' })
+    .max(999_999_999, { message: 'is out of bounds' })
+    .refine((value) => Number(value.toFixed(2)) === value, {
+      message: 'must have at most 2 decimals',
+    })
+    .describe('Value of ONE piece in NOK, excluding shipping, insurance and VAT'),
+  quantity: z
+    .number({ message: 'must be a whole number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be at least 1' })
+    .max(1_000_000, { message: 'must be at most 1000000' }),
+});
+
+export const VoecNumberInput = z
+  .string()
+  .regex(/^\s*(?:VOEC[\s-]*)?\d{1,17}\s*$/i, {
+    message: 'must be a VOEC number: digits, optionally prefixed "VOEC", e.g. 2021137 or "VOEC 2021137"',
+  })
+  .describe('The seller\'s VOEC number; "VOEC 2021137" and "VOEC2021137" are normalised to 2021137');
+
+export const Shipment = z.strictObject({
+  shipmentNumber: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,69}$/, {
+      message: 'must be 1..70 letters, digits or . _ / - (the tracking number)',
+    })
+    .describe('Tracking number; the house waybill number at Digitoll'),
+  voecNumber: VoecNumberInput,
+  goodsDescription: text(1, 512),
+  grossMassKg: z.number().positive({ message: 'must be greater than 0' }).max(100_000),
+  packages: z.number().int({ message: 'must be a whole number' }).min(1).max(99_999),
+  consignor: Party.describe('The seller (web shop or marketplace)'),
+  consignee: Consignee,
+  items: z
+    .array(Item)
+    .min(1, { message: 'must have at least 1 item' })
+    .max(LIMITS.itemsPerShipment, { message: `must have at most ${LIMITS.itemsPerShipment} items` }),
+});
+
+const uniqueShipmentNumbers = (
+  shipments: ReadonlyArray<{ shipmentNumber: string }>,
+  ctx: z.RefinementCtx,
+) => {
+  const seen = new Map<string, number>();
+  shipments.forEach((shipment, index) => {
+    const first = seen.get(shipment.shipmentNumber);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [index, 'shipmentNumber'],
+        message: `duplicates the shipment number at /shipments/${first}`,
+        params: { code: 'duplicate' },
+      });
+    } else {
+      seen.set(shipment.shipmentNumber, index);
+    }
+  });
+};
+
+const ShipmentList = z
+  .array(Shipment)
+  .min(1, { message: 'must have at least 1 shipment' })
+  .max(LIMITS.shipmentsPerRequest, {
+    message: `must have at most ${LIMITS.shipmentsPerRequest} shipments per request; add more with POST /v1/manifests/{manifestId}/shipments`,
+  })
+  .superRefine(uniqueShipmentNumbers);
+
+export const Transport = z.strictObject({
+  vehicleRegistration: text(1, 35).describe('Registration plate of the tractor unit'),
+  vehicleCountry: CountryCode,
+  driver: z.strictObject({
+    name: text(1, 70).refine((name) => /\S+[\s,.]+\S+/.test(name), {
+      message: 'must be the full name (at least two names)',
+    }),
+    phone: Phone,
+  }),
+  carrier: z.strictObject({
+    id: text(1, 17).describe('Carrier id exactly as Digitoll wants it (NO+org. no., EORI or national id)'),
+    name: text(1, 70),
+    address: Address,
+  }),
+  borderCrossing: z
+    .string()
+    .regex(/^NO\d{6}$/, { message: 'must be a Norwegian customs office code, e.g. NO371001 (Svinesund)' }),
+  estimatedArrival: DateTimeWithOffset.describe('Estimated time of arrival at the border'),
+});
+
+export const Transit = z.strictObject({
+  mrn: z.string().regex(/^\d{2}[A-Z]{2}[A-Z0-9]{13}[A-Z0-9]$/, {
+    message: 'must be an 18-character NCTS MRN, e.g. 26SE000001188424T0',
+  }),
+});
+
+export const MasterConsignment = z.strictObject({
+  waybill: Waybill,
+  consignor: Party,
+  consignee: Party,
+  grossMassKg: z.number().positive({ message: 'must be greater than 0' }).max(1_000_000),
+});
+
+export const ManifestRequest = z.strictObject({
+  reference: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+      message: 'must be 1..100 letters, digits or . _ : / - (your id for this manifest)',
+    })
+    .describe('Your id for this manifest; resubmitting it is safe (idempotency key)'),
+  transport: Transport,
+  transit: Transit.optional(),
+  masterConsignment: MasterConsignment.optional(),
+  shipments: ShipmentList,
+});
+
+export const AddShipmentsRequest = z.strictObject({
+  shipments: ShipmentList,
+});
+
+export type ManifestRequest = z.infer<typeof ManifestRequest>;
+export type AddShipmentsRequest = z.infer<typeof AddShipmentsRequest>;
+export type ShipmentInput = z.infer<typeof Shipment>;
+export type ItemInput = z.infer<typeof Item>;
+export type TransportInput = z.infer<typeof Transport>;
+export type MasterConsignmentInput = z.infer<typeof MasterConsignment>;
+export type AddressInput = z.infer<typeof Address>;
