@@ -42,6 +42,11 @@ export interface ManifestRepository {
   claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome>;
   /** Moves the lease of an IN_PROGRESS claim from `expectedLeaseUntil` to `leaseUntil`; false if someone else did. */
   takeOverLease(record: IdempotencyRecord, expectedLeaseUntil: string, leaseUntil: string): Promise<boolean>;
+  /** Looks at a stalled intake again at `dueAt`, leaving its lease as it is (the partner may retry any time). */
+  rescheduleStalledIntake(
+    record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>,
+    dueAt: string,
+  ): Promise<void>;
   /** Ends the lease at once (after a failure), so the partner's retry need not wait. */
   releaseLease(partnerId: string, reference: string, at: string): Promise<void>;
   /** Marks the reference and the manifest COMPLETE, with the mixed-transit record if any. */

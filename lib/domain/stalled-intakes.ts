@@ -26,9 +26,8 @@ export async function completeStalledIntakes(deps: IntakeDeps, limit = 50): Prom
     const summaries = await deps.repository.summarizeShipments(claim.manifestId);
     if (summaries.length < manifest.initialShipmentCount) {
       const later = new Date(now.getTime() + WAIT_FOR_PARTNER_MS).toISOString();
-      if (await deps.repository.takeOverLease(claim, claim.leaseUntil, later)) {
-        report.waitingForPartner.push(claim.manifestId);
-      }
+      await deps.repository.rescheduleStalledIntake(claim, later);
+      report.waitingForPartner.push(claim.manifestId);
       continue;
     }
     const leaseUntil = new Date(now.getTime() + 60_000).toISOString();

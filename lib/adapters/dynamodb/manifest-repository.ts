@@ -171,6 +171,21 @@ export class DynamoManifestRepository implements ManifestRepository {
     };
   }
 
+  async rescheduleStalledIntake(record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>, dueAt: string) {
+    const { Update: update } = this.manifestDeadlineUpdate(record, dueAt);
+    await this.client
+      .send(
+        new UpdateCommand({
+          ...update,
+          ConditionExpression: 'attribute_exists(pk) AND intake = :inProgress',
+          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':inProgress': 'IN_PROGRESS' },
+        }),
+      )
+      .catch((error: Error) => {
+        if (error.name !== 'ConditionalCheckFailedException') throw error;
+      });
+  }
+
   async releaseLease(partnerId: string, reference: string, at: string): Promise<void> {
     const record = await this.getIdempotency(partnerId, reference);
     if (!record || record.state !== 'IN_PROGRESS') return;

@@ -1,0 +1,186 @@
+/**
+ * Crash safety of intake against the real emulators: a fan-out that dies half-way (queue or table)
+ * is completed by the partner's retry, or by the scheduled function, with nothing lost or doubled.
+ */
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoManifestRepository } from '../../lib/adapters/dynamodb/manifest-repository.ts';
+import { keys } from '../../lib/adapters/dynamodb/table-design.ts';
+import { SqsReportQueue } from '../../lib/adapters/sqs/report-queue.ts';
+import { timeOrderedIds } from '../../lib/domain/ids.ts';
+import { type IntakeDeps, submitManifest } from '../../lib/domain/intake.ts';
+import type { Clock } from '../../lib/domain/ports.ts';
+import { ReportMessage, reportMessageKey } from '../../lib/domain/report-message.ts';
+import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
+import { drainQueue, type Env, manifestWith, manyShipments, setUpEnv } from './harness.ts';
+
+let env: Env;
+
+beforeAll(async () => {
+  env = await setUpEnv();
+});
+
+/** Makes the n-th and later calls of one SDK command fail, like a crash or outage at that step. */
+function failFrom<T extends { middlewareStack: SQSClient['middlewareStack'] }>(
+  client: T,
+  command: string,
+  n: number,
+) {
+  let calls = 0;
+  const state = { armed: true };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === command && state.armed && ++calls >= n) {
+        throw Object.assign(new Error(`injected failure of ${command}`), { name: 'InjectedFailure' });
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `fail-${command}` },
+  );
+  return state;
+}
+
+class MovableClock implements Clock {
+  constructor(private at = new Date()) {}
+  now() {
+    return this.at;
+  }
+  advance(ms: number) {
+    this.at = new Date(this.at.getTime() + ms);
+  }
+}
+
+function deps(clock: Clock = new MovableClock()) {
+  const config = { region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const dynamo = new DynamoDBClient({ ...config, endpoint: env.dynamoEndpoint });
+  const sqs = new SQSClient({ ...config, endpoint: env.sqsEndpoint });
+  const document = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const repository = new DynamoManifestRepository({
+    client: document,
+    tableName: env.tableName,
+    retentionDays: 90,
+    retryBaseMs: 1,
+  });
+  const intake: IntakeDeps = {
+    repository,
+    queue: new SqsReportQueue(sqs, env.queueUrl, 1),
+    clock,
+    ids: timeOrderedIds(clock),
+  };
+  return { intake, dynamo, sqs, repository };
+}
+
+async function queuedKeys() {
+  return (await drainQueue(env.sqs, env.queueUrl)).map((body) => reportMessageKey(ReportMessage.parse(body)));
+}
+
+describe('a fan-out interrupted half-way', () => {
+  it('queue fails after 3 batches: the retry completes it; every message is there, shipments once', async () => {
+    await drainQueue(env.sqs, env.queueUrl);
+    const manifest = manifestWith({ shipments: manyShipments(95) });
+    const failing = deps();
+    const fault = failFrom(failing.sqs, 'SendMessageBatchCommand', 4);
+
+    await expect(submitManifest(failing.intake, 'crash', manifest)).rejects.toThrow(/injected failure/);
+    const firstAttempt = await queuedKeys();
+    expect(firstAttempt.length).toBe(30); // 3 batches of 10 made it before the failure
+
+    fault.armed = false;
+    const retry = await submitManifest(failing.intake, 'crash', structuredClone(manifest));
+    expect(retry.httpStatus).toBe(202);
+    expect(retry.body.counts).toEqual({ RECEIVED: 95 });
+
+    const afterRetry = await queuedKeys();
+    const all = new Set([...firstAttempt, ...afterRetry]);
+    // Every Digitoll message to send is queued: transport, master and 95 houses.
+    expect(all.size).toBe(97);
+    // The retry re-sent the same messages (same keys): the reporter acts on state, not on message count.
+    expect(afterRetry.length).toBe(97);
+
+    const summaries = await failing.repository.summarizeShipments(retry.body.manifestId);
+    expect(summaries).toHaveLength(95);
+    const again = await submitManifest(failing.intake, 'crash', structuredClone(manifest));
+    expect(again.httpStatus).toBe(200);
+    expect(again.body.manifestId).toBe(retry.body.manifestId);
+  });
+
+  it('table fails after 2 batch writes: nothing is queued, and the retry stores and queues everything', async () => {
+    await drainQueue(env.sqs, env.queueUrl);
+    const manifest = manifestWith({ shipments: manyShipments(80) });
+    const failing = deps();
+    const fault = failFrom(failing.dynamo as unknown as SQSClient, 'BatchWriteCommand', 3);
+    await expect(submitManifest(failing.intake, 'crash-db', manifest)).rejects.toThrow(/injected failure/);
+    expect(await queuedKeys()).toEqual([]);
+
+    fault.armed = false;
+    const retry = await submitManifest(failing.intake, 'crash-db', structuredClone(manifest));
+    expect(retry.httpStatus).toBe(202);
+    expect(new Set(await queuedKeys()).size).toBe(82);
+    expect(await failing.repository.summarizeShipments(retry.body.manifestId)).toHaveLength(80);
+  });
+
+  it('without a retry, the scheduled function completes it once the lease has ended', async () => {
+    await drainQueue(env.sqs, env.queueUrl);
+    const clock = new MovableClock();
+    const failing = deps(clock);
+    const manifest = manifestWith({ shipments: manyShipments(40) });
+    const fault = failFrom(failing.sqs, 'SendMessageBatchCommand', 2);
+    // A crash, not an orderly failure: the lease is not released (the release itself fails too).
+    const releaseFault = failFrom(failing.dynamo as unknown as SQSClient, 'TransactWriteCommand', 2);
+    await expect(submitManifest(failing.intake, 'stalled', manifest)).rejects.toThrow(/injected failure/);
+    fault.armed = false;
+    releaseFault.armed = false;
+    await drainQueue(env.sqs, env.queueUrl);
+
+    const early = await completeStalledIntakes(failing.intake);
+    expect(early.completed).toEqual([]);
+
+    clock.advance(61_000);
+    const late = await completeStalledIntakes(failing.intake);
+    expect(late.completed).toHaveLength(1);
+    expect(new Set(await queuedKeys()).size).toBe(42);
+
+    const [manifestId] = late.completed;
+    const stored = await env.db.send(
+      new GetCommand({ TableName: env.tableName, Key: keys.manifest('stalled', manifestId ?? '') }),
+    );
+    expect(stored.Item?.intake).toBe('COMPLETE');
+    expect(stored.Item?.duePk).toBeUndefined();
+    // Running it again finds nothing: it is idempotent.
+    expect((await completeStalledIntakes(failing.intake)).completed).toEqual([]);
+    // And the partner's eventual retry gets the original answer.
+    const retry = await submitManifest(failing.intake, 'stalled', structuredClone(manifest));
+    expect(retry.httpStatus).toBe(200);
+    expect(retry.body.manifestId).toBe(manifestId);
+  });
+
+  it('a crash before all shipments were stored waits for the partner, who completes it', async () => {
+    await drainQueue(env.sqs, env.queueUrl);
+    const clock = new MovableClock();
+    const failing = deps(clock);
+    const manifest = manifestWith({ shipments: manyShipments(60) });
+    const writeFault = failFrom(failing.dynamo as unknown as SQSClient, 'BatchWriteCommand', 2);
+    const releaseFault = failFrom(failing.dynamo as unknown as SQSClient, 'TransactWriteCommand', 2);
+    await expect(submitManifest(failing.intake, 'partial', manifest)).rejects.toThrow(/injected failure/);
+    writeFault.armed = false;
+    releaseFault.armed = false;
+
+    clock.advance(61_000);
+    const sweep = await completeStalledIntakes(failing.intake);
+    expect(sweep.completed).toEqual([]);
+    expect(sweep.waitingForPartner).toHaveLength(1);
+    expect(await queuedKeys()).toEqual([]);
+
+    // The lease stays expired: the partner's retry is not made to wait, and completes it.
+    const retry = await submitManifest(failing.intake, 'partial', structuredClone(manifest));
+    expect(retry.httpStatus).toBe(202);
+    expect(new Set(await queuedKeys()).size).toBe(62);
+    expect(await failing.repository.summarizeShipments(retry.body.manifestId)).toHaveLength(60);
+    // Nothing left for the schedule.
+    clock.advance(16 * 60_000);
+    expect(await completeStalledIntakes(failing.intake)).toEqual({ completed: [], waitingForPartner: [] });
+  });
+});

@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeJsonBody } from '../../functions/http/middleware.ts';
+import {
+  ConflictError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../../lib/domain/errors.ts';
+import { jsonPointer, parseOrThrow, problemResponse } from '../../lib/http/problem.ts';
+import { openApiDocument } from '../../lib/manifest/openapi.ts';
+import { LIMITS, ManifestRequest } from '../../lib/manifest/schema.ts';
+
+const exampleText = readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8');
+const example = () => JSON.parse(exampleText);
+
+describe('the manifest schema', () => {
+  it('accepts the shared example exactly as it is', () => {
+    expect(ManifestRequest.safeParse(example()).success).toBe(true);
+  });
+
+  it('enforces Digitoll string lengths at the boundary', () => {
+    const manifest = example();
+    manifest.transport.carrier.id = 'SE'.padEnd(18, '1');
+    manifest.shipments[0].consignee.address.city = 'x'.repeat(36);
+    manifest.masterConsignment.waybill.number = 'w'.repeat(71);
+    const error = (() => {
+      try {
+        parseOrThrow(ManifestRequest, manifest);
+      } catch (e) {
+        return e as ValidationError;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error?.errors.map((e) => e.path).sort()).toEqual(
+      [
+        '/masterConsignment/waybill/number',
+        '/shipments/0/consignee/address/city',
+        '/transport/carrier/id',
+      ].sort(),
+    );
+  });
+
+  it('takes values with at most two decimals, however large', () => {
+    const manifest = example();
+    manifest.shipments[0].items[0].unitValueNok = 138_566_216.08;
+    expect(ManifestRequest.safeParse(manifest).success).toBe(true);
+    manifest.shipments[0].items[0].unitValueNok = 10.005;
+    expect(ManifestRequest.safeParse(manifest).success).toBe(false);
+  });
+
+  it('requires an offset on the ETA and a real date', () => {
+    for (const eta of ['2026-12-01T14:00:00', '2026-12-01', 'tomorrow', '2026-02-30T10:00:00Z']) {
+      const manifest = example();
+      manifest.transport.estimatedArrival = eta;
+      expect(ManifestRequest.safeParse(manifest).success, eta).toBe(false);
+    }
+  });
+
+  it('never throws anything but a domain error for any JSON value (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        try {
+          parseOrThrow(ManifestRequest, value);
+        } catch (error) {
+          expect(error instanceof ValidationError || error instanceof PayloadTooLargeError).toBe(true);
+          const problem = problemResponse(error);
+          expect(problem.statusCode).toBeLessThan(500);
+          for (const entry of JSON.parse(problem.body).errors ?? []) expect(entry.path).toMatch(/^(\/.*)?$/);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('problem documents', () => {
+  it('escapes JSON pointers (RFC 6901)', () => {
+    expect(jsonPointer(['shipments', 3, 'a/b', 'c~d'])).toBe('/shipments/3/a~1b/c~0d');
+  });
+
+  it('maps domain errors to their status with headers, and hides unknown errors', () => {
+    const conflict = problemResponse(new ConflictError('busy', { retryAfterSeconds: 2 }), '/v1/manifests');
+    expect(conflict).toMatchObject({ statusCode: 409, headers: { 'retry-after': '2' } });
+    expect(JSON.parse(conflict.body)).toMatchObject({
+      status: 409,
+      detail: 'busy',
+      instance: '/v1/manifests',
+    });
+    const crash = problemResponse(new Error('secret stack detail'));
+    expect(crash.statusCode).toBe(500);
+    expect(crash.body).not.toMatch(/secret/);
+    expect(crash.headers['content-type']).toBe('application/problem+json');
+  });
+});
+
+describe('request bodies', () => {
+  const headers = { 'content-type': 'application/json' };
+
+  it('decodes plain, base64 and gzip bodies to the same value', () => {
+    const plain = decodeJsonBody({ body: exampleText, headers, isBase64Encoded: false });
+    const gzipped = decodeJsonBody({
+      body: gzipSync(exampleText).toString('base64'),
+      headers: { ...headers, 'Content-Encoding': 'gzip' },
+      isBase64Encoded: true,
+    });
+    expect(gzipped).toEqual(plain);
+  });
+
+  it('refuses a gzip bomb with 413 and an unknown encoding with 415', () => {
+    const bomb = gzipSync(Buffer.alloc(LIMITS.decompressedBodyBytes + 1, 32)).toString('base64');
+    expect(() =>
+      decodeJsonBody({
+        body: bomb,
+        headers: { ...headers, 'content-encoding': 'gzip' },
+        isBase64Encoded: true,
+      }),
+    ).toThrow(PayloadTooLargeError);
+    expect(() =>
+      decodeJsonBody({
+        body: exampleText,
+        headers: { ...headers, 'content-encoding': 'deflate' },
+        isBase64Encoded: false,
+      }),
+    ).toThrow(UnsupportedMediaTypeError);
+  });
+
+  it('accepts application/json with a charset and +json types', () => {
+    for (const type of ['application/json; charset=utf-8', 'application/merge-patch+json']) {
+      expect(
+        decodeJsonBody({ body: '{}', headers: { 'content-type': type }, isBase64Encoded: false }),
+      ).toEqual({});
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  const document = openApiDocument() as any;
+
+  it('is OpenAPI 3.1 with every partner route and the bearer scheme', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).sort()).toEqual(
+      [
+        '/health',
+        '/v1/manifests',
+        '/v1/manifests/{manifestId}',
+        '/v1/manifests/{manifestId}/shipments',
+        '/v1/openapi.json',
+        '/v1/shipments/{shipmentNumber}',
+      ].sort(),
+    );
+    expect(document.components.securitySchemes.partnerKey).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('is generated from the zod schemas (limits and patterns included)', () => {
+    const manifest = document.components.schemas.ManifestRequest;
+    expect(manifest.required).toEqual(expect.arrayContaining(['reference', 'transport', 'shipments']));
+    expect(manifest.properties.shipments.maxItems).toBe(LIMITS.shipmentsPerRequest);
+    const item = manifest.properties.shipments.items.properties.items.items;
+    expect(item.properties.commodityCode.pattern).toBe('^\\d{6}$');
+    expect(item.additionalProperties).toBe(false);
+  });
+});

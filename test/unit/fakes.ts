@@ -1,0 +1,152 @@
+/**
+ * Simple in-memory fakes of the ports, for domain unit tests (no I/O).
+ */
+import type {
+  ClaimOutcome,
+  Clock,
+  IdGenerator,
+  ManifestRepository,
+  Page,
+  ReportQueue,
+} from '../../lib/domain/ports.ts';
+import type {
+  IdempotencyRecord,
+  ManifestRecord,
+  ShipmentEvent,
+  ShipmentRecord,
+  ShipmentSummary,
+} from '../../lib/domain/records.ts';
+import type { ReportMessage } from '../../lib/domain/report-message.ts';
+
+export class FakeClock implements Clock {
+  constructor(public at = new Date('2026-12-01T08:00:00Z')) {}
+  now() {
+    return this.at;
+  }
+  advance(ms: number) {
+    this.at = new Date(this.at.getTime() + ms);
+  }
+}
+
+export const sequentialIds = (): IdGenerator => {
+  let n = 0;
+  return { newId: () => `m${String(++n).padStart(6, '0')}` };
+};
+
+export class FakeQueue implements ReportQueue {
+  sent: ReportMessage[] = [];
+  failAfter = Number.POSITIVE_INFINITY;
+  async send(messages: ReportMessage[]) {
+    for (const message of messages) {
+      if (this.sent.length >= this.failAfter) throw new Error('queue down');
+      this.sent.push(message);
+    }
+  }
+}
+
+export class FakeRepository implements ManifestRepository {
+  claims = new Map<string, IdempotencyRecord>();
+  manifests = new Map<string, ManifestRecord & { dueAt?: string }>();
+  shipments = new Map<string, ShipmentRecord>();
+  events: Array<ShipmentEvent & { key: string }> = [];
+  failPutShipmentsAfter = Number.POSITIVE_INFINITY;
+
+  private claimKey = (p: string, r: string) => `${p}/${r}`;
+  private shipmentKey = (p: string, m: string, n: string) => `${p}/${m}/${n}`;
+
+  async claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome> {
+    const existing = this.claims.get(this.claimKey(record.partnerId, record.reference));
+    if (existing) return { claimed: false, existing: { ...existing } };
+    this.claims.set(this.claimKey(record.partnerId, record.reference), { ...record });
+    this.manifests.set(`${manifest.partnerId}/${manifest.manifestId}`, {
+      ...manifest,
+      dueAt: record.leaseUntil,
+    });
+    return { claimed: true };
+  }
+  async takeOverLease(record: IdempotencyRecord, expected: string, leaseUntil: string) {
+    const stored = this.claims.get(this.claimKey(record.partnerId, record.reference));
+    if (!stored || stored.state !== 'IN_PROGRESS' || stored.leaseUntil !== expected) return false;
+    stored.leaseUntil = leaseUntil;
+    const manifest = this.manifests.get(`${record.partnerId}/${record.manifestId}`);
+    if (manifest) manifest.dueAt = leaseUntil;
+    return true;
+  }
+  async rescheduleStalledIntake(record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>, dueAt: string) {
+    const manifest = this.manifests.get(`${record.partnerId}/${record.manifestId}`);
+    if (manifest?.intake === 'IN_PROGRESS') manifest.dueAt = dueAt;
+  }
+  async releaseLease(partnerId: string, reference: string, at: string) {
+    const stored = this.claims.get(this.claimKey(partnerId, reference));
+    if (stored?.state === 'IN_PROGRESS') await this.takeOverLease(stored, stored.leaseUntil, at);
+  }
+  async completeIntake(manifest: ManifestRecord) {
+    const claim = this.claims.get(this.claimKey(manifest.partnerId, manifest.reference));
+    if (!claim || claim.manifestId !== manifest.manifestId) throw new Error('condition failed');
+    claim.state = 'COMPLETE';
+    const stored = this.manifests.get(`${manifest.partnerId}/${manifest.manifestId}`);
+    if (!stored) throw new Error('condition failed');
+    stored.intake = 'COMPLETE';
+    delete stored.dueAt;
+    if (manifest.mixedTransit) stored.mixedTransit = manifest.mixedTransit;
+  }
+  async getManifest(partnerId: string, manifestId: string) {
+    const stored = this.manifests.get(`${partnerId}/${manifestId}`);
+    if (!stored) return undefined;
+    const { dueAt: _dueAt, ...manifest } = stored;
+    return structuredClone(manifest);
+  }
+  async setMixedTransit(manifest: ManifestRecord) {
+    const stored = this.manifests.get(`${manifest.partnerId}/${manifest.manifestId}`);
+    if (stored && !stored.mixedTransit && manifest.mixedTransit) stored.mixedTransit = manifest.mixedTransit;
+  }
+  async putShipments(shipments: ShipmentRecord[]) {
+    for (const shipment of shipments) {
+      if (this.shipments.size >= this.failPutShipmentsAfter) throw new Error('table down');
+      this.shipments.set(
+        this.shipmentKey(shipment.partnerId, shipment.manifestId, shipment.shipmentNumber),
+        structuredClone(shipment),
+      );
+    }
+  }
+  async getShipments(partnerId: string, manifestId: string, numbers: string[]) {
+    return numbers.flatMap((n) => {
+      const found = this.shipments.get(this.shipmentKey(partnerId, manifestId, n));
+      return found ? [structuredClone(found)] : [];
+    });
+  }
+  async getLatestShipment(partnerId: string, shipmentNumber: string) {
+    const all = [...this.shipments.values()]
+      .filter((s) => s.partnerId === partnerId && s.shipmentNumber === shipmentNumber)
+      .sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
+    const [shipment, ...others] = all;
+    if (!shipment) return undefined;
+    return { shipment, events: [], otherManifestIds: others.map((o) => o.manifestId) };
+  }
+  async listShipments(partnerId: string, manifestId: string): Promise<Page<ShipmentRecord>> {
+    return {
+      items: [...this.shipments.values()].filter(
+        (s) => s.partnerId === partnerId && s.manifestId === manifestId,
+      ),
+    };
+  }
+  async summarizeShipments(manifestId: string): Promise<ShipmentSummary[]> {
+    return [...this.shipments.values()]
+      .filter((s) => s.manifestId === manifestId)
+      .map((s) => ({
+        shipmentNumber: s.shipmentNumber,
+        status: s.status,
+        flagCodes: s.flags.map((f) => f.code),
+      }));
+  }
+  async stalledIntakes(before: string, limit: number) {
+    return [...this.manifests.values()]
+      .filter((m) => m.intake === 'IN_PROGRESS' && m.dueAt !== undefined && m.dueAt <= before)
+      .slice(0, limit)
+      .map((m) => ({ partnerId: m.partnerId, reference: m.reference }));
+  }
+  async getIdempotency(partnerId: string, reference: string) {
+    const found = this.claims.get(this.claimKey(partnerId, reference));
+    return found ? { ...found } : undefined;
+  }
+}
