@@ -143,6 +143,7 @@ export function manifestFromRequest(
     ...(request.masterConsignment ? { masterConsignment: request.masterConsignment } : {}),
     initialShipmentCount: request.shipments.length,
     intake: 'IN_PROGRESS',
+    scheduledArrival: new Date(request.transport.estimatedArrival).toISOString(),
   };
 }
 

@@ -68,12 +68,17 @@ export interface ManifestRepository {
   ): Promise<Page<ShipmentRecord>>;
   /** Every shipment of the manifest, as index rows (for counts and fan-out completion). */
   summarizeShipments(manifestId: string): Promise<ShipmentSummary[]>;
-  /** Manifests whose intake is IN_PROGRESS with a lease that ended before `before`. */
+  /** Intakes still IN_PROGRESS whose lease (or re-check time) ended before `before`. */
   stalledIntakes(before: string, limit: number): Promise<Array<{ partnerId: string; reference: string }>>;
   getIdempotency(partnerId: string, reference: string): Promise<IdempotencyRecord | undefined>;
 }
 
 export interface ReportQueue {
   /** Sends every message (in batches), retrying failed entries; throws if some could not be sent. */
-  send(messages: ReportMessage[]): Promise<void>;
+  send(messages: ReportMessage[], delaySeconds?: number): Promise<void>;
+}
+
+/** Where a report message goes when every attempt failed (alarmed; redrive sends it back). */
+export interface DeadLetters {
+  send(message: ReportMessage, reason: string): Promise<void>;
 }

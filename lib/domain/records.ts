@@ -3,6 +3,7 @@
  */
 import { z } from 'zod';
 import { MasterConsignment, Shipment, Transit, Transport } from '../manifest/schema.ts';
+import { ReportState } from './report-state.ts';
 import { Flag, RuleViolation, ShipmentStatus } from './shipment.ts';
 
 export const IntakeState = z.enum(['IN_PROGRESS', 'COMPLETE']);
@@ -26,6 +27,10 @@ export const ManifestRecord = z.object({
   initialShipmentCount: z.number().int(),
   intake: IntakeState,
   mixedTransit: MixedTransit.optional(),
+  /** The first ETA reported: Digitoll's scheduledDateAndTimeOfArrival, which never changes. */
+  scheduledArrival: z.iso.datetime().optional(),
+  transportReport: ReportState.optional(),
+  masterReport: ReportState.optional(),
 });
 export type ManifestRecord = z.infer<typeof ManifestRecord>;
 
@@ -61,6 +66,10 @@ export const ShipmentRecord = z.object({
   /** Border ETA of the transport (UTC), copied so deadlines need no manifest read. */
   estimatedArrival: z.iso.datetime(),
   mrn: z.string().optional(),
+  /** The Digitoll report of this house consignment; absent until the reporter first touches it. */
+  report: ReportState.optional(),
+  /** The partner withdrew it (DELETE); the reporter deletes it at Digitoll, then it is CANCELLED. */
+  withdrawalRequestedAt: z.iso.datetime().optional(),
 });
 export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
 

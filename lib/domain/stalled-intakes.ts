@@ -20,7 +20,7 @@ export async function completeStalledIntakes(deps: IntakeDeps, limit = 50): Prom
   const now = deps.clock.now();
   for (const stalled of await deps.repository.stalledIntakes(now.toISOString(), limit)) {
     const claim = await deps.repository.getIdempotency(stalled.partnerId, stalled.reference);
-    if (!claim || claim.state !== 'IN_PROGRESS' || claim.leaseUntil > now.toISOString()) continue;
+    if (claim?.state !== 'IN_PROGRESS' || claim.leaseUntil > now.toISOString()) continue;
     const manifest = await deps.repository.getManifest(claim.partnerId, claim.manifestId);
     if (!manifest) continue;
     const summaries = await deps.repository.summarizeShipments(claim.manifestId);

@@ -176,6 +176,11 @@ const ShipmentList = z
 export const Transport = z.strictObject({
   vehicleRegistration: text(1, 35).describe('Registration plate of the tractor unit'),
   vehicleCountry: CountryCode,
+  vehicleType: z
+    .string()
+    .regex(/^\d{2,4}$/, { message: 'must be a CL751 code, e.g. 31 (truck) or 33 (tractor)' })
+    .optional()
+    .describe('CL751 type of means of transport; 31 (truck) when not given'),
   driver: z.strictObject({
     name: text(1, 70).refine((name) => /\S+[\s,.]+\S+/.test(name), {
       message: 'must be the full name (at least two names)',

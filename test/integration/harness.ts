@@ -25,7 +25,7 @@ export function manifestWith(overrides: Partial<ManifestRequest> = {}, hoursAhea
 export function manyShipments(count: number, template = fixture().shipments[0]) {
   if (!template) throw new Error('fixture has no shipment');
   return Array.from({ length: count }, (_, index) => ({
-    ...template,
+    ...structuredClone(template),
     shipmentNumber: `BULK${String(index).padStart(8, '0')}SE`,
   }));
 }

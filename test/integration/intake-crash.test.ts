@@ -15,6 +15,7 @@ import { type IntakeDeps, submitManifest } from '../../lib/domain/intake.ts';
 import type { Clock } from '../../lib/domain/ports.ts';
 import { ReportMessage, reportMessageKey } from '../../lib/domain/report-message.ts';
 import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
+import { failFrom } from '../support/sdk-hooks.ts';
 import { drainQueue, type Env, manifestWith, manyShipments, setUpEnv } from './harness.ts';
 
 let env: Env;
@@ -22,26 +23,6 @@ let env: Env;
 beforeAll(async () => {
   env = await setUpEnv();
 });
-
-/** Makes the n-th and later calls of one SDK command fail, like a crash or outage at that step. */
-function failFrom<T extends { middlewareStack: SQSClient['middlewareStack'] }>(
-  client: T,
-  command: string,
-  n: number,
-) {
-  let calls = 0;
-  const state = { armed: true };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName === command && state.armed && ++calls >= n) {
-        throw Object.assign(new Error(`injected failure of ${command}`), { name: 'InjectedFailure' });
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: `fail-${command}` },
-  );
-  return state;
-}
 
 class MovableClock implements Clock {
   constructor(private at = new Date()) {}
@@ -111,7 +92,7 @@ describe('a fan-out interrupted half-way', () => {
     await drainQueue(env.sqs, env.queueUrl);
     const manifest = manifestWith({ shipments: manyShipments(80) });
     const failing = deps();
-    const fault = failFrom(failing.dynamo as unknown as SQSClient, 'BatchWriteCommand', 3);
+    const fault = failFrom(failing.dynamo, 'BatchWriteItemCommand', 3);
     await expect(submitManifest(failing.intake, 'crash-db', manifest)).rejects.toThrow(/injected failure/);
     expect(await queuedKeys()).toEqual([]);
 
@@ -129,7 +110,7 @@ describe('a fan-out interrupted half-way', () => {
     const manifest = manifestWith({ shipments: manyShipments(40) });
     const fault = failFrom(failing.sqs, 'SendMessageBatchCommand', 2);
     // A crash, not an orderly failure: the lease is not released (the release itself fails too).
-    const releaseFault = failFrom(failing.dynamo as unknown as SQSClient, 'TransactWriteCommand', 2);
+    const releaseFault = failFrom(failing.dynamo, 'TransactWriteItemsCommand', 2);
     await expect(submitManifest(failing.intake, 'stalled', manifest)).rejects.toThrow(/injected failure/);
     fault.armed = false;
     releaseFault.armed = false;
@@ -148,7 +129,13 @@ describe('a fan-out interrupted half-way', () => {
       new GetCommand({ TableName: env.tableName, Key: keys.manifest('stalled', manifestId ?? '') }),
     );
     expect(stored.Item?.intake).toBe('COMPLETE');
-    expect(stored.Item?.duePk).toBeUndefined();
+    const marker = await env.db.send(
+      new GetCommand({
+        TableName: env.tableName,
+        Key: keys.dueMarker('stalled', manifestId ?? '', 'FANOUT'),
+      }),
+    );
+    expect(marker.Item).toBeUndefined();
     // Running it again finds nothing: it is idempotent.
     expect((await completeStalledIntakes(failing.intake)).completed).toEqual([]);
     // And the partner's eventual retry gets the original answer.
@@ -162,8 +149,8 @@ describe('a fan-out interrupted half-way', () => {
     const clock = new MovableClock();
     const failing = deps(clock);
     const manifest = manifestWith({ shipments: manyShipments(60) });
-    const writeFault = failFrom(failing.dynamo as unknown as SQSClient, 'BatchWriteCommand', 2);
-    const releaseFault = failFrom(failing.dynamo as unknown as SQSClient, 'TransactWriteCommand', 2);
+    const writeFault = failFrom(failing.dynamo, 'BatchWriteItemCommand', 2);
+    const releaseFault = failFrom(failing.dynamo, 'TransactWriteItemsCommand', 2);
     await expect(submitManifest(failing.intake, 'partial', manifest)).rejects.toThrow(/injected failure/);
     writeFault.armed = false;
     releaseFault.armed = false;

@@ -66,7 +66,7 @@ export class FakeRepository implements ManifestRepository {
   }
   async takeOverLease(record: IdempotencyRecord, expected: string, leaseUntil: string) {
     const stored = this.claims.get(this.claimKey(record.partnerId, record.reference));
-    if (!stored || stored.state !== 'IN_PROGRESS' || stored.leaseUntil !== expected) return false;
+    if (stored?.state !== 'IN_PROGRESS' || stored.leaseUntil !== expected) return false;
     stored.leaseUntil = leaseUntil;
     const manifest = this.manifests.get(`${record.partnerId}/${record.manifestId}`);
     if (manifest) manifest.dueAt = leaseUntil;

@@ -24,6 +24,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
   DEADLINE_INDEX,
   DEADLINE_INDEX_SHARDS,
+  dueUpTo,
   keys,
   MANIFEST_INDEX,
   MANIFEST_INDEX_SHARDS,
@@ -63,14 +64,27 @@ export class DynamoManifestRepository implements ManifestRepository {
     return Math.floor(new Date(estimatedArrival).getTime() / 1000) + this.retentionSeconds;
   }
 
-  private manifestItem(manifest: ManifestRecord, leaseUntil?: string): Item {
-    const ref = `${manifest.partnerId}#${manifest.manifestId}`;
+  private manifestItem(manifest: ManifestRecord): Item {
     return {
       ...keys.manifest(manifest.partnerId, manifest.manifestId),
       kind: 'MANIFEST',
       ...manifest,
-      ...(leaseUntil ? keys.deadline(leaseUntil, 'FANOUT', ref) : {}),
       [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
+    };
+  }
+
+  private fanoutMarker(
+    record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId' | 'reference'>,
+    dueAt: string,
+  ): Item {
+    return {
+      ...keys.dueMarker(record.partnerId, record.manifestId, 'FANOUT'),
+      ...keys.deadline(dueAt, 'FANOUT', record.manifestId),
+      kind: 'DUE',
+      dueKind: 'FANOUT',
+      partnerId: record.partnerId,
+      manifestId: record.manifestId,
+      reference: record.reference,
     };
   }
 
@@ -95,10 +109,11 @@ export class DynamoManifestRepository implements ManifestRepository {
             {
               Put: {
                 TableName: this.table,
-                Item: this.manifestItem(manifest, record.leaseUntil),
+                Item: this.manifestItem(manifest),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            { Put: { TableName: this.table, Item: this.fanoutMarker(record, record.leaseUntil) } },
           ],
         }),
       );
@@ -147,7 +162,7 @@ export class DynamoManifestRepository implements ManifestRepository {
                 },
               },
             },
-            this.manifestDeadlineUpdate(record, leaseUntil),
+            { Put: { TableName: this.table, Item: this.fanoutMarker(record, leaseUntil) } },
           ],
         }),
       );
@@ -158,37 +173,27 @@ export class DynamoManifestRepository implements ManifestRepository {
     }
   }
 
-  private manifestDeadlineUpdate(record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>, dueAt: string) {
-    const due = keys.deadline(dueAt, 'FANOUT', `${record.partnerId}#${record.manifestId}`);
-    return {
-      Update: {
-        TableName: this.table,
-        Key: keys.manifest(record.partnerId, record.manifestId),
-        UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':duePk': due.duePk, ':dueSk': due.dueSk },
-      },
-    };
-  }
-
   async rescheduleStalledIntake(record: Pick<IdempotencyRecord, 'partnerId' | 'manifestId'>, dueAt: string) {
-    const { Update: update } = this.manifestDeadlineUpdate(record, dueAt);
-    await this.client
-      .send(
+    const due = keys.deadline(dueAt, 'FANOUT', record.manifestId);
+    try {
+      await this.client.send(
         new UpdateCommand({
-          ...update,
-          ConditionExpression: 'attribute_exists(pk) AND intake = :inProgress',
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':inProgress': 'IN_PROGRESS' },
+          TableName: this.table,
+          Key: keys.dueMarker(record.partnerId, record.manifestId, 'FANOUT'),
+          UpdateExpression: 'SET duePk = :duePk, dueSk = :dueSk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':duePk': due.duePk, ':dueSk': due.dueSk },
         }),
-      )
-      .catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error;
-      });
+      );
+    } catch (error) {
+      // The intake completed meanwhile and its marker is gone: nothing to reschedule.
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
   }
 
   async releaseLease(partnerId: string, reference: string, at: string): Promise<void> {
     const record = await this.getIdempotency(partnerId, reference);
-    if (!record || record.state !== 'IN_PROGRESS') return;
+    if (record?.state !== 'IN_PROGRESS') return;
     await this.takeOverLease(record, record.leaseUntil, at);
   }
 
@@ -211,13 +216,19 @@ export class DynamoManifestRepository implements ManifestRepository {
               TableName: this.table,
               Key: keys.manifest(manifest.partnerId, manifest.manifestId),
               UpdateExpression: manifest.mixedTransit
-                ? 'SET intake = :complete, mixedTransit = :mixed REMOVE duePk, dueSk'
-                : 'SET intake = :complete REMOVE duePk, dueSk',
+                ? 'SET intake = :complete, mixedTransit = :mixed'
+                : 'SET intake = :complete',
               ConditionExpression: 'attribute_exists(pk)',
               ExpressionAttributeValues: {
                 ':complete': 'COMPLETE',
                 ...(manifest.mixedTransit ? { ':mixed': manifest.mixedTransit } : {}),
               },
+            },
+          },
+          {
+            Delete: {
+              TableName: this.table,
+              Key: keys.dueMarker(manifest.partnerId, manifest.manifestId, 'FANOUT'),
             },
           },
         ],
@@ -249,20 +260,9 @@ export class DynamoManifestRepository implements ManifestRepository {
   }
 
   private shipmentItem(record: ShipmentRecord): Item {
-    const reportable =
-      record.status !== 'REJECTED' && record.status !== 'CANCELLED' && record.status !== 'ACCEPTED';
-    // The first deadline is ETA − 2 h (VOEC reporting deadline); the sweep moves it on from there.
-    const dueAt = new Date(new Date(record.estimatedArrival).getTime() - 2 * 3_600_000).toISOString();
     return {
       ...keys.shipment(record.partnerId, record.shipmentNumber, record.manifestId),
       ...keys.manifestIndex(record.manifestId, record.shipmentNumber),
-      ...(reportable
-        ? keys.deadline(
-            dueAt,
-            'SHIPMENT',
-            `${record.partnerId}#${record.shipmentNumber}#${record.manifestId}`,
-          )
-        : {}),
       kind: 'SHIPMENT',
       ...record,
       flagCodes: record.flags.map((flag) => flag.code),
@@ -404,17 +404,14 @@ export class DynamoManifestRepository implements ManifestRepository {
         TableName: this.table,
         IndexName: DEADLINE_INDEX.name,
         KeyConditionExpression: 'duePk = :p AND dueSk <= :before',
-        ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': `${before}#~` },
+        ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': dueUpTo(before) },
       });
       for (const row of due) {
-        const [, kind] = String(row.dueSk).split('#');
-        if (kind !== 'FANOUT' || found.length >= limit) continue;
-        const { Item: manifest } = await this.client.send(
+        if (row.sk !== 'DUE#FANOUT' || found.length >= limit) continue;
+        const { Item: marker } = await this.client.send(
           new GetCommand({ TableName: this.table, Key: { pk: row.pk, sk: row.sk } }),
         );
-        if (manifest?.intake === 'IN_PROGRESS') {
-          found.push({ partnerId: String(manifest.partnerId), reference: String(manifest.reference) });
-        }
+        if (marker) found.push({ partnerId: String(marker.partnerId), reference: String(marker.reference) });
       }
     }
     return found;

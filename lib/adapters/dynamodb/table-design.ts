@@ -8,12 +8,14 @@
  *   manifest       PARTNER#<p>#MANIFEST#<m>             / MANIFEST
  *   shipment       PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>
  *   event          PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>#EVENT#<iso time>#<id>
+ *   due marker     PARTNER#<p>#MANIFEST#<m>             / DUE#<kind>   (the only items in the deadline index)
  *
  * Shipments are keyed by partner + shipment number, not by manifest, so a 10,000-shipment
  * intake spreads its writes over many partitions (one partition takes ~1,000 WCU/s).
  * The manifest index (GSI1) is sharded for the same reason; listing walks its shards in order.
- * The deadline index (GSI2) is sparse: only items with something due carry its keys, so the
- * scheduled function reads what is due, never the table.
+ * The deadline index (GSI2) is sparse: only small per-manifest marker items carry its keys (one per
+ * kind of deadline), so the scheduled function reads what is due, never the table, and moving a
+ * deadline (an ETA change) rewrites one item, not one per shipment.
  */
 import { createHash } from 'node:crypto';
 
@@ -55,14 +57,22 @@ export const keys = {
     gsi1pk: manifestIndexPartition(manifestId, shardOf(shipmentNumber, MANIFEST_INDEX_SHARDS)),
     gsi1sk: shipmentNumber,
   }),
+  dueMarker: (partnerId: string, manifestId: string, kind: DueKind) => ({
+    pk: `PARTNER#${partnerId}#MANIFEST#${manifestId}`,
+    sk: `DUE#${kind}`,
+  }),
   /** `dueSk` sorts by time first, so `dueSk <= now` selects what is due. */
-  deadline: (dueAt: string, kind: DueKind, ref: string) => ({
-    duePk: `DUE#${shardOf(ref, DEADLINE_INDEX_SHARDS)}`,
-    dueSk: `${dueAt}#${kind}#${ref}`,
+  deadline: (dueAt: string, kind: DueKind, manifestId: string) => ({
+    duePk: `DUE#${shardOf(manifestId, DEADLINE_INDEX_SHARDS)}`,
+    dueSk: `${dueAt}#${kind}#${manifestId}`,
   }),
 };
 
-export type DueKind = 'FANOUT' | 'SHIPMENT';
+/** FANOUT: an intake to complete (its lease end). BORDER: the transport's next border deadline. */
+export type DueKind = 'FANOUT' | 'BORDER';
+
+/** The upper bound of `dueSk` for everything due at `at` or before. */
+export const dueUpTo = (at: string) => `${at}#~`;
 
 export function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;

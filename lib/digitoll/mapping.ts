@@ -1,0 +1,336 @@
+/**
+ * Our manifest → Digitoll road v2 messages (transport, master consignment, house consignment),
+ * field for field per `shared/reference/digitoll-road-v2.md` §4–5 and §12, and Digitoll's paths
+ * back to ours. Where the documentation is ambiguous the reading taken is marked [INF] and lives
+ * only here.
+ */
+
+import type { WaybillKey } from '../domain/digitoll-port.ts';
+import { contentHash } from '../domain/ids.ts';
+import type { ManifestRecord, ShipmentRecord } from '../domain/records.ts';
+import type { AddressInput } from '../manifest/schema.ts';
+import type {
+  Address,
+  Communication,
+  DeleteRequest,
+  GoodsItem,
+  HouseConsignmentRequest,
+  MasterConsignmentRequest,
+  Party,
+  TransportRequest,
+} from './schemas.ts';
+
+/** [INF] House waybills of road VOEC parcels as road consignment notes (CL754 N730), per §12. */
+export const HOUSE_DOCUMENT_TYPE = 'N730';
+/** CL750 30: road vehicle registration number. */
+const ROAD_VEHICLE_REGISTRATION = '30';
+/** CL018 3: road. */
+const MODE_ROAD = '3';
+/** CL751 31: truck, unless the partner says otherwise. */
+export const DEFAULT_MEANS_OF_TRANSPORT = '31';
+/** CL729 person types. */
+const NATURAL_PERSON = 1;
+const LEGAL_PERSON = 2;
+const VOEC_PROCEDURE = 'IMMEDIATE_RELEASE_VOEC';
+/** CL756 FR5: vendor (VOEC). */
+const VOEC_ROLE = 'FR5';
+/** CL228 N820: transit declaration (NCTS MRN). */
+const TRANSIT_DOCUMENT = 'N820';
+
+export type DigitollMessageKind = 'transport' | 'master-consignment' | 'house-consignment';
+
+export interface ReportContent<T> {
+  kind: DigitollMessageKind;
+  body: T;
+  /** Hash of the content, without the issue date: equal hashes mean nothing to update. */
+  contentHash: string;
+  /** Master and house waybill key, for key-based lookups. */
+  waybillKey?: WaybillKey;
+}
+
+/** Digitoll instants are `yyyy-MM-ddTHH:mm:ssZ`: UTC, no fraction (§3). */
+export function digitollInstant(value: Date | string): string {
+  return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function content<T extends { documentIssueDate?: string }>(
+  kind: DigitollMessageKind,
+  body: T,
+  waybillKey?: WaybillKey,
+): ReportContent<T> {
+  const { documentIssueDate: _issued, ...rest } = body;
+  return { kind, body, contentHash: contentHash(rest), ...(waybillKey ? { waybillKey } : {}) };
+}
+
+function address(input: AddressInput): Address {
+  return { streetLine: input.street, postcode: input.postcode, city: input.city, country: input.country };
+}
+
+function party(
+  input: { name: string; identificationNumber?: string | undefined; address: AddressInput },
+  typeOfPerson: number,
+  communication: Communication[] = [],
+): Party {
+  return {
+    name: input.name,
+    ...(input.identificationNumber ? { identificationNumber: input.identificationNumber } : {}),
+    typeOfPerson,
+    address: address(input.address),
+    ...(communication.length > 0 ? { communication } : {}),
+  } as Party;
+}
+
+export function masterWaybillKey(manifest: ManifestRecord): WaybillKey | undefined {
+  const master = manifest.masterConsignment;
+  return master
+    ? {
+        documentNumber: master.waybill.number,
+        type: master.waybill.type,
+        carrierId: manifest.transport.carrier.id,
+      }
+    : undefined;
+}
+
+export function houseWaybillKey(manifest: ManifestRecord, shipmentNumber: string): WaybillKey {
+  return {
+    documentNumber: shipmentNumber,
+    type: HOUSE_DOCUMENT_TYPE,
+    carrierId: manifest.transport.carrier.id,
+  };
+}
+
+/**
+ * The transport. Without a master consignment the houses hang directly under the transport, which
+ * must list their keys: [INF] as a root-level `consignmentHouseLevel[]` (§4.1 gives two readings).
+ */
+export function transportContent(
+  manifest: ManifestRecord,
+  directHouseNumbers: readonly string[],
+  issuedAt: Date,
+): ReportContent<TransportRequest> {
+  const { transport } = manifest;
+  const master = manifest.masterConsignment;
+  const body: TransportRequest = {
+    documentIssueDate: digitollInstant(issuedAt),
+    activeBorderTransportMeans: {
+      identificationNumber: transport.vehicleRegistration,
+      typeOfIdentification: ROAD_VEHICLE_REGISTRATION,
+      typeOfMeansOfTransport: transport.vehicleType ?? DEFAULT_MEANS_OF_TRANSPORT,
+      countryCode: transport.vehicleCountry,
+      modeOfTransportCode: MODE_ROAD,
+      operator: {
+        name: transport.driver.name,
+        communication: [{ identifier: transport.driver.phone, type: 'TE' }],
+      },
+    },
+    carrier: {
+      name: transport.carrier.name,
+      identificationNumber: transport.carrier.id,
+      address: address(transport.carrier.address),
+    },
+    customsOfficeOfFirstEntry: { referenceNumber: transport.borderCrossing },
+    estimatedDateAndTimeOfArrival: digitollInstant(transport.estimatedArrival),
+    // Must equal the ETA on the first POST and never change after (§4.1, §8).
+    scheduledDateAndTimeOfArrival: digitollInstant(manifest.scheduledArrival ?? transport.estimatedArrival),
+    ...(master
+      ? {
+          consignmentMasterLevel: [
+            {
+              transportDocumentMasterLevel: {
+                documentNumber: master.waybill.number,
+                type: master.waybill.type,
+              },
+            },
+          ],
+        }
+      : {
+          consignmentHouseLevel: [...directHouseNumbers].sort().map((documentNumber) => ({
+            transportDocumentHouseLevel: { documentNumber, type: HOUSE_DOCUMENT_TYPE },
+          })),
+        }),
+  };
+  return content('transport', body);
+}
+
+export function masterContent(
+  manifest: ManifestRecord,
+  issuedAt: Date,
+): ReportContent<MasterConsignmentRequest> {
+  const master = manifest.masterConsignment;
+  const key = masterWaybillKey(manifest);
+  if (!master || !key) throw new Error(`Manifest ${manifest.manifestId} has no master consignment`);
+  const body: MasterConsignmentRequest = {
+    documentIssueDate: digitollInstant(issuedAt),
+    consignmentMasterLevel: {
+      containerIndicator: 0,
+      grossMass: master.grossMassKg,
+      carrier: { identificationNumber: manifest.transport.carrier.id },
+      consignor: party(master.consignor, LEGAL_PERSON),
+      consignee: party(master.consignee, LEGAL_PERSON),
+      transportDocumentMasterLevel: { documentNumber: master.waybill.number, type: master.waybill.type },
+    },
+  };
+  return content('master-consignment', body, key);
+}
+
+/**
+ * One house consignment per shipment: VOEC procedure, one goods item per item line (per-piece NOK
+ * value and number of pieces, HS6, the seller's VOEC number with role FR5). Under a transit the
+ * outgoing procedure is TRA with the transit MRN as an N820 previous document (variant 10);
+ * otherwise variant 7 with `hasOutgoingProcedure: false` (it defaults to true, §4.3).
+ */
+export function houseContent(
+  manifest: ManifestRecord,
+  shipment: ShipmentRecord,
+  issuedAt: Date,
+): ReportContent<HouseConsignmentRequest> {
+  const input = shipment.input;
+  const master = manifest.masterConsignment;
+  const consigneeContacts: Communication[] = [
+    ...(input.consignee.phone ? [{ identifier: input.consignee.phone, type: 'TE' }] : []),
+    ...(input.consignee.email ? [{ identifier: input.consignee.email, type: 'EM' }] : []),
+  ];
+  const goodsItem: GoodsItem[] = input.items.map((item) => ({
+    itemAmountInvoicedVOEC: { value: item.unitValueNok, numberOfItems: item.quantity },
+    commodityCodeVOEC: { harmonizedSystemSubheadingCode: item.commodityCode },
+    additionalFiscalReferences: { vatIdentificationNumber: shipment.voecNumber, role: VOEC_ROLE },
+  }));
+  const body: HouseConsignmentRequest = {
+    documentIssueDate: digitollInstant(issuedAt),
+    consignmentHouseLevel: {
+      containerIndicator: 0,
+      totalGrossMass: input.grossMassKg,
+      numberOfPackages: input.packages,
+      goodsDescription: input.goodsDescription,
+      transportDocumentHouseLevel: { documentNumber: input.shipmentNumber, type: HOUSE_DOCUMENT_TYPE },
+      ...(master
+        ? {
+            consignmentMasterLevel: {
+              carrierIdentificationNumber: manifest.transport.carrier.id,
+              transportDocumentMasterLevel: {
+                documentNumber: master.waybill.number,
+                type: master.waybill.type,
+              },
+            },
+          }
+        : {
+            directConsignment: true,
+            transportLevel: { carrierIdentificationNumber: manifest.transport.carrier.id },
+          }),
+      importProcedure: manifest.transit
+        ? { importProcedure: VOEC_PROCEDURE, outgoingProcedure: 'TRA', hasOutgoingProcedure: true }
+        : { importProcedure: VOEC_PROCEDURE, hasOutgoingProcedure: false },
+      ...(manifest.transit
+        ? {
+            previousDocuments: [{ typeOfReference: TRANSIT_DOCUMENT, referenceNumber: manifest.transit.mrn }],
+          }
+        : {}),
+      consignor: party(input.consignor, LEGAL_PERSON),
+      consignee: party(input.consignee, NATURAL_PERSON, consigneeContacts),
+      goodsItem,
+    },
+  } as HouseConsignmentRequest;
+  return content('house-consignment', body, houseWaybillKey(manifest, input.shipmentNumber));
+}
+
+export function deleteBody(issuedAt: Date): DeleteRequest {
+  return { documentIssueDate: digitollInstant(issuedAt) };
+}
+
+export interface LocatedPath {
+  in: 'shipment' | 'manifest';
+  path: string;
+}
+
+const PARTY_FIELDS: Record<string, string> = {
+  name: 'name',
+  identificationNumber: 'identificationNumber',
+  typeOfPerson: 'type',
+  'address.streetLine': 'address/street',
+  'address.postcode': 'address/postcode',
+  'address.city': 'address/city',
+  'address.country': 'address/country',
+  address: 'address',
+};
+
+type Rule = [RegExp, (match: RegExpExecArray) => LocatedPath | undefined];
+
+const shipmentAt = (path: string): LocatedPath => ({ in: 'shipment', path });
+const manifestAt = (path: string): LocatedPath => ({ in: 'manifest', path });
+const partyPath = (prefix: string, rest: string | undefined): string =>
+  rest === undefined ? prefix : `${prefix}/${PARTY_FIELDS[rest] ?? rest.replaceAll('.', '/')}`;
+
+const HOUSE_RULES: Rule[] = [
+  [/^goodsItem\[(\d+)\]\.itemAmountInvoicedVOEC\.value$/, (m) => shipmentAt(`/items/${m[1]}/unitValueNok`)],
+  [
+    /^goodsItem\[(\d+)\]\.itemAmountInvoicedVOEC\.numberOfItems$/,
+    (m) => shipmentAt(`/items/${m[1]}/quantity`),
+  ],
+  [/^goodsItem\[(\d+)\]\.commodityCodeVOEC\b.*$/, (m) => shipmentAt(`/items/${m[1]}/commodityCode`)],
+  [/^goodsItem\[(\d+)\]\.additionalFiscalReferences\b.*$/, () => shipmentAt('/voecNumber')],
+  [/^goodsItem\[(\d+)\].*$/, (m) => shipmentAt(`/items/${m[1]}`)],
+  [/^goodsItem$/, () => shipmentAt('/items')],
+  [/^goodsDescription$/, () => shipmentAt('/goodsDescription')],
+  [/^totalGrossMass$/, () => shipmentAt('/grossMassKg')],
+  [/^numberOfPackages$/, () => shipmentAt('/packages')],
+  [/^transportDocumentHouseLevel\b.*$/, () => shipmentAt('/shipmentNumber')],
+  [/^consignor(?:\.(.+))?$/, (m) => shipmentAt(partyPath('/consignor', m[1]))],
+  [/^consignee\.communication\b.*$/, () => shipmentAt('/consignee')],
+  [/^consignee(?:\.(.+))?$/, (m) => shipmentAt(partyPath('/consignee', m[1]))],
+  [/^previousDocuments\b.*$/, () => manifestAt('/transit/mrn')],
+  [/^importProcedure\b.*$/, () => manifestAt('/transit')],
+  [/^consignmentMasterLevel\.carrierIdentificationNumber$/, () => manifestAt('/transport/carrier/id')],
+  [
+    /^consignmentMasterLevel\.transportDocumentMasterLevel\b.*$/,
+    () => manifestAt('/masterConsignment/waybill'),
+  ],
+  [
+    /^(?:transportLevel|tranportLevel)\.carrierIdentificationNumber$/,
+    () => manifestAt('/transport/carrier/id'),
+  ],
+];
+
+const MASTER_RULES: Rule[] = [
+  [/^grossMass$/, () => manifestAt('/masterConsignment/grossMassKg')],
+  [/^carrier\b.*$/, () => manifestAt('/transport/carrier/id')],
+  [/^consignor(?:\.(.+))?$/, (m) => manifestAt(partyPath('/masterConsignment/consignor', m[1]))],
+  [/^consignee(?:\.(.+))?$/, (m) => manifestAt(partyPath('/masterConsignment/consignee', m[1]))],
+  [/^transportDocumentMasterLevel\.documentNumber$/, () => manifestAt('/masterConsignment/waybill/number')],
+  [/^transportDocumentMasterLevel\.type$/, () => manifestAt('/masterConsignment/waybill/type')],
+];
+
+const TRANSPORT_RULES: Rule[] = [
+  [/^activeBorderTransportMeans\.identificationNumber$/, () => manifestAt('/transport/vehicleRegistration')],
+  [/^activeBorderTransportMeans\.countryCode$/, () => manifestAt('/transport/vehicleCountry')],
+  [/^activeBorderTransportMeans\.typeOfMeansOfTransport$/, () => manifestAt('/transport/vehicleType')],
+  [/^activeBorderTransportMeans\.operator\.name$/, () => manifestAt('/transport/driver/name')],
+  [/^activeBorderTransportMeans\.operator\b.*$/, () => manifestAt('/transport/driver/phone')],
+  [/^activeBorderTransportMeans\b.*$/, () => manifestAt('/transport/vehicleRegistration')],
+  [/^carrier\.identificationNumber$/, () => manifestAt('/transport/carrier/id')],
+  [/^carrier\.name$/, () => manifestAt('/transport/carrier/name')],
+  [
+    /^carrier\.address(?:\.(.+))?$/,
+    (m) => manifestAt(partyPath('/transport/carrier', m[1] ? `address.${m[1]}` : 'address')),
+  ],
+  [/^customsOfficeOfFirstEntry\b.*$/, () => manifestAt('/transport/borderCrossing')],
+  [/^(?:estimated|scheduled)DateAndTimeOfArrival$/, () => manifestAt('/transport/estimatedArrival')],
+  [/^consignmentMasterLevel\b.*$/, () => manifestAt('/masterConsignment/waybill')],
+  [/^consignmentHouseLevel\b.*$/, () => manifestAt('/shipments')],
+];
+
+/** Where a Digitoll error path (sync `field` or async `messageElementPath`) points in our data. */
+export function locateDigitollPath(kind: DigitollMessageKind, digitollPath: string): LocatedPath | undefined {
+  const [prefix, rules] =
+    kind === 'house-consignment'
+      ? ['consignmentHouseLevel.', HOUSE_RULES]
+      : kind === 'master-consignment'
+        ? ['consignmentMasterLevel.', MASTER_RULES]
+        : ['transport.', TRANSPORT_RULES];
+  // Paths are not consistently rooted (§7.2): accept them with or without the message's root.
+  const relative = digitollPath.startsWith(prefix) ? digitollPath.slice(prefix.length) : digitollPath;
+  for (const [pattern, locate] of rules) {
+    const match = pattern.exec(relative);
+    if (match) return locate(match);
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+/**
+ * SDK middleware hooks for tests and benchmarks: observe or fail commands by name, the way a
+ * crash or an outage at that step would, without mocking the SDK.
+ */
+interface HasMiddleware {
+  middlewareStack: { add(middleware: unknown, options: { step: 'initialize'; name: string }): void };
+}
+
+type Next = (args: unknown) => Promise<unknown>;
+
+export function onCommand(client: unknown, name: string, hook: (commandName: string) => void): void {
+  (client as HasMiddleware).middlewareStack.add(
+    (next: Next, context: { commandName?: string }) => async (args: unknown) => {
+      hook(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name },
+  );
+}
+
+/** Makes the n-th and later calls of `command` fail while `armed`. */
+export function failFrom(client: unknown, command: string, n: number): { armed: boolean } {
+  const state = { armed: true };
+  let calls = 0;
+  onCommand(client, `fail-${command}-${Math.random()}`, (commandName) => {
+    if (commandName === command && state.armed && ++calls >= n) {
+      throw Object.assign(new Error(`injected failure of ${command}`), { name: 'InjectedFailure' });
+    }
+  });
+  return state;
+}
