@@ -18,6 +18,8 @@ export function buildApp(app: App = new App()): {
     config,
     table: stateful.table,
     reportQueue: stateful.reportQueue,
+    reportDeadLetterQueue: stateful.reportDeadLetterQueue,
+    maskinportenSecret: stateful.maskinportenSecret,
   });
   Tags.of(app).add('project', 'voec-border');
   Tags.of(app).add('stage', config.stage);

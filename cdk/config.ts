@@ -15,6 +15,11 @@ export const StageConfig = z.strictObject({
   /** Requests per second across the HTTP API, and the burst above it. */
   apiThrottle: z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }),
   deletionProtection: z.boolean(),
+  /** Maskinporten for the Digitoll token (§10): test for dev, production for prod. */
+  maskinporten: z.strictObject({ tokenUrl: z.url(), audience: z.string().min(1) }),
+  /** Concurrent reporter instances; times the per-instance rate this bounds the calls to Digitoll. */
+  reporterMaxConcurrency: z.number().int().min(2).max(1000),
+  digitollRateLimitPerInstance: z.number().positive(),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 
@@ -27,6 +32,12 @@ const STAGES: Record<string, StageConfig> = {
     recordRetentionDays: 90,
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
     deletionProtection: false,
+    maskinporten: {
+      tokenUrl: 'https://test.maskinporten.no/token',
+      audience: 'https://test.maskinporten.no/',
+    },
+    reporterMaxConcurrency: 5,
+    digitollRateLimitPerInstance: 10,
   },
   prod: {
     stage: 'prod',
@@ -36,6 +47,9 @@ const STAGES: Record<string, StageConfig> = {
     recordRetentionDays: 400,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },
     deletionProtection: true,
+    maskinporten: { tokenUrl: 'https://maskinporten.no/token', audience: 'https://maskinporten.no/' },
+    reporterMaxConcurrency: 10,
+    digitollRateLimitPerInstance: 10,
   },
 };
 

@@ -4,6 +4,7 @@
  */
 import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
@@ -28,6 +29,7 @@ export class StatefulStack extends Stack {
   readonly table: Table;
   readonly reportQueue: Queue;
   readonly reportDeadLetterQueue: Queue;
+  readonly maskinportenSecret: Secret;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -70,6 +72,13 @@ export class StatefulStack extends Stack {
       visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
+      removalPolicy: retain,
+    });
+
+    // The carrier sets the value after deploying: {clientId, privateKeyPem, certificateChainPem?, keyId?}.
+    this.maskinportenSecret = new Secret(this, 'MaskinportenCredentials', {
+      description:
+        'Maskinporten client id and the enterprise certificate key that speaks for the carrier to Customs',
       removalPolicy: retain,
     });
   }

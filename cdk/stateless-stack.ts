@@ -9,15 +9,20 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
 import { HouseFunction } from './constructs/house-function.ts';
+import { REPORT_MAX_RECEIVES, REPORTER_TIMEOUT_SECONDS } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
   table: Table;
   reportQueue: Queue;
+  reportDeadLetterQueue: Queue;
+  maskinportenSecret: ISecret;
 }
 
 export class StatelessStack extends Stack {
@@ -25,7 +30,7 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
-    const { config, table, reportQueue } = props;
+    const { config, table, reportQueue, reportDeadLetterQueue, maskinportenSecret } = props;
     const logRetention = config.logRetentionDays;
     const environment = {
       STAGE: config.stage,
@@ -33,19 +38,61 @@ export class StatelessStack extends Stack {
       REPORT_QUEUE_URL: reportQueue.queueUrl,
       RECORD_RETENTION_DAYS: String(config.recordRetentionDays),
     };
-    const fn = (id: string, entry: string, description: string, timeout?: Duration) =>
-      new HouseFunction(this, id, { entry, description, environment, logRetention, timeout }).fn;
+    const fn = (
+      id: string,
+      entry: string,
+      description: string,
+      timeout?: Duration,
+      extraEnvironment: Record<string, string> = {},
+    ) =>
+      new HouseFunction(this, id, {
+        entry,
+        description,
+        environment: { ...environment, ...extraEnvironment },
+        logRetention,
+        timeout,
+      }).fn;
 
     const authorizerFn = fn('Authorizer', 'functions/auth/authorizer.ts', 'Partner API key → partnerId');
     const publicFn = fn('Public', 'functions/http/public.ts', 'Health and OpenAPI contract');
     const intakeFn = fn('Intake', 'functions/http/intake.ts', 'Manifest intake: validate, store, fan out');
     const readFn = fn('Read', 'functions/http/read.ts', 'Manifest and shipment queries');
+    const changesFn = fn('Changes', 'functions/http/changes.ts', 'Amend, withdraw, transport updates');
     const sweepFn = fn(
       'BorderSweep',
       'functions/schedule/border-sweep.ts',
       'Scheduled: completes interrupted fan-outs',
       Duration.minutes(5),
     );
+
+    const reporterFn = fn(
+      'Reporter',
+      'functions/queue/reporter.ts',
+      'Reports transports, masters and houses to Digitoll and follows them to their MRN',
+      Duration.seconds(REPORTER_TIMEOUT_SECONDS),
+      {
+        REPORT_DLQ_URL: reportDeadLetterQueue.queueUrl,
+        DIGITOLL_BASE_URL: config.digitollBaseUrl,
+        MASKINPORTEN_TOKEN_URL: config.maskinporten.tokenUrl,
+        MASKINPORTEN_AUDIENCE: config.maskinporten.audience,
+        MASKINPORTEN_SECRET_ARN: maskinportenSecret.secretArn,
+        DIGITOLL_RATE_LIMIT_PER_SECOND: String(config.digitollRateLimitPerInstance),
+        REPORT_MAX_RECEIVES: String(REPORT_MAX_RECEIVES),
+      },
+    );
+    reporterFn.addEventSource(
+      new SqsEventSource(reportQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: config.reporterMaxConcurrency,
+      }),
+    );
+    table.grant(reporterFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem');
+    table.grant(reporterFn, 'dynamodb:ConditionCheckItem');
+    reportQueue.grantSendMessages(reporterFn);
+    reportDeadLetterQueue.grantSendMessages(reporterFn);
+    maskinportenSecret.grantRead(reporterFn);
 
     table.grant(authorizerFn, 'dynamodb:GetItem');
     table.grant(
@@ -58,6 +105,9 @@ export class StatelessStack extends Stack {
     table.grant(intakeFn, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem');
     reportQueue.grantSendMessages(intakeFn);
     table.grantReadData(readFn);
+    table.grant(changesFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    table.grant(changesFn, 'dynamodb:ConditionCheckItem');
+    reportQueue.grantSendMessages(changesFn);
     table.grantReadData(sweepFn);
     table.grant(sweepFn, 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
     reportQueue.grantSendMessages(sweepFn);
@@ -82,6 +132,7 @@ export class StatelessStack extends Stack {
     const publicIntegration = integration('PublicIntegration', publicFn);
     const intakeIntegration = integration('IntakeIntegration', intakeFn);
     const readIntegration = integration('ReadIntegration', readFn);
+    const changesIntegration = integration('ChangesIntegration', changesFn);
 
     this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: publicIntegration });
     this.api.addRoutes({
@@ -108,6 +159,19 @@ export class StatelessStack extends Stack {
     ]) {
       this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer });
     }
+
+    this.api.addRoutes({
+      path: '/v1/shipments/{shipmentNumber}',
+      methods: [HttpMethod.PUT, HttpMethod.DELETE],
+      integration: changesIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests/{manifestId}/transport',
+      methods: [HttpMethod.PATCH],
+      integration: changesIntegration,
+      authorizer,
+    });
 
     new Rule(this, 'BorderSchedule', {
       description: 'Fires the border sweep',

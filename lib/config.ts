@@ -25,3 +25,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return parsed.data;
 }
+
+const ReporterEnv = Env.extend({
+  REPORT_DLQ_URL: z.url(),
+  /** Digitoll host: https://api-test.toll.no (test) or https://api.toll.no (production), or the simulator. */
+  DIGITOLL_BASE_URL: z.url(),
+  MASKINPORTEN_TOKEN_URL: z.url(),
+  MASKINPORTEN_AUDIENCE: z.string().min(1),
+  MASKINPORTEN_SCOPE: z.string().default('toll:movement/road/v2'),
+  /** Customs token exchange; defaults to Digitoll's own path on DIGITOLL_BASE_URL. */
+  DIGITOLL_TOKEN_EXCHANGE_URL: z.url().optional(),
+  /** Deployed: a Secrets Manager secret holding {clientId, privateKeyPem, certificateChainPem?, keyId?}. */
+  MASKINPORTEN_SECRET_ARN: z.string().min(1).optional(),
+  /** Local runtime and tests: the same credentials from the environment. */
+  MASKINPORTEN_CLIENT_ID: z.string().min(1).optional(),
+  MASKINPORTEN_PRIVATE_KEY_PEM: z.string().min(1).optional(),
+  MASKINPORTEN_KEY_ID: z.string().min(1).optional(),
+  DIGITOLL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Per function instance; with the reporter's maximum concurrency this bounds the total rate. */
+  DIGITOLL_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(10),
+  REPORT_UNCERTAIN_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(60),
+  REPORT_FIRST_POLL_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(2),
+  REPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  REPORT_MAX_POLLS: z.coerce.number().int().min(1).max(200).default(30),
+  REPORT_CLAIM_TTL_SECONDS: z.coerce.number().int().min(30).default(120),
+  /** SQS receives before the dead-letter queue (the queue's maxReceiveCount). */
+  REPORT_MAX_RECEIVES: z.coerce.number().int().min(1).default(5),
+}).refine(
+  (env) => env.MASKINPORTEN_SECRET_ARN || (env.MASKINPORTEN_CLIENT_ID && env.MASKINPORTEN_PRIVATE_KEY_PEM),
+  {
+    message: 'set MASKINPORTEN_SECRET_ARN, or MASKINPORTEN_CLIENT_ID and MASKINPORTEN_PRIVATE_KEY_PEM',
+  },
+);
+export type ReporterConfig = z.infer<typeof ReporterEnv>;
+
+export function loadReporterConfig(env: NodeJS.ProcessEnv = process.env): ReporterConfig {
+  const parsed = ReporterEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
+    throw new Error(`Invalid reporter configuration: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -68,6 +68,19 @@ export class PayloadTooLargeError extends DomainError {
   readonly title = 'The request is larger than allowed';
 }
 
+/** Well-formed, but breaks a business rule (e.g. an amendment that is no longer VOEC-eligible). */
+export class UnprocessableError extends DomainError {
+  readonly status = 422;
+  readonly type = problemType('unprocessable');
+  readonly title = 'The request breaks a rule';
+  constructor(
+    detail: string,
+    override readonly errors: FieldError[],
+  ) {
+    super(detail);
+  }
+}
+
 export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
   readonly type = problemType('unsupported-media-type');

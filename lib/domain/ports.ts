@@ -71,6 +71,10 @@ export interface ManifestRepository {
   /** Intakes still IN_PROGRESS whose lease (or re-check time) ended before `before`. */
   stalledIntakes(before: string, limit: number): Promise<Array<{ partnerId: string; reference: string }>>;
   getIdempotency(partnerId: string, reference: string): Promise<IdempotencyRecord | undefined>;
+  /** Replaces a shipment if it is still at `previous.version` (else ConflictError), with its event. */
+  replaceShipment(previous: ShipmentRecord, next: ShipmentRecord, event: ShipmentEvent): Promise<void>;
+  /** Replaces the manifest's transport if nobody changed it meanwhile (else ConflictError), with its event. */
+  replaceTransport(previous: ManifestRecord, next: ManifestRecord, event: ShipmentEvent): Promise<void>;
 }
 
 export interface ReportQueue {

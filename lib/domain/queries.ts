@@ -38,8 +38,25 @@ export async function getManifestView(
     reference: manifest.reference,
     receivedAt: manifest.receivedAt,
     intake: manifest.intake,
-    // Reporting the transport to Digitoll is the reporter's job; until it has, it is pending.
-    transport: { ...manifest.transport, digitollStatus: 'PENDING' },
+    transport: {
+      ...manifest.transport,
+      digitollStatus: manifest.transportReport?.phase ?? 'PENDING',
+      ...(manifest.transportReport?.mrn ? { mrn: manifest.transportReport.mrn } : {}),
+      ...(manifest.transportReport?.errors?.length
+        ? { digitollErrors: manifest.transportReport.errors }
+        : {}),
+    },
+    ...(manifest.masterConsignment
+      ? {
+          masterReport: {
+            digitollStatus: manifest.masterReport?.phase ?? 'PENDING',
+            ...(manifest.masterReport?.mrn ? { mrn: manifest.masterReport.mrn } : {}),
+            ...(manifest.masterReport?.errors?.length
+              ? { digitollErrors: manifest.masterReport.errors }
+              : {}),
+          },
+        }
+      : {}),
     ...(manifest.transit
       ? {
           transit: {
@@ -72,7 +89,11 @@ export async function listManifestShipments(
       ...(query.flag ? { flag: query.flag } : {}),
     },
   });
-  return { items: page.items.map(shipmentView), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const eta = manifest.transport.estimatedArrival;
+  return {
+    items: page.items.map((record) => shipmentView(record, eta)),
+    ...(page.cursor ? { cursor: page.cursor } : {}),
+  };
 }
 
 export async function getShipmentDetail(
@@ -82,14 +103,20 @@ export async function getShipmentDetail(
 ) {
   const found = await repository.getLatestShipment(partnerId, shipmentNumber);
   if (!found) throw new NotFoundError(`Shipment ${shipmentNumber} was not found.`);
+  const manifest = await repository.getManifest(partnerId, found.shipment.manifestId);
   return {
-    ...shipmentView(found.shipment),
+    ...shipmentView(found.shipment, manifest?.transport.estimatedArrival),
     timeline: timeline(found.shipment, found.events),
     otherManifestIds: found.otherManifestIds,
   };
 }
 
-export function shipmentView(record: ShipmentRecord): ShipmentView {
+/** `estimatedArrival` is the transport's current ETA (a PATCH moves it; the shipment keeps its intake copy). */
+export function shipmentView(
+  record: ShipmentRecord,
+  estimatedArrival = record.estimatedArrival,
+): ShipmentView {
+  const report = record.report;
   return {
     shipmentNumber: record.shipmentNumber,
     manifestId: record.manifestId,
@@ -98,9 +125,12 @@ export function shipmentView(record: ShipmentRecord): ShipmentView {
     ...(record.mrn ? { mrn: record.mrn } : {}),
     flags: record.flags,
     rejections: record.rejections,
+    ...(report?.errors?.length ? { digitollErrors: report.errors } : {}),
+    ...(report?.lastError && record.status === 'FAILED' ? { failureReason: report.lastError } : {}),
+    ...(record.withdrawalRequestedAt ? { withdrawalRequestedAt: record.withdrawalRequestedAt } : {}),
     receivedAt: record.receivedAt,
     updatedAt: record.updatedAt,
-    estimatedArrival: record.estimatedArrival,
+    estimatedArrival,
     shipment: record.input,
   };
 }

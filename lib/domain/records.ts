@@ -29,6 +29,8 @@ export const ManifestRecord = z.object({
   mixedTransit: MixedTransit.optional(),
   /** The first ETA reported: Digitoll's scheduledDateAndTimeOfArrival, which never changes. */
   scheduledArrival: z.iso.datetime().optional(),
+  /** Bumped by every transport update (PATCH), for optimistic concurrency. */
+  transportRevision: z.number().int().optional(),
   transportReport: ReportState.optional(),
   masterReport: ReportState.optional(),
 });

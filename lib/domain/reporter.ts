@@ -26,7 +26,7 @@ import type { DigitollPort, SubmitOutcome } from './digitoll-port.ts';
 import type { Clock, DeadLetters, IdGenerator, ReportQueue } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
 import type { ReportMessage } from './report-message.ts';
-import { type DigitollError, initialReport, type ReportOperation, type ReportState } from './report-state.ts';
+import type { DigitollError, ReportOperation, ReportState } from './report-state.ts';
 import type { ShipmentStatus } from './shipment.ts';
 
 export interface ReporterSettings {
@@ -569,4 +569,22 @@ function event(
   return { at: deps.clock.now().toISOString(), type, actor: 'reporter', detail, ...(data ? { data } : {}) };
 }
 
-export { initialReport };
+/**
+ * The last SQS receive of a message that kept failing (an outage of our own dependencies, a bug):
+ * record why on the report before SQS moves the message to the dead-letter queue.
+ */
+export async function recordUndeliverable(
+  deps: ReporterDeps,
+  message: ReportMessage,
+  reason: string,
+): Promise<void> {
+  const subject = await deps.store.load(message);
+  if (!subject || subject.report.phase === 'ACCEPTED' || subject.report.phase === 'FAILED') return;
+  await fail(
+    deps,
+    message,
+    subject,
+    `Could not be processed after every retry: ${reason}`,
+    subject.report.errors ?? [],
+  );
+}

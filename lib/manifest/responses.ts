@@ -2,6 +2,7 @@
  * Response bodies of the partner API, as zod schemas (they feed the OpenAPI document).
  */
 import { z } from 'zod';
+import { DigitollError } from '../domain/report-state.ts';
 import { Flag, FlagCode, RuleViolation, ShipmentStatus } from '../domain/shipment.ts';
 import { MasterConsignment, Shipment, Transit, Transport } from './schema.ts';
 
@@ -37,7 +38,18 @@ export const ManifestView = z.object({
   reference: z.string(),
   receivedAt: z.string(),
   intake: z.enum(['IN_PROGRESS', 'COMPLETE']),
-  transport: Transport.extend({ digitollStatus: z.string() }),
+  transport: Transport.extend({
+    digitollStatus: z.string().describe('PENDING, IN_FLIGHT, UNCERTAIN, SUBMITTED, ACCEPTED or FAILED'),
+    mrn: z.string().optional(),
+    digitollErrors: z.array(DigitollError).optional(),
+  }),
+  masterReport: z
+    .object({
+      digitollStatus: z.string(),
+      mrn: z.string().optional(),
+      digitollErrors: z.array(DigitollError).optional(),
+    })
+    .optional(),
   transit: Transit.extend({ mixed: z.boolean(), mixedTransit: MixedTransitView.optional() }).optional(),
   masterConsignment: MasterConsignment.optional(),
   shipmentCount: z.number().int(),
@@ -54,9 +66,14 @@ export const ShipmentView = z.object({
   mrn: z.string().optional(),
   flags: z.array(Flag),
   rejections: z.array(RuleViolation),
+  /** Digitoll's errors, verbatim, with the path into our data where it could be mapped. */
+  digitollErrors: z.array(DigitollError).optional(),
+  /** Why a FAILED shipment failed (Digitoll refused it, or it could not be delivered). */
+  failureReason: z.string().optional(),
+  withdrawalRequestedAt: z.string().optional(),
   receivedAt: z.string(),
   updatedAt: z.string(),
-  estimatedArrival: z.string(),
+  estimatedArrival: z.string().describe("The transport's current ETA at the border"),
   shipment: Shipment,
 });
 export type ShipmentView = z.infer<typeof ShipmentView>;

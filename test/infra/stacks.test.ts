@@ -88,7 +88,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 22, arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(5);
+    expect(functions.length).toBe(7);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -98,7 +98,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/Logs/);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 5);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 7);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -116,6 +116,9 @@ describe('stateless stack', () => {
       'GET /v1/manifests/{manifestId}': 'CUSTOM',
       'GET /v1/manifests/{manifestId}/shipments': 'CUSTOM',
       'GET /v1/shipments/{shipmentNumber}': 'CUSTOM',
+      'PUT /v1/shipments/{shipmentNumber}': 'CUSTOM',
+      'DELETE /v1/shipments/{shipmentNumber}': 'CUSTOM',
+      'PATCH /v1/manifests/{manifestId}/transport': 'CUSTOM',
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
@@ -149,6 +152,47 @@ describe('stateless stack', () => {
     expect(
       actionsOf(dev.stateless, publicFn).filter((a) => a.startsWith('dynamodb:') || a.startsWith('sqs:')),
     ).toEqual([]);
+  });
+
+  it('consumes the report queue with partial batch failures and bounded concurrency', () => {
+    const [reporter, fn] = functionByDescription(
+      dev.stateless,
+      'Reports transports, masters and houses to Digitoll and follows them to their MRN',
+    );
+    dev.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: reporter },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+    expect(fn.Properties.Timeout).toBe(60);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DIGITOLL_BASE_URL: 'https://api-test.toll.no',
+      MASKINPORTEN_TOKEN_URL: 'https://test.maskinporten.no/token',
+      MASKINPORTEN_SECRET_ARN: expect.anything(),
+      REPORT_DLQ_URL: expect.anything(),
+    });
+    const actions = actionsOf(dev.stateless, reporter);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'secretsmanager:GetSecretValue',
+        'sqs:SendMessage',
+        'sqs:ReceiveMessage',
+        'dynamodb:UpdateItem',
+      ]),
+    );
+    expect(actions.filter((a) => /Delete|Scan|BatchWrite/.test(a) && a.startsWith('dynamodb:'))).toEqual([]);
+    const prodReporter = functionByDescription(
+      prod.stateless,
+      'Reports transports, masters and houses to Digitoll and follows them to their MRN',
+    )[1];
+    expect(prodReporter.Properties.Environment.Variables.DIGITOLL_BASE_URL).toBe('https://api.toll.no');
+  });
+
+  it('keeps the Maskinporten key in Secrets Manager, never in the template', () => {
+    dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const template = JSON.stringify(dev.stateless.toJSON());
+    expect(template).not.toMatch(/PRIVATE KEY/);
   });
 
   it('fires the border function on the configured rate', () => {

@@ -1,6 +1,7 @@
 /**
  * Simple in-memory fakes of the ports, for domain unit tests (no I/O).
  */
+import { ConflictError } from '../../lib/domain/errors.ts';
 import type {
   ClaimOutcome,
   Clock,
@@ -144,6 +145,21 @@ export class FakeRepository implements ManifestRepository {
       .filter((m) => m.intake === 'IN_PROGRESS' && m.dueAt !== undefined && m.dueAt <= before)
       .slice(0, limit)
       .map((m) => ({ partnerId: m.partnerId, reference: m.reference }));
+  }
+  async replaceShipment(previous: ShipmentRecord, next: ShipmentRecord, event: ShipmentEvent) {
+    const key = this.shipmentKey(previous.partnerId, previous.manifestId, previous.shipmentNumber);
+    if (this.shipments.get(key)?.version !== previous.version) throw new ConflictError('changed meanwhile');
+    this.shipments.set(key, structuredClone(next));
+    this.events.push({ ...event, key });
+  }
+  async replaceTransport(previous: ManifestRecord, next: ManifestRecord, event: ShipmentEvent) {
+    const stored = this.manifests.get(`${previous.partnerId}/${previous.manifestId}`);
+    if (!stored || (stored.transportRevision ?? 0) !== (previous.transportRevision ?? 0)) {
+      throw new ConflictError('changed meanwhile');
+    }
+    stored.transport = structuredClone(next.transport);
+    stored.transportRevision = (previous.transportRevision ?? 0) + 1;
+    this.events.push({ ...event, key: `${previous.partnerId}/${previous.manifestId}` });
   }
   async getIdempotency(partnerId: string, reference: string) {
     const found = this.claims.get(this.claimKey(partnerId, reference));

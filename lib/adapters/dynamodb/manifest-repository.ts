@@ -11,6 +11,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../domain/errors.ts';
 import type { ClaimOutcome, ManifestRepository, Page, ShipmentFilter } from '../../domain/ports.ts';
 import {
   IdempotencyRecord,
@@ -329,9 +330,19 @@ export class DynamoManifestRepository implements ManifestRepository {
     shipments.sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
     const [shipment, ...others] = shipments as [ShipmentRecord, ...ShipmentRecord[]];
     const eventPrefix = `MANIFEST#${shipment.manifestId}#EVENT#`;
-    const events = items
-      .filter((item) => typeof item.sk === 'string' && item.sk.startsWith(eventPrefix))
-      .map((item) => ShipmentEvent.parse(item));
+    // The transport's and master's events belong to every shipment on them.
+    const manifestEvents = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+      ExpressionAttributeValues: {
+        ':pk': keys.manifest(partnerId, shipment.manifestId).pk,
+        ':events': 'EVENT#',
+      },
+    });
+    const events = [
+      ...items.filter((item) => typeof item.sk === 'string' && item.sk.startsWith(eventPrefix)),
+      ...manifestEvents,
+    ].map((item) => ShipmentEvent.parse(item));
     return { shipment, events, otherManifestIds: others.map((other) => other.manifestId) };
   }
 
@@ -415,6 +426,100 @@ export class DynamoManifestRepository implements ManifestRepository {
       }
     }
     return found;
+  }
+
+  async replaceShipment(previous: ShipmentRecord, next: ShipmentRecord, event: ShipmentEvent): Promise<void> {
+    await this.conditionally(`Shipment ${previous.shipmentNumber}`, [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.shipmentItem(next),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': previous.version },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.event(
+              next.partnerId,
+              next.shipmentNumber,
+              next.manifestId,
+              event.at,
+              `${event.type}-${next.version}`,
+            ),
+            kind: 'EVENT',
+            subject: 'HOUSE',
+            ...event,
+            [TTL_ATTRIBUTE]: this.expiresAt(next.estimatedArrival),
+          },
+        },
+      },
+    ]);
+  }
+
+  async replaceTransport(
+    previous: ManifestRecord,
+    next: ManifestRecord,
+    event: ShipmentEvent,
+  ): Promise<void> {
+    const revision = previous.transportRevision ?? 0;
+    const key = keys.manifest(previous.partnerId, previous.manifestId);
+    await this.conditionally(`The transport of manifest ${previous.manifestId}`, [
+      {
+        Update: {
+          TableName: this.table,
+          Key: key,
+          UpdateExpression: 'SET transport = :transport, transportRevision = :next',
+          ConditionExpression:
+            revision === 0 ? 'attribute_not_exists(transportRevision)' : 'transportRevision = :revision',
+          ExpressionAttributeValues: {
+            ':transport': next.transport,
+            ':next': revision + 1,
+            ...(revision === 0 ? {} : { ':revision': revision }),
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: key.pk,
+            sk: `EVENT#${event.at}#TRANSPORT-UPDATED-${revision + 1}`,
+            kind: 'EVENT',
+            subject: 'TRANSPORT',
+            ...event,
+            [TTL_ATTRIBUTE]: this.expiresAt(next.transport.estimatedArrival),
+          },
+        },
+      },
+    ]);
+  }
+
+  /** A transaction whose failed condition means someone changed the item meanwhile: 409, retry. */
+  private async conditionally(
+    what: string,
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+  ) {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      ) {
+        throw new ConflictError(
+          `${what} changed while this request was processed; fetch it again and retry.`,
+          {
+            slug: 'concurrent-change',
+            title: 'Changed meanwhile',
+            retryAfterSeconds: 1,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {

@@ -1,0 +1,64 @@
+/**
+ * The one wrapper for SQS-triggered functions: Powertools batch processing with partial batch
+ * failures, zod validation of every message (a message that breaks the contract can never succeed,
+ * so it goes straight to the dead-letter queue), and a hook for a message's last receive.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+
+export const logger = new Logger({ serviceName: 'voec-border' });
+
+export interface QueueHandlerOptions<T> {
+  schema: z.ZodType<T>;
+  handle(message: T, record: SQSRecord): Promise<unknown>;
+  /** Keys to log with each message (correlation ids). */
+  correlation(message: T): Record<string, string | undefined>;
+  /** A body that breaks the contract: dead-letter it. */
+  onInvalid(body: string, problem: string): Promise<void>;
+  /** The message failed on its last receive (SQS moves it to the dead-letter queue next). */
+  onLastReceive(message: T, error: Error): Promise<void>;
+  maxReceives: number;
+}
+
+export function sqsHandler<T>(options: QueueHandlerOptions<T>) {
+  const processor = new BatchProcessor(EventType.SQS);
+  const record = async (item: SQSRecord) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(item.body);
+    } catch {
+      await options.onInvalid(item.body, 'not JSON');
+      return;
+    }
+    const parsed = options.schema.safeParse(body);
+    if (!parsed.success) {
+      logger.error('Message breaks the queue contract; dead-lettered', { messageId: item.messageId });
+      await options.onInvalid(item.body, parsed.error.message);
+      return;
+    }
+    logger.appendKeys({ messageId: item.messageId, ...options.correlation(parsed.data) });
+    try {
+      const outcome = await options.handle(parsed.data, item);
+      logger.info('Message handled', { outcome: outcome as Record<string, unknown> });
+    } catch (error) {
+      const receives = Number(item.attributes.ApproximateReceiveCount ?? '1');
+      logger.error('Message failed; SQS will redeliver it', { error: error as Error, receives });
+      if (receives >= options.maxReceives) {
+        await options.onLastReceive(parsed.data, error as Error).catch((hookError: unknown) => {
+          logger.error('Could not record the final failure', { error: hookError as Error });
+        });
+      }
+      throw error;
+    } finally {
+      logger.resetKeys();
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .before(async (request) => {
+      logger.addContext(request.context);
+    })
+    .handler(async (event, context) => processPartialResponse(event, record, processor, { context }));
+}

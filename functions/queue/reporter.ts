@@ -1,0 +1,35 @@
+/** SQS consumer: reports each message's transport, master or house to Digitoll, one step at a time. */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { reporterDeps, sqsClient } from '../../lib/adapters/aws-clients.ts';
+import { loadReporterConfig } from '../../lib/config.ts';
+import { ReportMessage } from '../../lib/domain/report-message.ts';
+import { handleReportMessage, recordUndeliverable } from '../../lib/domain/reporter.ts';
+import { sqsHandler } from './middleware.ts';
+
+const config = loadReporterConfig();
+const deps = reporterDeps(config);
+const sqs = sqsClient(config);
+
+export const handler = sqsHandler({
+  schema: ReportMessage,
+  handle: (message) => handleReportMessage(deps, message),
+  correlation: (message) => ({
+    manifestId: message.manifestId,
+    report: message.kind,
+    ...(message.kind === 'HOUSE' ? { shipmentNumber: message.shipmentNumber } : {}),
+    ...(message.poll ? { digitollRequestId: message.poll } : {}),
+  }),
+  onInvalid: async (body, problem) => {
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: config.REPORT_DLQ_URL,
+        MessageBody: body,
+        MessageAttributes: {
+          reason: { DataType: 'String', StringValue: `invalid message: ${problem}`.slice(0, 1000) },
+        },
+      }),
+    );
+  },
+  onLastReceive: (message, error) => recordUndeliverable(deps, message, error.message),
+  maxReceives: config.REPORT_MAX_RECEIVES,
+});
