@@ -122,7 +122,11 @@ export class FakeRepository implements ManifestRepository {
       .sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
     const [shipment, ...others] = all;
     if (!shipment) return undefined;
-    return { shipment, events: [], otherManifestIds: others.map((o) => o.manifestId) };
+    return {
+      shipment: structuredClone(shipment),
+      events: [],
+      otherManifestIds: others.map((o) => o.manifestId),
+    };
   }
   async listShipments(partnerId: string, manifestId: string): Promise<Page<ShipmentRecord>> {
     return {
