@@ -15,8 +15,12 @@ const Env = z.object({
 });
 export type Config = z.infer<typeof Env>;
 
+/** An empty variable means "not set" (CloudFormation and the local runtime write empty strings). */
+const withoutEmpty = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
+  const parsed = Env.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
@@ -60,7 +64,7 @@ const ReporterEnv = Env.extend({
 export type ReporterConfig = z.infer<typeof ReporterEnv>;
 
 export function loadReporterConfig(env: NodeJS.ProcessEnv = process.env): ReporterConfig {
-  const parsed = ReporterEnv.safeParse(env);
+  const parsed = ReporterEnv.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.')}: ${issue.message}`)

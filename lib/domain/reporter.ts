@@ -445,7 +445,9 @@ async function accept(
     event: event(
       deps,
       withdrawn ? 'WITHDRAWN' : 'ACCEPTED',
-      withdrawn ? `Deleted at Digitoll (${how})` : `Accepted by Digitoll with MRN ${mrn} (${how})`,
+      withdrawn
+        ? `The ${describe(message)} was deleted at Digitoll (${how})`
+        : `The ${describe(message)} was accepted by Digitoll with MRN ${mrn} (${how})`,
       { mrn, ...(details.documentStatus ? { documentStatus: details.documentStatus } : {}) },
     ),
   });

@@ -68,8 +68,11 @@ export const keys = {
   }),
 };
 
-/** FANOUT: an intake to complete (its lease end). BORDER: the transport's next border deadline. */
-export type DueKind = 'FANOUT' | 'BORDER';
+/**
+ * FANOUT: an intake to complete (its lease end). BORDER: the transport's next border deadline.
+ * NOTIFY: a partner notification waiting in the outbox.
+ */
+export type DueKind = 'FANOUT' | 'BORDER' | 'NOTIFY';
 
 /** The upper bound of `dueSk` for everything due at `at` or before. */
 export const dueUpTo = (at: string) => `${at}#~`;

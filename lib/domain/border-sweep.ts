@@ -1,0 +1,315 @@
+/**
+ * The border sweep: for each transport whose border deadline is due (read from the sparse
+ * deadline index, never a scan), raise or clear the shipments' border flags, prepare the TVINN
+ * backup drafts once the ETA has passed, and close (or prepare the closing of) the NCTS transit.
+ *
+ * Safe to run twice or concurrently: flag changes are conditional on the shipment's version (the
+ * loser re-reads and finds nothing to do), drafts and transit records have deterministic keys,
+ * and the deadline marker moves only if nobody moved it meanwhile. A run that dies half-way left
+ * the marker where it was, so the next run does the rest.
+ */
+import { type ArrivalNotification, decideTransitClosure, type TransitState } from './ncts.ts';
+import type { Clock } from './ports.ts';
+import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
+import type { Flag, FlagCode } from './shipment.ts';
+import { type TvinnDeclarationDraft, tvinnDrafts } from './tvinn.ts';
+
+/** VOEC reporting deadline: two hours before the border (seed 001). */
+export const REPORTING_LEAD_MS = 2 * 3_600_000;
+
+export interface BorderCheck {
+  partnerId: string;
+  manifestId: string;
+  /** The marker's current sort key: it moves only if still this. */
+  dueSk: string;
+}
+
+export interface TransitRecord {
+  partnerId: string;
+  mrn: string;
+  manifestId: string;
+  state: TransitState;
+  reason: string;
+  arrivalNotification?: ArrivalNotification;
+  handedOver?: { at: string; gateway: string; reference: string };
+  history: Array<{ at: string; state: TransitState; detail: string }>;
+  decidedAt: string;
+  version: number;
+}
+
+/** A notification for the partner's webhooks, written with the change it reports. */
+export interface PartnerNotification {
+  id: string;
+  partnerId: string;
+  type: 'flag.raised' | 'flag.cleared' | 'shipment.status' | 'transit.closure';
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface SweepStore {
+  dueBorderChecks(now: string, limit: number): Promise<BorderCheck[]>;
+  manifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
+  shipments(partnerId: string, manifestId: string): Promise<ShipmentRecord[]>;
+  /** Conditional on `shipment.version`; false if it changed meanwhile. */
+  updateFlags(
+    shipment: ShipmentRecord,
+    flags: Flag[],
+    events: ShipmentEvent[],
+    notifications: PartnerNotification[],
+  ): Promise<boolean>;
+  /** Makes the manifest's drafts exactly these (writes new or changed ones, deletes the rest). */
+  saveTvinnDrafts(manifest: ManifestRecord, drafts: TvinnDeclarationDraft[]): Promise<void>;
+  transit(partnerId: string, mrn: string): Promise<TransitRecord | undefined>;
+  /** Creates (expectedVersion undefined) or updates a transit record; false if it changed meanwhile. */
+  saveTransit(
+    record: TransitRecord,
+    expectedVersion: number | undefined,
+    notification?: PartnerNotification,
+  ): Promise<boolean>;
+  /** Moves the marker to `nextDueAt`, or removes it; no-op if someone moved it meanwhile. */
+  advanceBorderCheck(check: BorderCheck, nextDueAt: string | undefined): Promise<void>;
+}
+
+/** Where arrival notifications go (NCTS phase 5). Locally, and until a carrier plugs in its NCTS client, it records them. */
+export interface NctsGateway {
+  readonly name: string;
+  handOver(partnerId: string, notification: ArrivalNotification): Promise<{ reference: string }>;
+}
+
+export interface SweepDeps {
+  store: SweepStore;
+  ncts: NctsGateway;
+  clock: Clock;
+  settings: {
+    /** How often a transport in its border window is looked at again. */
+    recheckMs: number;
+    /** How long after the ETA late acceptances are still looked for (then the marker is removed). */
+    lateGraceMs: number;
+    /** Transports per run. */
+    batchSize: number;
+  };
+}
+
+export const DEFAULT_SWEEP_SETTINGS: SweepDeps['settings'] = {
+  recheckMs: 5 * 60_000,
+  lateGraceMs: 6 * 3_600_000,
+  batchSize: 200,
+};
+
+export interface SweepReport {
+  transports: number;
+  flagsRaised: number;
+  flagsCleared: number;
+  tvinnDrafts: number;
+  transits: Partial<Record<TransitState, number>>;
+  conflicts: number;
+}
+
+const SWEEP_FLAGS: readonly FlagCode[] = ['NOTIFICATION_MISSING', 'DECLARE_IN_TVINN'];
+
+/** The border flags a shipment should carry now (pure). */
+export function borderFlagsFor(shipment: ShipmentRecord, estimatedArrival: string, now: Date): Set<FlagCode> {
+  const wanted = new Set<FlagCode>();
+  if (shipment.status === 'ACCEPTED' || shipment.status === 'REJECTED' || shipment.status === 'CANCELLED')
+    return wanted;
+  const eta = Date.parse(estimatedArrival);
+  if (now.getTime() >= eta - REPORTING_LEAD_MS) wanted.add('NOTIFICATION_MISSING');
+  if (now.getTime() >= eta) wanted.add('DECLARE_IN_TVINN');
+  return wanted;
+}
+
+const FLAG_DETAIL: Record<string, (eta: string) => string> = {
+  NOTIFICATION_MISSING: (eta) => `Not accepted by Digitoll 2 hours before the border ETA (${eta})`,
+  DECLARE_IN_TVINN: (eta) =>
+    `The border ETA (${eta}) passed without Digitoll acceptance: declare it in TVINN (a draft is ready)`,
+};
+
+export async function runBorderSweep(deps: SweepDeps): Promise<SweepReport> {
+  const now = deps.clock.now();
+  const report: SweepReport = {
+    transports: 0,
+    flagsRaised: 0,
+    flagsCleared: 0,
+    tvinnDrafts: 0,
+    transits: {},
+    conflicts: 0,
+  };
+  const due = await deps.store.dueBorderChecks(now.toISOString(), deps.settings.batchSize);
+  for (const check of due) {
+    report.transports++;
+    await sweepTransport(deps, check, now, report);
+  }
+  return report;
+}
+
+async function sweepTransport(
+  deps: SweepDeps,
+  check: BorderCheck,
+  now: Date,
+  report: SweepReport,
+): Promise<void> {
+  const manifest = await deps.store.manifest(check.partnerId, check.manifestId);
+  if (!manifest) return deps.store.advanceBorderCheck(check, undefined);
+  const eta = manifest.transport.estimatedArrival;
+  let shipments = await deps.store.shipments(check.partnerId, check.manifestId);
+
+  for (let shipment of shipments) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const changed = await reconcileFlags(deps, manifest, shipment, now, report);
+      if (changed !== 'conflict') break;
+      report.conflicts++;
+      const fresh = (await deps.store.shipments(check.partnerId, check.manifestId)).find(
+        (s) => s.shipmentNumber === shipment.shipmentNumber,
+      );
+      if (!fresh) break;
+      shipment = fresh;
+    }
+  }
+
+  const past = now.getTime() >= Date.parse(eta);
+  if (past) {
+    shipments = await deps.store.shipments(check.partnerId, check.manifestId);
+    const drafts = tvinnDrafts(manifest, shipments, now.toISOString());
+    await deps.store.saveTvinnDrafts(manifest, drafts);
+    report.tvinnDrafts += drafts.length;
+    if (manifest.transit) {
+      const state = await closeTransit(deps, manifest, shipments, now);
+      if (state) report.transits[state] = (report.transits[state] ?? 0) + 1;
+    }
+  }
+
+  const eligible = shipments.filter((s) => s.status !== 'REJECTED' && s.status !== 'CANCELLED');
+  const outstanding = eligible.some((s) => s.status !== 'ACCEPTED');
+  const deadline = Date.parse(eta) - REPORTING_LEAD_MS;
+  const recheck = now.getTime() + deps.settings.recheckMs;
+  let next: number | undefined;
+  if (now.getTime() < deadline) next = deadline;
+  else if (!past) next = outstanding ? Math.min(recheck, Date.parse(eta)) : Date.parse(eta);
+  else if (outstanding && now.getTime() < Date.parse(eta) + deps.settings.lateGraceMs) next = recheck;
+  await deps.store.advanceBorderCheck(check, next === undefined ? undefined : new Date(next).toISOString());
+}
+
+async function reconcileFlags(
+  deps: SweepDeps,
+  manifest: ManifestRecord,
+  shipment: ShipmentRecord,
+  now: Date,
+  report: SweepReport,
+): Promise<'unchanged' | 'changed' | 'conflict'> {
+  const eta = manifest.transport.estimatedArrival;
+  const wanted = borderFlagsFor(shipment, eta, now);
+  const current = new Set(shipment.flags.map((f) => f.code));
+  const raise = SWEEP_FLAGS.filter((code) => wanted.has(code) && !current.has(code));
+  const clear = SWEEP_FLAGS.filter((code) => !wanted.has(code) && current.has(code));
+  if (raise.length === 0 && clear.length === 0) return 'unchanged';
+  const at = now.toISOString();
+  const flags: Flag[] = [
+    ...shipment.flags.filter((flag) => !clear.includes(flag.code)),
+    ...raise.map((code) => ({ code, raisedAt: at, detail: FLAG_DETAIL[code]?.(eta) ?? code })),
+  ];
+  const reasonCleared =
+    shipment.status === 'ACCEPTED' ? 'accepted by Digitoll' : `the border ETA moved to ${eta}`;
+  const events: ShipmentEvent[] = [
+    ...raise.map((code) => ({
+      at,
+      type: 'FLAG_RAISED',
+      actor: 'border-sweep',
+      detail: `${code}: ${FLAG_DETAIL[code]?.(eta)}`,
+      data: { flag: code },
+    })),
+    ...clear.map((code) => ({
+      at,
+      type: 'FLAG_CLEARED',
+      actor: 'border-sweep',
+      detail: `${code} no longer applies: ${reasonCleared}`,
+      data: { flag: code },
+    })),
+  ];
+  const notifications: PartnerNotification[] = [
+    ...raise.map((code) => notification(shipment, 'flag.raised', at, { flag: code, estimatedArrival: eta })),
+    ...clear.map((code) => notification(shipment, 'flag.cleared', at, { flag: code, estimatedArrival: eta })),
+  ];
+  if (!(await deps.store.updateFlags(shipment, flags, events, notifications))) return 'conflict';
+  report.flagsRaised += raise.length;
+  report.flagsCleared += clear.length;
+  return 'changed';
+}
+
+function notification(
+  shipment: ShipmentRecord,
+  type: PartnerNotification['type'],
+  at: string,
+  data: Record<string, unknown>,
+): PartnerNotification {
+  // Deterministic: the same change notified twice has the same id (receivers deduplicate on it).
+  const id = `${shipment.manifestId}.${shipment.shipmentNumber}.${type}.${String(data.flag ?? '')}.v${shipment.version + 1}`;
+  return {
+    id,
+    partnerId: shipment.partnerId,
+    type,
+    at,
+    data: {
+      manifestId: shipment.manifestId,
+      shipmentNumber: shipment.shipmentNumber,
+      status: shipment.status,
+      ...data,
+    },
+  };
+}
+
+async function closeTransit(
+  deps: SweepDeps,
+  manifest: ManifestRecord,
+  shipments: readonly ShipmentRecord[],
+  now: Date,
+): Promise<TransitState | undefined> {
+  if (!manifest.transit) return undefined;
+  const decision = decideTransitClosure(manifest, shipments);
+  const at = now.toISOString();
+  let record = await deps.store.transit(manifest.partnerId, manifest.transit.mrn);
+  if (!record || record.state !== decision.state) {
+    const next: TransitRecord = {
+      partnerId: manifest.partnerId,
+      mrn: manifest.transit.mrn,
+      manifestId: manifest.manifestId,
+      state: decision.state,
+      reason: decision.reason,
+      ...(decision.arrivalNotification ? { arrivalNotification: decision.arrivalNotification } : {}),
+      history: [...(record?.history ?? []), { at, state: decision.state, detail: decision.reason }],
+      decidedAt: at,
+      version: (record?.version ?? 0) + 1,
+    };
+    const saved = await deps.store.saveTransit(next, record?.version, {
+      id: `${manifest.transit.mrn}.transit.${decision.state}.v${next.version}`,
+      partnerId: manifest.partnerId,
+      type: 'transit.closure',
+      at,
+      data: {
+        mrn: manifest.transit.mrn,
+        manifestId: manifest.manifestId,
+        state: decision.state,
+        reason: decision.reason,
+      },
+    });
+    if (!saved) return undefined; // another run decided it; it will also hand it over
+    record = next;
+  }
+  if (record.state === 'ARRIVAL_NOTIFICATION_PREPARED' && record.arrivalNotification && !record.handedOver) {
+    const { reference } = await deps.ncts.handOver(manifest.partnerId, record.arrivalNotification);
+    const handed: TransitRecord = {
+      ...record,
+      handedOver: { at, gateway: deps.ncts.name, reference },
+      history: [
+        ...record.history,
+        {
+          at,
+          state: record.state,
+          detail: `Arrival notification handed to ${deps.ncts.name} (${reference})`,
+        },
+      ],
+      version: record.version + 1,
+    };
+    await deps.store.saveTransit(handed, record.version);
+  }
+  return record.state;
+}

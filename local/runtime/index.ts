@@ -1,0 +1,432 @@
+/**
+ * The one-command local runtime: the synthesized CDK templates run against DynamoDB Local and
+ * fauxqs, each bundled function in its own worker threads, the HTTP API on node:http, the SQS
+ * event sources polled, and the schedules fired. `npm start` (local/start.ts), the integration
+ * tests and the benchmarks all start it through `startLocalStack`.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoPartnerKeyStore } from '../../lib/adapters/dynamodb/partner-key-store.ts';
+import { hashKey } from '../../lib/domain/partner-keys.ts';
+import { startDynamoDbLocal, startSqsEmulator } from '../emulators.ts';
+import { readCloudAssembly, synthesize } from './assembly.ts';
+import { localDynamoClient, localSqsClient } from './aws.ts';
+import { functionSpecs } from './functions.ts';
+import { apiFromTemplates, HttpGateway } from './http-gateway.ts';
+import { Intrinsics } from './intrinsics.ts';
+import { type FunctionLogSink, type LambdaError, LambdaFunctionHost } from './lambda-host.ts';
+import { createQueues, createTables } from './resources.ts';
+import { type ScheduledRule, type ScheduleRunResult, Scheduler } from './scheduler.ts';
+import { SqsPoller } from './sqs-poller.ts';
+
+export type { ScheduleRunResult } from './scheduler.ts';
+
+export interface PartnerKey {
+  partnerId: string;
+  key: string;
+}
+
+export interface LocalStackOptions {
+  /** HTTP API port; 0 picks a free one. Default: `PORT` or 3000. */
+  port?: number;
+  /** Run `cdk synth` first (default true). Tests synthesize once and pass false. */
+  synth?: boolean;
+  /** The cloud assembly directory (default `cdk.out` in the project). */
+  cdkOut?: string;
+  /** Keep DynamoDB Local's data in this directory between runs. */
+  persistDir?: string;
+  /** Fire `rate(...)` schedules on their rate (default true); `runSchedules()` works either way. */
+  scheduleEnabled?: boolean;
+  /** Added to every function's environment (wins over the template's variables). */
+  extraEnv?: Record<string, string>;
+  /** Partner API keys to store, so the authorizer accepts them. */
+  partnerKeys?: PartnerKey[];
+  /** Poll the SQS event sources (default true). Off: messages stay in the queues for inspection. */
+  pollQueues?: boolean;
+  /** Use running emulators instead of starting new ones (tests share one per run). */
+  dynamoEndpoint?: string;
+  sqsEndpoint?: string;
+  /** Prefix for table and queue names, to share emulators between runtimes. */
+  namePrefix?: string;
+  /** Concurrent executions per function (worker threads created on demand). Default 4. */
+  maxConcurrency?: number;
+  /** Runtime messages (one line each). Default: console.log. */
+  log?: (message: string) => void;
+  /** Function output: true (default) prints it prefixed with the function, false drops it. */
+  functionLogs?: boolean | FunctionLogSink;
+  projectRoot?: string;
+}
+
+export interface LocalFunction {
+  stackName: string;
+  functionName: string;
+  functionArn: string;
+  handler: string;
+  assetDir: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  cdkOut: string;
+  /** Template logical id → physical table name. */
+  tables: Record<string, string>;
+  /** Template logical id → queue. */
+  queues: Record<string, { name: string; url: string; arn: string }>;
+  /** Template logical id → function. */
+  functions: Record<string, LocalFunction>;
+  partnerKeys: PartnerKey[];
+  /** SQS event source mappings: which function consumes which queue, and how. */
+  eventSources: Array<{
+    logicalId: string;
+    function: string;
+    queue: string;
+    batchSize: number;
+    reportBatchItemFailures: boolean;
+    maximumConcurrency: number;
+    polling: boolean;
+  }>;
+  /** Synchronous invoke by logical id or function name; resolves the result, rejects a function error. */
+  invoke(fn: string, event: unknown): Promise<unknown>;
+  /** Fires every scheduled rule now; resolves when every target function has finished. */
+  runSchedules(): Promise<ScheduleRunResult[]>;
+  /** Waits until every queue with an event source mapping is empty and no batch is in flight. */
+  drainQueues(options?: { timeoutMs?: number }): Promise<void>;
+  /** Approximate message counts per queue (GetQueueAttributes). */
+  queueCounts(): Promise<
+    Array<{ queue: string; name: string; visible: number; inFlight: number; delayed: number }>
+  >;
+  stop(): Promise<void>;
+}
+
+export class LambdaInvocationError extends Error {
+  constructor(readonly error: LambdaError) {
+    super(`${error.errorType}: ${error.errorMessage}`);
+    this.name = 'LambdaInvocationError';
+  }
+}
+
+/** `LOCAL_PARTNER_KEYS=partnerId:key,partnerId:key` → keys. */
+export function parsePartnerKeys(value: string | undefined): PartnerKey[] | undefined {
+  if (!value?.trim()) return undefined;
+  return value.split(',').map((entry) => {
+    const index = entry.indexOf(':');
+    if (index <= 0) throw new Error(`LOCAL_PARTNER_KEYS entry "${entry}" is not partnerId:key`);
+    return { partnerId: entry.slice(0, index).trim(), key: entry.slice(index + 1).trim() };
+  });
+}
+
+const DEFAULT_PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? ((message: string) => console.log(`[local] ${message}`));
+  const projectRoot = options.projectRoot ?? DEFAULT_PROJECT_ROOT;
+  const cdkOut = resolve(projectRoot, options.cdkOut ?? 'cdk.out');
+  const maxConcurrency = options.maxConcurrency ?? 4;
+  const functionLog: FunctionLogSink | undefined =
+    options.functionLogs === false
+      ? undefined
+      : typeof options.functionLogs === 'function'
+        ? options.functionLogs
+        : (fn, line) => console.log(`${fn} │ ${line}`);
+  // Everything started so far, stopped in reverse order (also when start-up fails half-way).
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log(`stop: ${(error as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    if (options.synth ?? true) {
+      log(`cdk synth → ${cdkOut}`);
+      await synthesize({ projectRoot, outDir: cdkOut });
+    }
+    const intrinsics = new Intrinsics(readCloudAssembly(cdkOut), options.namePrefix ?? '');
+
+    let dynamoEndpoint = options.dynamoEndpoint;
+    if (!dynamoEndpoint) {
+      const dynamo = await startDynamoDbLocal(options.persistDir ? { persistDir: options.persistDir } : {});
+      cleanups.push(() => dynamo.stop());
+      dynamoEndpoint = dynamo.endpoint;
+    }
+    let sqsEndpoint = options.sqsEndpoint;
+    if (!sqsEndpoint) {
+      const sqs = await startSqsEmulator();
+      cleanups.push(() => sqs.stop());
+      sqsEndpoint = sqs.endpoint;
+    }
+    const dynamoClient = localDynamoClient(dynamoEndpoint);
+    const sqsClient = localSqsClient(sqsEndpoint);
+    cleanups.push(() => {
+      dynamoClient.destroy();
+      sqsClient.destroy();
+    });
+
+    const hosts = new Map<string, LambdaFunctionHost>();
+    const pollers: SqsPoller[] = [];
+    let scheduler: Scheduler | undefined;
+    const queueCounts = async () =>
+      Promise.all(
+        queueList.map(async (queue) => {
+          const { Attributes = {} } = await sqsClient.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queue.url,
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
+            }),
+          );
+          return {
+            queue: queue.logicalId,
+            name: queue.name,
+            visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+            inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+            delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+          };
+        }),
+      );
+    const runSchedules = async () => (scheduler ? scheduler.runAll() : []);
+
+    // The gateway listens first: the API's endpoint is an attribute the templates may reference.
+    const gateway = new HttpGateway({
+      log,
+      localEndpoints: {
+        'POST /__local/schedules/run': async () => ({
+          statusCode: 200,
+          body: { results: await runSchedules() },
+        }),
+        'GET /__local/queues': async () => ({ statusCode: 200, body: { queues: await queueCounts() } }),
+      },
+    });
+    const apiUrl = await gateway.listen(options.port ?? Number(process.env.PORT ?? 3000));
+    cleanups.push(() => gateway.close());
+    intrinsics.apiEndpoint = apiUrl;
+
+    const tableList = await createTables(intrinsics, dynamoClient);
+    const queueList = await createQueues(intrinsics, sqsClient);
+
+    const { specs, skipped } = functionSpecs(intrinsics, {
+      dynamoEndpoint,
+      sqsEndpoint,
+      ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
+    });
+    for (const skip of skipped) log(`function ${skip.logicalId} not run locally: ${skip.reason}`);
+    cleanups.push(() => Promise.all([...hosts.values()].map((host) => host.stop())).then(() => undefined));
+    for (const spec of specs) {
+      hosts.set(
+        spec.logicalId,
+        new LambdaFunctionHost(spec, { maxConcurrency, ...(functionLog ? { log: functionLog } : {}) }),
+      );
+    }
+    const hostFor = (nameOrArn: string) =>
+      [...hosts.values()].find(
+        (host) =>
+          host.spec.functionArn === nameOrArn ||
+          host.spec.functionName === nameOrArn ||
+          host.spec.logicalId === nameOrArn,
+      );
+
+    gateway.api = apiFromTemplates(intrinsics, hostFor, log);
+
+    for (const stackName of intrinsics.stackNames()) {
+      for (const [logicalId, resource] of intrinsics.resources(
+        stackName,
+        'AWS::Lambda::EventSourceMapping',
+      )) {
+        const path = `${stackName}/${logicalId}/Properties`;
+        const props = intrinsics.resolve(resource.Properties ?? {}, stackName, path) as Record<
+          string,
+          unknown
+        >;
+        if (props.Enabled === false) continue;
+        const queue = queueList.find((candidate) => candidate.arn === props.EventSourceArn);
+        const host = hostFor(String(props.FunctionName));
+        if (!queue || !host) {
+          log(`event source ${logicalId} not polled locally (source or function not emulated)`);
+          continue;
+        }
+        if (props.FilterCriteria)
+          log(`event source ${logicalId}: FilterCriteria not emulated, all messages delivered`);
+        const scaling = (props.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+          ?.MaximumConcurrency;
+        const poller = new SqsPoller(
+          sqsClient,
+          {
+            logicalId,
+            functionLogicalId: host.spec.logicalId,
+            queueUrl: queue.url,
+            queueArn: queue.arn,
+            batchSize: Number(props.BatchSize ?? 10),
+            maximumBatchingWindowSeconds: Number(props.MaximumBatchingWindowInSeconds ?? 0),
+            reportBatchItemFailures: ((props.FunctionResponseTypes as string[] | undefined) ?? []).includes(
+              'ReportBatchItemFailures',
+            ),
+            maximumConcurrency: Math.min(scaling ?? maxConcurrency, maxConcurrency),
+          },
+          (event) => host.invoke(event),
+          { log },
+        );
+        pollers.push(poller);
+      }
+    }
+    cleanups.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+
+    const rules: ScheduledRule[] = [];
+    for (const stackName of intrinsics.stackNames()) {
+      for (const [logicalId, resource] of intrinsics.resources(stackName, 'AWS::Events::Rule')) {
+        const path = `${stackName}/${logicalId}/Properties`;
+        const props = intrinsics.resolve(resource.Properties ?? {}, stackName, path) as Record<
+          string,
+          unknown
+        >;
+        if (!props.ScheduleExpression || props.State === 'DISABLED') continue;
+        const identity = intrinsics.identity(stackName, logicalId, path);
+        const targets = ((props.Targets as Array<Record<string, unknown>> | undefined) ?? []).flatMap(
+          (target) => {
+            const host = hostFor(String(target.Arn));
+            if (!host) log(`schedule ${logicalId}: target ${String(target.Id)} is not a local function`);
+            if (target.InputPath || target.InputTransformer) {
+              log(
+                `schedule ${logicalId}: InputPath/InputTransformer not emulated, the scheduled event is sent`,
+              );
+            }
+            return host
+              ? [
+                  {
+                    id: String(target.Id),
+                    host,
+                    ...(typeof target.Input === 'string' ? { input: target.Input } : {}),
+                  },
+                ]
+              : [];
+          },
+        );
+        rules.push({
+          logicalId,
+          ruleName: identity.ref,
+          ruleArn: String(identity.attributes.Arn),
+          expression: String(props.ScheduleExpression),
+          targets,
+        });
+      }
+    }
+    scheduler = new Scheduler(rules, log);
+    const activeScheduler = scheduler;
+    cleanups.push(() => activeScheduler.stop());
+
+    const partnerKeys = options.partnerKeys ?? [];
+    if (partnerKeys.length) {
+      const keyTable =
+        tableList.find((table) => specs.some((spec) => spec.environment.TABLE_NAME === table.tableName)) ??
+        (tableList.length === 1 ? tableList[0] : undefined);
+      if (!keyTable) throw new Error('Partner keys given, but no table holds them');
+      const store = new DynamoPartnerKeyStore(
+        DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
+        keyTable.tableName,
+      );
+      for (const { partnerId, key } of partnerKeys) {
+        if (!/^\S{16,200}$/.test(key))
+          throw new Error(`The key for ${partnerId} must be 16–200 non-space characters`);
+        await store.put({
+          partnerId,
+          keyHash: hashKey(key),
+          createdAt: new Date().toISOString(),
+          label: 'local',
+        });
+      }
+    }
+
+    if (options.pollQueues ?? true) for (const poller of pollers) poller.start();
+    if (options.scheduleEnabled ?? true) scheduler.start();
+
+    const byKey = <T extends { stackName: string; logicalId: string }, V>(
+      items: T[],
+      value: (item: T) => V,
+    ) => {
+      const out: Record<string, V> = {};
+      for (const item of items) {
+        const clash = items.some((other) => other !== item && other.logicalId === item.logicalId);
+        out[clash ? `${item.stackName}/${item.logicalId}` : item.logicalId] = value(item);
+      }
+      return out;
+    };
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl,
+      dynamoEndpoint,
+      sqsEndpoint,
+      cdkOut,
+      tables: byKey(tableList, (table) => table.tableName),
+      queues: byKey(queueList, (queue) => ({ name: queue.name, url: queue.url, arn: queue.arn })),
+      functions: byKey(specs, (spec) => ({
+        stackName: spec.stackName,
+        functionName: spec.functionName,
+        functionArn: spec.functionArn,
+        handler: spec.handler,
+        assetDir: spec.taskRoot,
+        timeoutSeconds: spec.timeoutSeconds,
+        memorySize: spec.memorySize,
+        environment: spec.environment,
+      })),
+      partnerKeys,
+      eventSources: pollers.map(({ spec }) => ({
+        logicalId: spec.logicalId,
+        function: spec.functionLogicalId,
+        queue: queueList.find((queue) => queue.url === spec.queueUrl)?.logicalId ?? spec.queueUrl,
+        batchSize: spec.batchSize,
+        reportBatchItemFailures: spec.reportBatchItemFailures,
+        maximumConcurrency: spec.maximumConcurrency,
+        polling: options.pollQueues ?? true,
+      })),
+      async invoke(fn, event) {
+        const host = hostFor(fn);
+        if (!host) throw new Error(`No local function ${fn}`);
+        const outcome = await host.invoke(event);
+        if (outcome.status === 'ok') return JSON.parse(outcome.payload);
+        if (outcome.status === 'error') throw new LambdaInvocationError(outcome.error);
+        throw new LambdaInvocationError({
+          errorType: 'RequestEntityTooLargeException',
+          errorMessage: `Request must be smaller than 6291456 bytes (was ${outcome.bytes})`,
+        });
+      },
+      runSchedules,
+      async drainQueues({ timeoutMs = 60_000 } = {}) {
+        const deadline = Date.now() + timeoutMs;
+        const polled = new Set(pollers.map((poller) => poller.spec.queueUrl));
+        for (;;) {
+          const counts = (await queueCounts()).filter((count) =>
+            polled.has(queueList.find((queue) => queue.logicalId === count.queue)?.url ?? ''),
+          );
+          const pending = counts.filter((count) => count.visible + count.inFlight + count.delayed > 0);
+          if (pending.length === 0 && pollers.every((poller) => poller.idle)) return;
+          if (Date.now() > deadline) {
+            throw new Error(`Queues not drained within ${timeoutMs} ms: ${JSON.stringify(pending)}`);
+          }
+          await new Promise((done) => setTimeout(done, 200));
+        }
+      },
+      queueCounts,
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

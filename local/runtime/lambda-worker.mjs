@@ -1,0 +1,109 @@
+/**
+ * One Lambda execution environment: a worker thread that imports the function's bundled code
+ * (init phase) and answers invocations one at a time, like the Node.js runtime interface client.
+ * Plain JavaScript so it runs without any TypeScript loader, under tsx and vitest alike.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { taskRoot, handler, sourceMaps } = workerData;
+
+// NODE_OPTIONS is not read by worker threads; honour the one option our functions set.
+if (sourceMaps && typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
+
+// The SDK warns that its 2027 releases need Node 22 — what Lambda runs; only this local Node is older.
+const printWarning = process.listeners('warning');
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (String(warning?.message).startsWith('NodeVersionSupportWarning')) return;
+  for (const listener of printWarning) listener(warning);
+});
+
+async function loadHandler() {
+  const dot = handler.lastIndexOf('.');
+  const modulePath = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  const base = join(taskRoot, modulePath);
+  const file = ['.mjs', '.js', '.cjs'].map((extension) => base + extension).find((path) => existsSync(path));
+  if (!file) throw named(new Error(`Cannot find module '${modulePath}'`), 'Runtime.ImportModuleError');
+  const module = await import(pathToFileURL(file).href);
+  const fn = module[exportName] ?? module.default?.[exportName];
+  if (typeof fn !== 'function') {
+    throw named(new Error(`${handler} is undefined or not exported`), 'Runtime.HandlerNotFound');
+  }
+  return fn;
+}
+
+function named(error, name) {
+  error.name = name;
+  return error;
+}
+
+function toLambdaError(error) {
+  if (error instanceof Error) {
+    return {
+      errorType: error.name || 'Error',
+      errorMessage: error.message,
+      trace: String(error.stack ?? '').split('\n'),
+    };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+const loading = loadHandler();
+loading.then(
+  () => parentPort.postMessage({ type: 'ready' }),
+  (error) => parentPort.postMessage({ type: 'init-error', error: toLambdaError(error) }),
+);
+
+/** Async handlers resolve their promise; callback-style handlers call back (the runtime supports both). */
+function run(fn, event, context) {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const callback = (error, value) => {
+      if (settled) return;
+      settled = true;
+      if (error !== undefined && error !== null) reject(error);
+      else resolve(value);
+    };
+    context.done = callback;
+    context.succeed = (value) => callback(null, value);
+    context.fail = (error) => callback(error ?? new Error('handled'));
+    let returned;
+    try {
+      returned = fn(event, context, callback);
+    } catch (error) {
+      callback(error);
+      return;
+    }
+    if (returned && typeof returned.then === 'function') {
+      returned.then(
+        (value) => callback(null, value),
+        (error) => callback(error ?? new Error('Promise rejected without a reason')),
+      );
+    } else if (fn.length < 3) {
+      callback(null, returned);
+    }
+  });
+}
+
+parentPort.on('message', async (message) => {
+  if (message.type !== 'invoke') return;
+  const { id, eventJson, context: base } = message;
+  const context = {
+    ...base,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, base.deadlineMs - Date.now()),
+  };
+  delete context.deadlineMs;
+  try {
+    const fn = await loading;
+    const value = await run(fn, JSON.parse(eventJson), context);
+    // Lambda serializes the result as JSON; undefined becomes null.
+    parentPort.postMessage({ type: 'result', id, ok: true, payload: JSON.stringify(value ?? null) });
+  } catch (error) {
+    parentPort.postMessage({ type: 'result', id, ok: false, error: toLambdaError(error) });
+  }
+});

@@ -1,0 +1,73 @@
+/**
+ * `npm start`: synthesizes the CDK app and runs it locally (see local/runtime/), prints where
+ * everything is and a partner key, and stays up until Ctrl-C / SIGTERM.
+ *
+ *   PORT=3000                  HTTP API port
+ *   --persist | LOCAL_PERSIST=1 keep DynamoDB Local's data in .local-data/
+ *   LOCAL_PARTNER_KEYS=partnerId:key,...  keys to accept (default: a fresh key for partner "demo")
+ */
+import { fileURLToPath } from 'node:url';
+import { newKey } from '../lib/domain/partner-keys.ts';
+import { startFullStack } from './full-stack.ts';
+import { parsePartnerKeys } from './runtime/index.ts';
+
+// This process only talks to the emulators; the SDK's "needs Node 22 from 2027" notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
+const partnerKeys = parsePartnerKeys(process.env.LOCAL_PARTNER_KEYS) ?? [
+  { partnerId: 'demo', key: newKey() },
+];
+
+const { stack, digitoll, stop } = await startFullStack({
+  port: Number(process.env.PORT ?? 3000),
+  projectRoot,
+  partnerKeys,
+  ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
+  digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },
+});
+
+const [first] = partnerKeys;
+console.log(`
+voec-border is running locally
+  HTTP API        ${stack.apiUrl}
+  DynamoDB Local  ${stack.dynamoEndpoint}${persist ? '  (persisted in .local-data/)' : ''}
+  SQS (fauxqs)    ${stack.sqsEndpoint}
+  Digitoll sim    ${digitoll.url}   (faults: POST ${digitoll.url}/__sim/faults, record: GET ${digitoll.url}/__sim/received)
+  tables          ${Object.values(stack.tables).join(', ')}
+  queues          ${Object.values(stack.queues)
+    .map((queue) => queue.name)
+    .join(', ')}
+  queue consumers ${
+    stack.eventSources.map((source) => `${source.queue} → ${source.function}`).join('\n                  ') ||
+    '(none)'
+  }
+  partner keys    ${partnerKeys.map(({ partnerId, key }) => `${partnerId}: ${key}`).join('\n                  ')}
+  queue counts    GET  ${stack.apiUrl}/__local/queues
+  run schedules   POST ${stack.apiUrl}/__local/schedules/run
+
+Try it:
+  URL=${stack.apiUrl} KEY=${first?.key ?? '<key>'}
+  curl -s -X POST $URL/v1/manifests -H "Authorization: Bearer $KEY" -H 'content-type: application/json' --data-binary @test/fixtures/manifest.example.json
+
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping…`);
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
