@@ -19,6 +19,8 @@ export function buildApp(app: App = new App()): {
     table: stateful.table,
     reportQueue: stateful.reportQueue,
     reportDeadLetterQueue: stateful.reportDeadLetterQueue,
+    notificationQueue: stateful.notificationQueue,
+    notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
     maskinportenSecret: stateful.maskinportenSecret,
   });
   Tags.of(app).add('project', 'voec-border');

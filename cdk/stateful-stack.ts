@@ -18,6 +18,8 @@ import type { StageConfig } from './config.ts';
 
 /** The reporter's timeout; the queue's visibility timeout is six times it, as AWS recommends. */
 export const REPORTER_TIMEOUT_SECONDS = 60;
+/** The webhook deliverer's timeout (a partner endpoint gets 5 s per attempt). */
+export const WEBHOOK_TIMEOUT_SECONDS = 30;
 /** Receives before a report message goes to the dead-letter queue. */
 export const REPORT_MAX_RECEIVES = 5;
 
@@ -30,6 +32,8 @@ export class StatefulStack extends Stack {
   readonly reportQueue: Queue;
   readonly reportDeadLetterQueue: Queue;
   readonly maskinportenSecret: Secret;
+  readonly notificationQueue: Queue;
+  readonly notificationDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -72,6 +76,22 @@ export class StatefulStack extends Stack {
       visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
+      removalPolicy: retain,
+    });
+
+    // Webhook deliveries to partners (retried with back-off by re-queueing; dead-lettered at the end).
+    this.notificationDeadLetterQueue = new Queue(this, 'NotificationDeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy: retain,
+    });
+    this.notificationQueue = new Queue(this, 'NotificationQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(WEBHOOK_TIMEOUT_SECONDS * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.notificationDeadLetterQueue, maxReceiveCount: 5 },
       removalPolicy: retain,
     });
 

@@ -15,13 +15,15 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.ts';
 import { HouseFunction } from './constructs/house-function.ts';
-import { REPORT_MAX_RECEIVES, REPORTER_TIMEOUT_SECONDS } from './stateful-stack.ts';
+import { REPORT_MAX_RECEIVES, REPORTER_TIMEOUT_SECONDS, WEBHOOK_TIMEOUT_SECONDS } from './stateful-stack.ts';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
   table: Table;
   reportQueue: Queue;
   reportDeadLetterQueue: Queue;
+  notificationQueue: Queue;
+  notificationDeadLetterQueue: Queue;
   maskinportenSecret: ISecret;
 }
 
@@ -31,12 +33,16 @@ export class StatelessStack extends Stack {
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config, table, reportQueue, reportDeadLetterQueue, maskinportenSecret } = props;
+    const { notificationQueue, notificationDeadLetterQueue } = props;
     const logRetention = config.logRetentionDays;
     const environment = {
       STAGE: config.stage,
       TABLE_NAME: table.tableName,
       REPORT_QUEUE_URL: reportQueue.queueUrl,
       RECORD_RETENTION_DAYS: String(config.recordRetentionDays),
+      NOTIFICATION_QUEUE_URL: notificationQueue.queueUrl,
+      NOTIFICATION_DLQ_URL: notificationDeadLetterQueue.queueUrl,
+      SWEEP_RECHECK_MINUTES: String(config.scheduleRateMinutes),
     };
     const fn = (
       id: string,
@@ -57,11 +63,31 @@ export class StatelessStack extends Stack {
     const publicFn = fn('Public', 'functions/http/public.ts', 'Health and OpenAPI contract');
     const intakeFn = fn('Intake', 'functions/http/intake.ts', 'Manifest intake: validate, store, fan out');
     const readFn = fn('Read', 'functions/http/read.ts', 'Manifest and shipment queries');
-    const changesFn = fn('Changes', 'functions/http/changes.ts', 'Amend, withdraw, transport updates');
+    const changesFn = fn(
+      'Changes',
+      'functions/http/changes.ts',
+      'Amend, withdraw, transport updates, webhooks',
+    );
+    const webhooksFn = fn(
+      'Webhooks',
+      'functions/queue/webhooks.ts',
+      'Delivers signed notifications to partner webhooks',
+      Duration.seconds(WEBHOOK_TIMEOUT_SECONDS),
+    );
+    webhooksFn.addEventSource(
+      new SqsEventSource(notificationQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: 5,
+      }),
+    );
+    table.grant(webhooksFn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    notificationQueue.grantSendMessages(webhooksFn);
+    notificationDeadLetterQueue.grantSendMessages(webhooksFn);
     const sweepFn = fn(
       'BorderSweep',
       'functions/schedule/border-sweep.ts',
-      'Scheduled: completes interrupted fan-outs',
+      'Scheduled: border sweep, interrupted intakes, partner notifications',
       Duration.minutes(5),
     );
 
@@ -104,13 +130,18 @@ export class StatelessStack extends Stack {
     );
     table.grant(intakeFn, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem');
     reportQueue.grantSendMessages(intakeFn);
-    table.grantReadData(readFn);
+    // Explicit actions rather than grantReadData: nothing here may Scan.
+    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    table.grant(readFn, ...reads);
     table.grant(changesFn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    table.grant(changesFn, 'dynamodb:DeleteItem');
     table.grant(changesFn, 'dynamodb:ConditionCheckItem');
     reportQueue.grantSendMessages(changesFn);
-    table.grantReadData(sweepFn);
+    table.grant(sweepFn, ...reads);
     table.grant(sweepFn, 'dynamodb:UpdateItem', 'dynamodb:PutItem', 'dynamodb:ConditionCheckItem');
+    table.grant(sweepFn, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
     reportQueue.grantSendMessages(sweepFn);
+    notificationQueue.grantSendMessages(sweepFn);
 
     const authorizer = new HttpLambdaAuthorizer('PartnerKey', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
@@ -156,6 +187,9 @@ export class StatelessStack extends Stack {
       '/v1/manifests/{manifestId}',
       '/v1/manifests/{manifestId}/shipments',
       '/v1/shipments/{shipmentNumber}',
+      '/v1/alerts',
+      '/v1/manifests/{manifestId}/tvinn-declarations',
+      '/v1/transits/{mrn}',
     ]) {
       this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer });
     }
@@ -169,6 +203,19 @@ export class StatelessStack extends Stack {
     this.api.addRoutes({
       path: '/v1/manifests/{manifestId}/transport',
       methods: [HttpMethod.PATCH],
+      integration: changesIntegration,
+      authorizer,
+    });
+
+    this.api.addRoutes({
+      path: '/v1/webhooks',
+      methods: [HttpMethod.POST, HttpMethod.GET],
+      integration: changesIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/webhooks/{webhookId}',
+      methods: [HttpMethod.DELETE],
       integration: changesIntegration,
       authorizer,
     });

@@ -12,6 +12,14 @@ const Env = z.object({
   /** Set by the local runtime and the tests to reach the emulators. */
   AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
   AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  /** Queue of webhook deliveries and its dead-letter queue (the sweep fills it, the deliverer drains it). */
+  NOTIFICATION_QUEUE_URL: z.url().optional(),
+  NOTIFICATION_DLQ_URL: z.url().optional(),
+  /** Lets webhooks use http:// on localhost (local runs only). */
+  WEBHOOK_ALLOW_INSECURE_LOCALHOST: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_BASE_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(10),
+  SWEEP_RECHECK_MINUTES: z.coerce.number().positive().default(5),
 });
 export type Config = z.infer<typeof Env>;
 

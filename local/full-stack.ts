@@ -62,6 +62,9 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
         REPORT_UNCERTAIN_DELAY_SECONDS: '2',
         REPORT_FIRST_POLL_DELAY_SECONDS: '1',
         REPORT_CLAIM_TTL_SECONDS: '30',
+        // Locally a partner's webhook receiver is typically http://localhost.
+        WEBHOOK_ALLOW_INSECURE_LOCALHOST: 'true',
+        WEBHOOK_BASE_DELAY_SECONDS: '1',
         ...options.reporterEnv,
         ...options.extraEnv,
       },

@@ -33,6 +33,8 @@ export interface HttpRequest {
   partnerId(): string;
   /** The decoded, parsed JSON body. */
   json(): unknown;
+  /** A request header (case-insensitive). */
+  header(name: string): string | undefined;
 }
 
 export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse>;
@@ -76,6 +78,10 @@ function toRequest(event: AuthorizedEvent): HttpRequest {
       return partnerId;
     },
     json: () => decodeJsonBody(event),
+    header: (name) => {
+      const wanted = name.toLowerCase();
+      return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
+    },
   };
 }
 

@@ -1,12 +1,20 @@
 /**
- * The scheduled border function. Today: completes intakes that stopped part-way.
- * (Flagging shipments at risk, TVINN drafts and NCTS closure are issue #4 and not built yet.)
+ * The scheduled border function: completes interrupted intakes, sweeps the transports whose border
+ * deadline is due (flags, TVINN drafts, NCTS closure), and moves partner notifications from the
+ * outbox to the webhook queue. Each part reads only what is due in the sparse deadline index.
  */
-import { intakeDeps } from '../../lib/adapters/aws-clients.ts';
+import { borderDeps } from '../../lib/adapters/aws-clients.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { runBorderSweep } from '../../lib/domain/border-sweep.ts';
+import { drainOutbox } from '../../lib/domain/outbox.ts';
 import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
 import { scheduledHandler } from './middleware.ts';
 
-const deps = intakeDeps(loadConfig());
+const deps = borderDeps(loadConfig());
 
-export const handler = scheduledHandler(async () => ({ stalledIntakes: await completeStalledIntakes(deps) }));
+export const handler = scheduledHandler(async () => {
+  const stalledIntakes = await completeStalledIntakes(deps.intake);
+  const sweep = await runBorderSweep(deps.sweep);
+  const notifications = await drainOutbox({ ...deps.outbox, queue: deps.notificationQueue() });
+  return { stalledIntakes, sweep, notifications };
+});

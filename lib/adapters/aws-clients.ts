@@ -5,15 +5,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Config, ReporterConfig } from '../config.ts';
+import { DEFAULT_SWEEP_SETTINGS, type SweepDeps } from '../domain/border-sweep.ts';
 import { systemClock, timeOrderedIds } from '../domain/ids.ts';
 import type { IntakeDeps } from '../domain/intake.ts';
 import { DEFAULT_REPORTER_SETTINGS, type ReporterDeps } from '../domain/reporter.ts';
+import type { WebhookDeps } from '../domain/webhooks.ts';
 import { DigitollHttpClient } from './digitoll/client.ts';
+import { DynamoBorderStore } from './dynamodb/border-store.ts';
 import { DynamoManifestRepository } from './dynamodb/manifest-repository.ts';
 import { DynamoReportStore } from './dynamodb/report-store.ts';
+import { DynamoOutbox, DynamoWebhookStore, RecordingNctsGateway } from './dynamodb/webhook-store.ts';
 import { CUSTOMS_TOKEN_EXCHANGE_PATH, MaskinportenTokenProvider } from './maskinporten/token-provider.ts';
 import { maskinportenCredentials } from './maskinporten-credentials.ts';
 import { SqsDeadLetters } from './sqs/dead-letters.ts';
+import { SqsNotificationQueue } from './sqs/notification-queue.ts';
 import { SqsReportQueue } from './sqs/report-queue.ts';
 
 export function documentClient(
@@ -37,7 +42,7 @@ export function sqsClient(config: Pick<Config, 'AWS_REGION' | 'AWS_ENDPOINT_URL_
   });
 }
 
-export function intakeDeps(config: Config): IntakeDeps {
+export function intakeDeps(config: Config): IntakeDeps & { repository: DynamoManifestRepository } {
   const repository = new DynamoManifestRepository({
     client: documentClient(config),
     tableName: config.TABLE_NAME,
@@ -113,6 +118,72 @@ export function reporterDeps(config: ReporterConfig): ReporterDeps {
       firstPollDelaySeconds: config.REPORT_FIRST_POLL_DELAY_SECONDS,
       maxAttempts: config.REPORT_MAX_ATTEMPTS,
       maxPolls: config.REPORT_MAX_POLLS,
+    },
+  };
+}
+
+function notificationQueue(config: Config): SqsNotificationQueue {
+  if (!config.NOTIFICATION_QUEUE_URL || !config.NOTIFICATION_DLQ_URL) {
+    throw new Error('NOTIFICATION_QUEUE_URL and NOTIFICATION_DLQ_URL must be set for webhooks');
+  }
+  return new SqsNotificationQueue(
+    sqsClient(config),
+    config.NOTIFICATION_QUEUE_URL,
+    config.NOTIFICATION_DLQ_URL,
+  );
+}
+
+export function borderDeps(config: Config) {
+  const intake = intakeDeps(config);
+  const client = documentClient(config);
+  const store = new DynamoBorderStore(
+    client,
+    config.TABLE_NAME,
+    intake.repository,
+    config.RECORD_RETENTION_DAYS,
+  );
+  const webhooks = new DynamoWebhookStore(client, config.TABLE_NAME);
+  const sweep: SweepDeps = {
+    store,
+    ncts: new RecordingNctsGateway(client, config.TABLE_NAME),
+    clock: systemClock,
+    settings: { ...DEFAULT_SWEEP_SETTINGS, recheckMs: config.SWEEP_RECHECK_MINUTES * 60_000 },
+  };
+  return {
+    intake,
+    sweep,
+    store,
+    outbox: { outbox: new DynamoOutbox(client, config.TABLE_NAME, store), webhooks, clock: systemClock },
+    notificationQueue: () => notificationQueue(config),
+  };
+}
+
+export function webhookDeps(config: Config): WebhookDeps {
+  let queue: SqsNotificationQueue | undefined;
+  return {
+    store: new DynamoWebhookStore(documentClient(config), config.TABLE_NAME),
+    // Built on first use: registering a webhook needs no queue.
+    get queue() {
+      queue ??= notificationQueue(config);
+      return queue;
+    },
+    post: async (url, body, headers) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers,
+        signal: AbortSignal.timeout(5_000),
+        redirect: 'manual',
+      });
+      await response.body?.cancel();
+      return { status: response.status };
+    },
+    clock: systemClock,
+    ids: timeOrderedIds(systemClock),
+    settings: {
+      maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+      baseDelaySeconds: config.WEBHOOK_BASE_DELAY_SECONDS,
+      allowInsecureLocalhost: config.WEBHOOK_ALLOW_INSECURE_LOCALHOST === 'true',
     },
   };
 }

@@ -53,6 +53,14 @@ export function digitollInstant(value: Date | string): string {
   return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * Digitoll takes a mass with at most 6 decimals (a sync 400 `numeric value out of bounds (<16 digits>.<6
+ * digits> expected)`), our contract any positive number: round to 6 decimals, never down to 0.
+ */
+export function digitollMass(kg: number): number {
+  return Math.max(Number(kg.toFixed(6)), 0.000001);
+}
+
 function content<T extends { documentIssueDate?: string }>(
   kind: DigitollMessageKind,
   body: T,
@@ -163,7 +171,7 @@ export function masterContent(
     documentIssueDate: digitollInstant(issuedAt),
     consignmentMasterLevel: {
       containerIndicator: 0,
-      grossMass: master.grossMassKg,
+      grossMass: digitollMass(master.grossMassKg),
       carrier: { identificationNumber: manifest.transport.carrier.id },
       consignor: party(master.consignor, LEGAL_PERSON),
       consignee: party(master.consignee, LEGAL_PERSON),
@@ -199,7 +207,7 @@ export function houseContent(
     documentIssueDate: digitollInstant(issuedAt),
     consignmentHouseLevel: {
       containerIndicator: 0,
-      totalGrossMass: input.grossMassKg,
+      totalGrossMass: digitollMass(input.grossMassKg),
       numberOfPackages: input.packages,
       goodsDescription: input.goodsDescription,
       transportDocumentHouseLevel: { documentNumber: input.shipmentNumber, type: HOUSE_DOCUMENT_TYPE },

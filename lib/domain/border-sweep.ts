@@ -27,7 +27,8 @@ export interface BorderCheck {
 export interface TransitRecord {
   partnerId: string;
   mrn: string;
-  manifestId: string;
+  /** The manifests whose goods travel under this transit (usually one). */
+  manifestIds: string[];
   state: TransitState;
   reason: string;
   arrivalNotification?: ArrivalNotification;
@@ -264,14 +265,22 @@ async function closeTransit(
   now: Date,
 ): Promise<TransitState | undefined> {
   if (!manifest.transit) return undefined;
-  const decision = decideTransitClosure(manifest, shipments);
-  const at = now.toISOString();
   let record = await deps.store.transit(manifest.partnerId, manifest.transit.mrn);
+  // A transit can carry the shipments of several manifests: decide on all of them.
+  const others = (record?.manifestIds ?? []).filter((id) => id !== manifest.manifestId);
+  const all = [...shipments];
+  for (const id of others) {
+    const other = await deps.store.manifest(manifest.partnerId, id);
+    if (other && Date.parse(other.transport.estimatedArrival) > now.getTime()) return undefined; // not all at the border yet
+    all.push(...(await deps.store.shipments(manifest.partnerId, id)));
+  }
+  const decision = decideTransitClosure(manifest, all);
+  const at = now.toISOString();
   if (!record || record.state !== decision.state) {
     const next: TransitRecord = {
       partnerId: manifest.partnerId,
       mrn: manifest.transit.mrn,
-      manifestId: manifest.manifestId,
+      manifestIds: [...new Set([...(record?.manifestIds ?? []), manifest.manifestId])],
       state: decision.state,
       reason: decision.reason,
       ...(decision.arrivalNotification ? { arrivalNotification: decision.arrivalNotification } : {}),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ManifestRecord, ShipmentRecord } from './records.ts';
 
 export const TransitState = z.enum([
+  'OPEN',
   'CLOSED_BY_DIGITOLL',
   'ARRIVAL_NOTIFICATION_PREPARED',
   'MANUAL_HANDLING',

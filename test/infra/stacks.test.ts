@@ -69,14 +69,14 @@ describe('stateful stack', () => {
   });
 
   it('has an encrypted report queue with a dead-letter queue and TLS-only policies', () => {
-    dev.stateful.resourceCountIs('AWS::SQS::Queue', 2);
+    dev.stateful.resourceCountIs('AWS::SQS::Queue', 4);
     dev.stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -88,7 +88,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 22, arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(7);
+    expect(functions.length).toBe(8);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -98,7 +98,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/Logs/);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 7);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 8);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -119,6 +119,12 @@ describe('stateless stack', () => {
       'PUT /v1/shipments/{shipmentNumber}': 'CUSTOM',
       'DELETE /v1/shipments/{shipmentNumber}': 'CUSTOM',
       'PATCH /v1/manifests/{manifestId}/transport': 'CUSTOM',
+      'GET /v1/alerts': 'CUSTOM',
+      'GET /v1/manifests/{manifestId}/tvinn-declarations': 'CUSTOM',
+      'GET /v1/transits/{mrn}': 'CUSTOM',
+      'POST /v1/webhooks': 'CUSTOM',
+      'GET /v1/webhooks': 'CUSTOM',
+      'DELETE /v1/webhooks/{webhookId}': 'CUSTOM',
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
@@ -144,6 +150,7 @@ describe('stateless stack', () => {
       [],
     );
     expect(readActions).toContain('dynamodb:Query');
+    expect(readActions).not.toContain('dynamodb:Scan');
     expect(readActions.some((a) => a.startsWith('sqs:'))).toBe(false);
     const intakeActions = actionsOf(dev.stateless, intake);
     expect(intakeActions).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'sqs:SendMessage']));
@@ -189,6 +196,24 @@ describe('stateless stack', () => {
     expect(prodReporter.Properties.Environment.Variables.DIGITOLL_BASE_URL).toBe('https://api.toll.no');
   });
 
+  it('delivers webhooks from their own queue, so a slow partner never blocks the sweep', () => {
+    const [webhooks] = functionByDescription(
+      dev.stateless,
+      'Delivers signed notifications to partner webhooks',
+    );
+    dev.stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: webhooks },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const [sweep] = functionByDescription(
+      dev.stateless,
+      'Scheduled: border sweep, interrupted intakes, partner notifications',
+    );
+    const sweepActions = actionsOf(dev.stateless, sweep);
+    expect(sweepActions).toEqual(expect.arrayContaining(['dynamodb:Query', 'sqs:SendMessage']));
+    expect(sweepActions).not.toContain('dynamodb:Scan');
+  });
+
   it('keeps the Maskinporten key in Secrets Manager, never in the template', () => {
     dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
     const template = JSON.stringify(dev.stateless.toJSON());
@@ -196,7 +221,10 @@ describe('stateless stack', () => {
   });
 
   it('fires the border function on the configured rate', () => {
-    const [sweep] = functionByDescription(dev.stateless, 'Scheduled: completes interrupted fan-outs');
+    const [sweep] = functionByDescription(
+      dev.stateless,
+      'Scheduled: border sweep, interrupted intakes, partner notifications',
+    );
     dev.stateless.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       Targets: [

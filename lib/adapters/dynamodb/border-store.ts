@@ -252,7 +252,7 @@ export class DynamoBorderStore implements SweepStore {
       new GetCommand({ TableName: this.table, Key: transitKey(partnerId, mrn), ConsistentRead: true }),
     );
     this.counters.itemsRead++;
-    return item ? (item.record as TransitRecord) : undefined;
+    return item ? transitFromItem(item) : undefined;
   }
 
   async saveTransit(
@@ -375,6 +375,33 @@ export class DynamoBorderStore implements SweepStore {
     this.counters.itemsRead += items.length;
     return items;
   }
+}
+
+/**
+ * A transit item is created OPEN at intake (with the manifest ids as a set, added to by each
+ * manifest naming it) and gets its `record` when the sweep decides the closure.
+ */
+export function transitFromItem(item: Item): TransitRecord {
+  const manifestIds = item.manifestIds instanceof Set ? [...item.manifestIds].map(String) : [];
+  if (item.record) {
+    const record = item.record as TransitRecord;
+    return {
+      ...record,
+      manifestIds: [...new Set([...record.manifestIds, ...manifestIds])],
+      version: Number(item.version ?? record.version),
+    };
+  }
+  const openedAt = String(item.openedAt ?? '');
+  return {
+    partnerId: String(item.partnerId),
+    mrn: String(item.mrn),
+    manifestIds,
+    state: 'OPEN',
+    reason: 'The transport has not reached the border yet; the closure is decided once its ETA has passed.',
+    history: [{ at: openedAt, state: 'OPEN', detail: 'Transit named by a manifest' }],
+    decidedAt: openedAt,
+    version: Number(item.version ?? 0),
+  };
 }
 
 export function transitKey(partnerId: string, mrn: string) {

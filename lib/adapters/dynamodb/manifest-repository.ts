@@ -43,6 +43,9 @@ export interface DynamoManifestRepositoryOptions {
 }
 
 const BATCH_WRITE_LIMIT = 25;
+/** The first border check: the VOEC reporting deadline, two hours before the border ETA. */
+const borderCheckAt = (estimatedArrival: string) =>
+  new Date(Date.parse(estimatedArrival) - 2 * 3_600_000).toISOString();
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_ATTEMPTS = 8;
 
@@ -70,6 +73,21 @@ export class DynamoManifestRepository implements ManifestRepository {
       ...keys.manifest(manifest.partnerId, manifest.manifestId),
       kind: 'MANIFEST',
       ...manifest,
+      [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
+    };
+  }
+
+  private borderMarker(
+    manifest: Pick<ManifestRecord, 'partnerId' | 'manifestId' | 'transport'>,
+    dueAt: string,
+  ): Item {
+    return {
+      ...keys.dueMarker(manifest.partnerId, manifest.manifestId, 'BORDER'),
+      ...keys.deadline(dueAt, 'BORDER', manifest.manifestId),
+      kind: 'DUE',
+      dueKind: 'BORDER',
+      partnerId: manifest.partnerId,
+      manifestId: manifest.manifestId,
       [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
     };
   }
@@ -230,6 +248,36 @@ export class DynamoManifestRepository implements ManifestRepository {
             Delete: {
               TableName: this.table,
               Key: keys.dueMarker(manifest.partnerId, manifest.manifestId, 'FANOUT'),
+            },
+          },
+          // The transit it travels under is known (and visible in the API) from now on.
+          ...(manifest.transit
+            ? [
+                {
+                  Update: {
+                    TableName: this.table,
+                    Key: {
+                      pk: `PARTNER#${manifest.partnerId}#TRANSIT#${manifest.transit.mrn}`,
+                      sk: 'TRANSIT',
+                    },
+                    UpdateExpression:
+                      'ADD manifestIds :ids SET kind = :kind, partnerId = :partner, mrn = :mrn, openedAt = if_not_exists(openedAt, :now)',
+                    ExpressionAttributeValues: {
+                      ':ids': new Set([manifest.manifestId]),
+                      ':kind': 'TRANSIT',
+                      ':partner': manifest.partnerId,
+                      ':mrn': manifest.transit.mrn,
+                      ':now': manifest.receivedAt,
+                    },
+                  },
+                },
+              ]
+            : []),
+          // From now on the border sweep watches this transport: first at ETA − 2 h.
+          {
+            Put: {
+              TableName: this.table,
+              Item: this.borderMarker(manifest, borderCheckAt(manifest.transport.estimatedArrival)),
             },
           },
         ],
@@ -494,6 +542,9 @@ export class DynamoManifestRepository implements ManifestRepository {
           },
         },
       },
+      // The deadlines follow the new ETA: the sweep looks again now (it clears or raises flags and
+      // moves the marker on from there).
+      { Put: { TableName: this.table, Item: this.borderMarker(next, event.at) } },
     ]);
   }
 
