@@ -272,8 +272,13 @@ export class DynamoBorderStore implements SweepStore {
             record,
             [TTL_ATTRIBUTE]: expiresAt,
           },
+          // A transit item exists from intake (OPEN, no version yet) or not at all.
           ConditionExpression:
-            expectedVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :version',
+            expectedVersion === undefined
+              ? 'attribute_not_exists(pk)'
+              : expectedVersion === 0
+                ? 'attribute_not_exists(version) OR version = :version'
+                : 'version = :version',
           ...(expectedVersion === undefined
             ? {}
             : { ExpressionAttributeValues: { ':version': expectedVersion } }),
