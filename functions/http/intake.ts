@@ -4,6 +4,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { addShipments, submitManifest } from '../../lib/domain/intake.ts';
 import { jsonResponse, parseOrThrow } from '../../lib/http/problem.ts';
 import { AddShipmentsRequest, ManifestRequest } from '../../lib/manifest/schema.ts';
+import { count, METRIC } from '../observability.ts';
 import { httpHandler, logger } from './middleware.ts';
 
 const deps = intakeDeps(loadConfig());
@@ -13,6 +14,7 @@ export const handler = httpHandler({
     const partnerId = request.partnerId();
     const manifest = parseOrThrow(ManifestRequest, request.json());
     const result = await submitManifest(deps, partnerId, manifest);
+    if (result.httpStatus === 202) count(METRIC.shipmentsRejected, result.body.counts.REJECTED ?? 0);
     logger.info('Manifest accepted', { manifestId: result.body.manifestId, counts: result.body.counts });
     return jsonResponse(result.httpStatus, result.body, {
       location: `/v1/manifests/${result.body.manifestId}`,
@@ -22,6 +24,7 @@ export const handler = httpHandler({
     const partnerId = request.partnerId();
     const { shipments } = parseOrThrow(AddShipmentsRequest, request.json());
     const result = await addShipments(deps, partnerId, request.pathParameters.manifestId ?? '', shipments);
+    if (result.httpStatus === 202) count(METRIC.shipmentsRejected, result.body.counts.REJECTED ?? 0);
     logger.info('Shipments added', { manifestId: result.body.manifestId, counts: result.body.counts });
     return jsonResponse(result.httpStatus, result.body);
   },

@@ -4,7 +4,7 @@
  * errors to problem documents. Handlers stay parse → call one domain function → map the result.
  */
 import { gunzipSync } from 'node:zlib';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import {
@@ -17,7 +17,9 @@ import {
 import { type HttpResponse, problemResponse } from '../../lib/http/problem.ts';
 import { LIMITS } from '../../lib/manifest/schema.ts';
 
-export const logger = new Logger({ serviceName: 'voec-border' });
+import { logger, metrics } from '../observability.ts';
+
+export { logger };
 
 type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -41,6 +43,7 @@ export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse>;
 
 export function httpHandler(routes: Record<string, RouteHandler>) {
   return middy<AuthorizedEvent, APIGatewayProxyResultV2, Error, Context>()
+    .use(logMetrics(metrics))
     .before(async (request) => {
       logger.addContext(request.context);
       logger.appendKeys({

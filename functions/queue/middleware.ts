@@ -4,12 +4,14 @@
  * so it goes straight to the dead-letter queue), and a hook for a message's last receive.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 
-export const logger = new Logger({ serviceName: 'voec-border' });
+import { logger, metrics } from '../observability.ts';
+
+export { logger };
 
 export interface QueueHandlerOptions<T> {
   schema: z.ZodType<T>;
@@ -57,6 +59,7 @@ export function sqsHandler<T>(options: QueueHandlerOptions<T>) {
     }
   };
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    .use(logMetrics(metrics))
     .before(async (request) => {
       logger.addContext(request.context);
     })

@@ -4,6 +4,7 @@ import { reporterDeps, sqsClient } from '../../lib/adapters/aws-clients.ts';
 import { loadReporterConfig } from '../../lib/config.ts';
 import { ReportMessage } from '../../lib/domain/report-message.ts';
 import { handleReportMessage, recordUndeliverable } from '../../lib/domain/reporter.ts';
+import { count, METRIC } from '../observability.ts';
 import { sqsHandler } from './middleware.ts';
 
 const config = loadReporterConfig();
@@ -12,7 +13,13 @@ const sqs = sqsClient(config);
 
 export const handler = sqsHandler({
   schema: ReportMessage,
-  handle: (message) => handleReportMessage(deps, message),
+  handle: async (message) => {
+    const outcome = await handleReportMessage(deps, message);
+    if (message.kind === 'HOUSE' && outcome.result === 'accepted') count(METRIC.shipmentsAccepted);
+    if (message.kind === 'HOUSE' && outcome.result === 'failed') count(METRIC.shipmentsFailed);
+    if (outcome.result === 'requeued' && !message.poll) count(METRIC.digitollRetries);
+    return outcome;
+  },
   correlation: (message) => ({
     manifestId: message.manifestId,
     report: message.kind,

@@ -8,6 +8,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { runBorderSweep } from '../../lib/domain/border-sweep.ts';
 import { drainOutbox } from '../../lib/domain/outbox.ts';
 import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
+import { count, METRIC } from '../observability.ts';
 import { scheduledHandler } from './middleware.ts';
 
 const deps = borderDeps(loadConfig());
@@ -16,5 +17,7 @@ export const handler = scheduledHandler(async () => {
   const stalledIntakes = await completeStalledIntakes(deps.intake);
   const sweep = await runBorderSweep(deps.sweep);
   const notifications = await drainOutbox({ ...deps.outbox, queue: deps.notificationQueue() });
+  count(METRIC.flagsRaised, sweep.flagsRaised);
+  count(METRIC.notificationMissingRaised, sweep.raised.NOTIFICATION_MISSING ?? 0);
   return { stalledIntakes, sweep, notifications };
 });

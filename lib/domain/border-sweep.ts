@@ -100,6 +100,8 @@ export const DEFAULT_SWEEP_SETTINGS: SweepDeps['settings'] = {
 export interface SweepReport {
   transports: number;
   flagsRaised: number;
+  /** Raised flags by code (NOTIFICATION_MISSING is alarmed on). */
+  raised: Partial<Record<FlagCode, number>>;
   flagsCleared: number;
   tvinnDrafts: number;
   transits: Partial<Record<TransitState, number>>;
@@ -130,6 +132,7 @@ export async function runBorderSweep(deps: SweepDeps): Promise<SweepReport> {
   const report: SweepReport = {
     transports: 0,
     flagsRaised: 0,
+    raised: {},
     flagsCleared: 0,
     tvinnDrafts: 0,
     transits: {},
@@ -232,6 +235,7 @@ async function reconcileFlags(
   ];
   if (!(await deps.store.updateFlags(shipment, flags, events, notifications))) return 'conflict';
   report.flagsRaised += raise.length;
+  for (const code of raise) report.raised[code] = (report.raised[code] ?? 0) + 1;
   report.flagsCleared += clear.length;
   return 'changed';
 }
