@@ -115,6 +115,8 @@ export function transportContent(
   manifest: ManifestRecord,
   directHouseNumbers: readonly string[],
   issuedAt: Date,
+  /** What Digitoll has as scheduled arrival; before the first accepted POST, the current ETA. */
+  scheduledArrival: string = manifest.scheduledArrival ?? manifest.transport.estimatedArrival,
 ): ReportContent<TransportRequest> {
   const { transport } = manifest;
   const master = manifest.masterConsignment;
@@ -139,7 +141,7 @@ export function transportContent(
     customsOfficeOfFirstEntry: { referenceNumber: transport.borderCrossing },
     estimatedDateAndTimeOfArrival: digitollInstant(transport.estimatedArrival),
     // Must equal the ETA on the first POST and never change after (§4.1, §8).
-    scheduledDateAndTimeOfArrival: digitollInstant(manifest.scheduledArrival ?? transport.estimatedArrival),
+    scheduledDateAndTimeOfArrival: digitollInstant(scheduledArrival),
     ...(master
       ? {
           consignmentMasterLevel: [

@@ -189,7 +189,11 @@ export async function updateTransport(
   const manifest = await deps.repository.getManifest(partnerId, manifestId);
   if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
   const now = deps.clock.now();
-  assertBeforeBorder(manifest, now, 'changing the transport');
+  // A transport whose ETA passed may simply be late: its ETA may still be moved to the future
+  // (anything else about it only together with a new ETA).
+  const etaPassed = Date.parse(manifest.transport.estimatedArrival) <= now.getTime();
+  if (etaPassed && !patch.estimatedArrival)
+    assertBeforeBorder(manifest, now, 'changing the transport without a new ETA');
   const reported =
     manifest.transportReport?.mrn !== undefined || manifest.transportReport?.phase === 'SUBMITTED';
   if (

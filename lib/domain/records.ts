@@ -79,6 +79,8 @@ export const ShipmentEvent = z.object({
   at: z.iso.datetime(),
   type: z.string(),
   actor: z.string(),
+  /** What the event is about: the house (the shipment itself), its MASTER or its TRANSPORT. */
+  subject: z.enum(['HOUSE', 'MASTER', 'TRANSPORT']).optional(),
   detail: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });

@@ -49,6 +49,10 @@ export const ReportState = z.object({
   errors: z.array(DigitollError).optional(),
   documentStatus: z.string().optional(),
   incompleteReasons: z.array(z.string()).optional(),
+  /** FAILED because every attempt failed (not because Digitoll refused it): a redrive tries again. */
+  gaveUp: z.boolean().optional(),
+  /** Transport: the scheduled arrival Digitoll has (fixed by the first accepted POST). */
+  scheduledArrival: z.string().optional(),
   updatedAt: z.string(),
 });
 export type ReportState = z.infer<typeof ReportState>;

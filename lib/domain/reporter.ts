@@ -149,7 +149,12 @@ async function buildContent(
   const direct = subject.manifest.masterConsignment
     ? []
     : await deps.store.reportableHouseNumbers(subject.manifest);
-  return transportContent(subject.manifest, direct, now);
+  // Until Digitoll has the transport, its scheduled arrival is the current ETA (they must be equal
+  // on the first POST); after that it is what Digitoll has, and never changes (§4.1).
+  const scheduled = subject.report.mrn
+    ? subject.report.scheduledArrival
+    : subject.manifest.transport.estimatedArrival;
+  return transportContent(subject.manifest, direct, now, scheduled);
 }
 
 async function advance(
@@ -182,6 +187,10 @@ async function advance(
     case 'UNCERTAIN':
       return resolveUncertain(deps, message, subject);
     default: {
+      if (report.phase === 'FAILED' && report.gaveUp) {
+        // A redriven dead letter: try again, looking first (the last outcome may have been unknown).
+        return resolveUncertain(deps, message, { ...subject, report: { ...report, attempts: 0 } });
+      }
       const next = await wanted(deps, message, subject);
       if (!next) {
         return {
@@ -207,6 +216,7 @@ function claim(
   report: ReportState,
   operation: ReportOperation,
   contentHash?: string,
+  scheduledArrival?: string,
 ): ReportState {
   const now = deps.clock.now().toISOString();
   const fresh = report.phase === 'ACCEPTED' || report.phase === 'FAILED' || report.operation !== operation;
@@ -218,6 +228,7 @@ function claim(
     claimId: deps.ids.newId(),
     claimedAt: now,
     ...(contentHash ? { contentHash } : {}),
+    ...(scheduledArrival && !report.mrn ? { scheduledArrival } : {}),
     attempts: (fresh ? 0 : report.attempts) + 1,
     updatedAt: now,
   };
@@ -230,7 +241,7 @@ async function claimAndSend(
   operation: ReportOperation,
   content: ReportContent<unknown> | undefined,
 ): Promise<ReporterOutcome> {
-  const claimed = claim(deps, subject.report, operation, content?.contentHash);
+  const claimed = claim(deps, subject.report, operation, content?.contentHash, scheduledOf(content));
   const ok = await deps.store.transition(message, subject, {
     next: claimed,
     event: event(
@@ -327,7 +338,7 @@ async function resolveUncertain(
     return giveUp(deps, message, subject, report.lastError ?? 'the outcome of the last send is unknown');
   }
   const content = report.operation === 'DELETE' ? undefined : await buildContent(deps, message, subject);
-  const claimed = claim(deps, report, report.operation, content?.contentHash);
+  const claimed = claim(deps, report, report.operation, content?.contentHash, scheduledOf(content));
   const ok = await deps.store.transition(message, subject, {
     next: claimed,
     event: event(deps, 'VERIFYING', `Checking whether Digitoll already has the ${describe(message)}`),
@@ -539,10 +550,17 @@ async function giveUp(
   const { report } = subject;
   const attempts = Math.max(report.attempts, message.attempt ?? 0);
   const why = `Could not be delivered to Digitoll after ${attempts} attempt(s): ${reason}`;
-  const outcome = await fail(deps, message, subject, why, report.errors ?? []);
+  const marked = { ...subject, report: { ...report, gaveUp: true } };
+  const outcome = await fail(deps, message, marked, why, report.errors ?? []);
   if (outcome.result === 'lost-race') return outcome;
   await deps.deadLetters.send(message, why);
   return outcome;
+}
+
+/** The scheduled arrival a transport body carries. */
+function scheduledOf(content: ReportContent<unknown> | undefined): string | undefined {
+  const body = content?.body as { scheduledDateAndTimeOfArrival?: string } | undefined;
+  return content?.kind === 'transport' ? body?.scheduledDateAndTimeOfArrival : undefined;
 }
 
 function located(kind: DigitollMessageKind, digitollPath: string): Pick<DigitollError, 'path' | 'in'> {

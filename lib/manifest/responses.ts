@@ -82,6 +82,7 @@ export const TimelineEvent = z.object({
   at: z.string(),
   type: z.string(),
   actor: z.string(),
+  subject: z.enum(['HOUSE', 'MASTER', 'TRANSPORT']).optional(),
   detail: z.string().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
 });

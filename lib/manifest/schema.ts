@@ -38,6 +38,13 @@ export const DateTimeWithOffset = z.iso
     offset: true,
     message: 'must be an ISO-8601 date-time with offset, e.g. 2026-12-01T14:00:00+01:00',
   })
+  .refine(
+    (value) => {
+      const year = new Date(value).getUTCFullYear();
+      return year >= 2000 && year <= 2100;
+    },
+    { message: 'must be between the years 2000 and 2100' },
+  )
   .describe('ISO-8601 date-time with offset');
 
 export const Address = z
@@ -51,7 +58,16 @@ export const Address = z
 
 const Phone = z
   .string()
-  .regex(/^\+?[0-9 ()-]{4,30}$/, { message: 'must be a telephone number, e.g. +4791234567' });
+  .regex(/^\+?[0-9 ()-]{4,30}$/, { message: 'must be a telephone number, e.g. +4791234567' })
+  .refine((value) => (value.match(/\d/g) ?? []).length >= 4, { message: 'must have at least 4 digits' });
+
+/** Kilograms, as Digitoll takes them: positive, at most 6 decimals. */
+const Mass = (max: number) =>
+  z
+    .number({ message: 'must be a number' })
+    .positive({ message: 'must be greater than 0' })
+    .max(max, { message: `must be at most ${max}` })
+    .refine((value) => Number(value.toFixed(6)) === value, { message: 'must have at most 6 decimals' });
 
 const Email = z.email({ message: 'must be an e-mail address' }).max(512);
 
@@ -135,7 +151,7 @@ export const Shipment = z.strictObject({
     .describe('Tracking number; the house waybill number at Digitoll'),
   voecNumber: VoecNumberInput,
   goodsDescription: text(1, 512),
-  grossMassKg: z.number().positive({ message: 'must be greater than 0' }).max(100_000),
+  grossMassKg: Mass(100_000),
   packages: z.number().int({ message: 'must be a whole number' }).min(1).max(99_999),
   consignor: Party.describe('The seller (web shop or marketplace)'),
   consignee: Consignee,
@@ -208,7 +224,7 @@ export const MasterConsignment = z.strictObject({
   waybill: Waybill,
   consignor: Party,
   consignee: Party,
-  grossMassKg: z.number().positive({ message: 'must be greater than 0' }).max(1_000_000),
+  grossMassKg: Mass(1_000_000),
 });
 
 export const ManifestRequest = z.strictObject({

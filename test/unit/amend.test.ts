@@ -174,6 +174,26 @@ describe('updating the transport', () => {
     ).toEqual(driver);
   });
 
+  it('moves the ETA of a late transport whose ETA has passed (nothing else without a new ETA)', async () => {
+    const { deps, clock, manifestId } = await setup();
+    clock.advance(6 * 3_600_000); // 14:00Z: the 13:00Z ETA has passed, the truck is late
+    await expect(
+      updateTransport(
+        deps,
+        'p1',
+        manifestId,
+        TransportPatch.parse({ driver: { name: 'Anna Lind', phone: '+46709876543' } }),
+      ),
+    ).rejects.toMatchObject({ status: 409 });
+    const moved = await updateTransport(
+      deps,
+      'p1',
+      manifestId,
+      TransportPatch.parse({ estimatedArrival: '2026-12-01T16:00:00Z' }),
+    );
+    expect(moved.body.transport.estimatedArrival).toBe('2026-12-01T16:00:00.000Z');
+  });
+
   it('needs at least one field', () => {
     expect(TransportPatch.safeParse({}).success).toBe(false);
   });

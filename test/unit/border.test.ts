@@ -34,7 +34,10 @@ const example = ManifestRequest.parse(
 const ETA = '2026-12-01T13:00:00.000Z';
 
 function intake(request: ManifestRequest = example) {
-  const { manifest, records } = buildIntake({ partnerId: 'p', manifestId: 'm1', receivedAt: '2026-12-01T06:00:00.000Z' }, request);
+  const { manifest, records } = buildIntake(
+    { partnerId: 'p', manifestId: 'm1', receivedAt: '2026-12-01T06:00:00.000Z' },
+    request,
+  );
   return { manifest: { ...manifest, intake: 'COMPLETE' as const }, records };
 }
 
@@ -53,13 +56,17 @@ class FakeSweepStore implements SweepStore {
     records: ShipmentRecord[],
   ) {
     for (const r of records) this.shipmentsById.set(r.shipmentNumber, structuredClone(r));
-    this.setMarker(new Date(Date.parse(manifestRecord.transport.estimatedArrival) - 2 * 3_600_000).toISOString());
+    this.setMarker(
+      new Date(Date.parse(manifestRecord.transport.estimatedArrival) - 2 * 3_600_000).toISOString(),
+    );
   }
   setMarker(dueAt: string) {
     this.marker = { dueAt, dueSk: `${dueAt}#BORDER#m1` };
   }
   async dueBorderChecks(now: string): Promise<BorderCheck[]> {
-    return this.marker && this.marker.dueAt <= now ? [{ partnerId: 'p', manifestId: 'm1', dueSk: this.marker.dueSk }] : [];
+    return this.marker && this.marker.dueAt <= now
+      ? [{ partnerId: 'p', manifestId: 'm1', dueSk: this.marker.dueSk }]
+      : [];
   }
   async manifest() {
     return structuredClone(this.manifestRecord);
@@ -67,7 +74,12 @@ class FakeSweepStore implements SweepStore {
   async shipments() {
     return [...this.shipmentsById.values()].map((s) => structuredClone(s));
   }
-  async updateFlags(shipment: ShipmentRecord, flags: Flag[], events: ShipmentEvent[], notifications: PartnerNotification[]) {
+  async updateFlags(
+    shipment: ShipmentRecord,
+    flags: Flag[],
+    events: ShipmentEvent[],
+    notifications: PartnerNotification[],
+  ) {
     if (++this.updates > this.failUpdatesAfter) throw new Error('crash');
     const stored = this.shipmentsById.get(shipment.shipmentNumber);
     if (!stored || stored.version !== shipment.version) return false;
@@ -123,7 +135,9 @@ describe('border flags', () => {
     const [shipment] = records;
     if (!shipment) throw new Error('no shipment');
     expect([...borderFlagsFor(shipment, ETA, new Date('2026-12-01T10:59:59Z'))]).toEqual([]);
-    expect([...borderFlagsFor(shipment, ETA, new Date('2026-12-01T11:00:00Z'))]).toEqual(['NOTIFICATION_MISSING']);
+    expect([...borderFlagsFor(shipment, ETA, new Date('2026-12-01T11:00:00Z'))]).toEqual([
+      'NOTIFICATION_MISSING',
+    ]);
     expect([...borderFlagsFor(shipment, ETA, new Date('2026-12-01T13:00:00Z'))]).toEqual([
       'NOTIFICATION_MISSING',
       'DECLARE_IN_TVINN',
@@ -170,7 +184,10 @@ describe('the sweep', () => {
     const report = await runBorderSweep(w.deps);
     expect(report.flagsCleared).toBe(1);
     expect(codes(late)).toEqual([]);
-    expect(w.store.events.at(-1)).toMatchObject({ type: 'FLAG_CLEARED', detail: expect.stringContaining('accepted by Digitoll') });
+    expect(w.store.events.at(-1)).toMatchObject({
+      type: 'FLAG_CLEARED',
+      detail: expect.stringContaining('accepted by Digitoll'),
+    });
 
     // The ETA moves three hours later: every NOTIFICATION_MISSING goes.
     w.store.manifestRecord.transport.estimatedArrival = '2026-12-01T16:00:00.000Z';
@@ -219,7 +236,9 @@ describe('the sweep', () => {
     const next = await runBorderSweep(w.deps);
     expect(next.flagsRaised).toBe(2);
     expect(w.store.events).toHaveLength(3);
-    expect([...w.store.shipmentsById.values()].every((s) => codes(s).join() === 'NOTIFICATION_MISSING')).toBe(true);
+    expect([...w.store.shipmentsById.values()].every((s) => codes(s).join() === 'NOTIFICATION_MISSING')).toBe(
+      true,
+    );
   });
 
   it('loses no race: a shipment changed meanwhile is re-read and reconciled', async () => {
@@ -259,7 +278,13 @@ describe('TVINN drafts', () => {
       [{ code: 'VEC', reference: '2056550' }],
       [{ code: 'VEC', reference: '2056550' }],
     ]);
-    expect(draft?.lines[1]).toMatchObject({ commodityCode: '610910', tariffNumber: null, quantity: 2, unitValueNok: 199, valueNok: 398 });
+    expect(draft?.lines[1]).toMatchObject({
+      commodityCode: '610910',
+      tariffNumber: null,
+      quantity: 2,
+      unitValueNok: 199,
+      valueNok: 398,
+    });
     expect(draft?.toComplete[1]?.question).toMatch(/610910.*8-digit/);
   });
 
@@ -276,7 +301,13 @@ describe('TVINN drafts', () => {
         const lines = drafts.flatMap((d) => d.lines);
         expect(lines).toHaveLength(records.reduce((n, r) => n + r.input.items.length, 0));
         for (const draft of drafts) {
-          expect(new Set(draft.shipmentNumbers.map((n) => records.find((r) => r.shipmentNumber === n)?.input.consignee.name)).size).toBe(1);
+          expect(
+            new Set(
+              draft.shipmentNumbers.map(
+                (n) => records.find((r) => r.shipmentNumber === n)?.input.consignee.name,
+              ),
+            ).size,
+          ).toBe(1);
           for (const line of draft.lines) {
             const record = records.find((r) => r.shipmentNumber === line.shipmentNumber);
             expect(line.box44).toEqual([{ code: 'VEC', reference: record?.voecNumber }]);
@@ -311,7 +342,12 @@ describe('NCTS transit closure', () => {
     expect(decision.state).toBe('ARRIVAL_NOTIFICATION_PREPARED');
     expect(decision.arrivalNotification).toMatchObject({
       messageType: 'CC007C',
-      TransitOperation: { MRN: '26SE000001188424T0', arrivalNotificationDateAndTime: ETA, simplifiedProcedure: '0', incidentFlag: '0' },
+      TransitOperation: {
+        MRN: '26SE000001188424T0',
+        arrivalNotificationDateAndTime: ETA,
+        simplifiedProcedure: '0',
+        incidentFlag: '0',
+      },
       CustomsOfficeOfDestinationActual: { referenceNumber: 'NO371001' },
       TraderAtDestination: { identificationNumber: 'SE5561234567', name: 'Nordline Logistics AB' },
       Consignment: { LocationOfGoods: { CustomsOffice: { referenceNumber: 'NO371001' } } },
@@ -322,21 +358,43 @@ describe('NCTS transit closure', () => {
   it('never closes a mixed transit as VOEC: manual handling with the reason', () => {
     const { manifest, records } = intake();
     const decision = decideTransitClosure(
-      { ...manifest, mixedTransit: { reason: '1 shipment is not VOEC-eligible', ineligibleShipmentNumbers: ['X'], recordedAt: 'now' } },
+      {
+        ...manifest,
+        mixedTransit: {
+          reason: '1 shipment is not VOEC-eligible',
+          ineligibleShipmentNumbers: ['X'],
+          recordedAt: 'now',
+        },
+      },
       records.map((r) => ({ ...r, status: 'ACCEPTED' as const })),
     );
-    expect(decision).toMatchObject({ state: 'MANUAL_HANDLING', reason: expect.stringContaining('cannot be partly closed') });
+    expect(decision).toMatchObject({
+      state: 'MANUAL_HANDLING',
+      reason: expect.stringContaining('cannot be partly closed'),
+    });
     expect(decision.arrivalNotification).toBeUndefined();
   });
 });
 
 describe('webhooks', () => {
-  const webhook: Webhook = { partnerId: 'p', webhookId: 'w1', url: 'https://partner.example/hook', secret: 'whsec_test', createdAt: 'x' };
+  const webhook: Webhook = {
+    partnerId: 'p',
+    webhookId: 'w1',
+    url: 'https://partner.example/hook',
+    secret: 'whsec_test',
+    createdAt: 'x',
+  };
   const message: NotificationMessage = {
     v: 1,
     webhookId: 'w1',
     attempt: 0,
-    notification: { id: 'n1', partnerId: 'p', type: 'flag.raised', at: '2026-12-01T11:00:00Z', data: { flag: 'NOTIFICATION_MISSING' } },
+    notification: {
+      id: 'n1',
+      partnerId: 'p',
+      type: 'flag.raised',
+      at: '2026-12-01T11:00:00Z',
+      data: { flag: 'NOTIFICATION_MISSING' },
+    },
   };
 
   function hookWorld(statuses: number[]) {
@@ -351,7 +409,8 @@ describe('webhooks', () => {
         list: async () => [webhook],
         get: async () => webhook,
         delete: async () => true,
-        markDelivered: async (m) => !delivered.has(m.notification.id) && Boolean(delivered.add(m.notification.id)),
+        markDelivered: async (m) =>
+          !delivered.has(m.notification.id) && Boolean(delivered.add(m.notification.id)),
         wasDelivered: async (m) => delivered.has(m.notification.id),
       },
       queue: {
@@ -379,9 +438,20 @@ describe('webhooks', () => {
     const [request] = w.posted;
     if (!request) throw new Error('nothing posted');
     expect(request.headers['voec-event-id']).toBe('n1');
-    expect(verifySignature('whsec_test', request.headers['voec-signature'] ?? '', request.body, w.clock.now())).toBe(true);
-    expect(verifySignature('wrong', request.headers['voec-signature'] ?? '', request.body, w.clock.now())).toBe(false);
-    expect(verifySignature('whsec_test', request.headers['voec-signature'] ?? '', `${request.body} `, w.clock.now())).toBe(false);
+    expect(
+      verifySignature('whsec_test', request.headers['voec-signature'] ?? '', request.body, w.clock.now()),
+    ).toBe(true);
+    expect(
+      verifySignature('wrong', request.headers['voec-signature'] ?? '', request.body, w.clock.now()),
+    ).toBe(false);
+    expect(
+      verifySignature(
+        'whsec_test',
+        request.headers['voec-signature'] ?? '',
+        `${request.body} `,
+        w.clock.now(),
+      ),
+    ).toBe(false);
     expect(sign('k', 1, 'b')).toMatch(/^[0-9a-f]{64}$/);
     // A redelivered message is not posted twice.
     expect(await deliver(w.deps, message)).toBe('duplicate');

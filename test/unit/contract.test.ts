@@ -51,6 +51,25 @@ describe('the manifest schema', () => {
     expect(ManifestRequest.safeParse(manifest).success).toBe(false);
   });
 
+  it('refuses what Digitoll would refuse later: blank phones, absurd dates, masses beyond 6 decimals', () => {
+    const cases: Array<[string, (m: any) => void]> = [
+      ['/transport/driver/phone', (m) => (m.transport.driver.phone = '    ')],
+      ['/transport/estimatedArrival', (m) => (m.transport.estimatedArrival = '9999-12-31T23:00:00-05:00')],
+      ['/shipments/0/grossMassKg', (m) => (m.shipments[0].grossMassKg = 0.0000001)],
+      ['/masterConsignment/grossMassKg', (m) => (m.masterConsignment.grossMassKg = 412.1234567)],
+    ];
+    for (const [path, mutate] of cases) {
+      const manifest = example();
+      mutate(manifest);
+      expect(() => parseOrThrow(ManifestRequest, manifest), path).toThrow(ValidationError);
+      try {
+        parseOrThrow(ManifestRequest, manifest);
+      } catch (error) {
+        expect((error as ValidationError).errors.map((e) => e.path)).toEqual([path]);
+      }
+    }
+  });
+
   it('requires an offset on the ETA and a real date', () => {
     for (const eta of ['2026-12-01T14:00:00', '2026-12-01', 'tomorrow', '2026-02-30T10:00:00Z']) {
       const manifest = example();

@@ -332,6 +332,48 @@ describe('the reporter', () => {
     expect(w.digitoll.processed).toHaveLength(0);
   });
 
+  it('a redriven dead letter tries again (looking first), and can still be accepted', async () => {
+    const w = world();
+    w.digitoll.script = Array(5).fill('throttle');
+    await w.queue.send([house('RR123456785SE')]);
+    await drain(w);
+    expect(w.store.shipments.get('RR123456785SE')?.report?.gaveUp).toBe(true);
+    const [dead] = w.deadLetters.sent;
+    if (!dead) throw new Error('nothing dead-lettered');
+    // The operator redrives the message once Digitoll is healthy again.
+    await w.queue.send([dead.message]);
+    await drain(w);
+    expect(w.store.shipments.get('RR123456785SE')?.status).toBe('ACCEPTED');
+    expect(w.store.events.map((e) => e.type)).toContain('VERIFYING');
+    expect(w.digitoll.duplicates()).toEqual([]);
+  });
+
+  it('a transport is first sent with its scheduled arrival equal to the current ETA, then keeps it', async () => {
+    const w = world();
+    w.store.manifest.transport.estimatedArrival = '2026-12-01T15:00:00.000Z'; // moved before the first send
+    const transport = w.initial[0];
+    if (!transport) throw new Error('no transport message');
+    let bodies: any[] = [];
+    const submit = w.digitoll.submit.bind(w.digitoll);
+    w.digitoll.submit = async (kind, body, mrn) => {
+      bodies.push(body);
+      return submit(kind, body, mrn);
+    };
+    await w.queue.send([transport]);
+    await drain(w);
+    expect(bodies[0].scheduledDateAndTimeOfArrival).toBe('2026-12-01T15:00:00Z');
+    expect(bodies[0].estimatedDateAndTimeOfArrival).toBe('2026-12-01T15:00:00Z');
+    bodies = [];
+    w.store.manifest.transport.estimatedArrival = '2026-12-01T17:00:00.000Z';
+    await w.queue.send([transport]);
+    await drain(w);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({
+      scheduledDateAndTimeOfArrival: '2026-12-01T15:00:00Z',
+      estimatedDateAndTimeOfArrival: '2026-12-01T17:00:00Z',
+    });
+  });
+
   it('gives up polling after the last poll', async () => {
     const w = world();
     w.digitoll.pollsBeforeReady = 100;

@@ -1,8 +1,26 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { PartnerKeyRecord, type PartnerKeyStore } from '../../domain/partner-keys.ts';
+/**
+ * Partner keys in the table. The authorizer reads one item by hash (`KEY#<sha256>` / `KEY`).
+ * For the operator's tooling each key also has a listing item in one small partition
+ * (`PARTNER_KEYS` / `<partnerId>#<keyId>`), so listing is a Query, never a Scan; both items are
+ * written together in a transaction.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { keyIdOf, type PartnerKeyAdminStore, PartnerKeyRecord } from '../../domain/partner-keys.ts';
 import { keys } from './table-design.ts';
 
-export class DynamoPartnerKeyStore implements PartnerKeyStore {
+/** The partition listing every partner key (a few per partner: small, read only by operators). */
+export const PARTNER_KEY_LISTING_PK = 'PARTNER_KEYS';
+export const partnerKeyListing = (partnerId: string, keyHash: string) => ({
+  pk: PARTNER_KEY_LISTING_PK,
+  sk: `${partnerId}#${keyIdOf(keyHash)}`,
+});
+
+export class DynamoPartnerKeyStore implements PartnerKeyAdminStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -16,11 +34,80 @@ export class DynamoPartnerKeyStore implements PartnerKeyStore {
   }
 
   async put(record: PartnerKeyRecord): Promise<void> {
+    const parsed = PartnerKeyRecord.parse(record);
     await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.partnerKey(record.keyHash), kind: 'PARTNER_KEY', ...PartnerKeyRecord.parse(record) },
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.partnerKey(parsed.keyHash), kind: 'PARTNER_KEY', ...parsed },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...partnerKeyListing(parsed.partnerId, parsed.keyHash),
+                kind: 'PARTNER_KEY_LISTING',
+                ...parsed,
+              },
+            },
+          },
+        ],
       }),
     );
+  }
+
+  async list(partnerId?: string): Promise<PartnerKeyRecord[]> {
+    const records: PartnerKeyRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: partnerId ? 'pk = :pk AND begins_with(sk, :partner)' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': PARTNER_KEY_LISTING_PK,
+          ...(partnerId ? { ':partner': `${partnerId}#` } : {}),
+        },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) records.push(PartnerKeyRecord.parse(item));
+    }
+    return records;
+  }
+
+  async revoke(keyHash: string, revokedAt: string): Promise<PartnerKeyRecord | undefined> {
+    const current = await this.findByHash(keyHash);
+    if (!current) return undefined;
+    const record = PartnerKeyRecord.parse({ ...current, revokedAt: current.revokedAt ?? revokedAt });
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            // The item the authorizer reads: revoked from this write on (plus its 5-minute cache).
+            Update: {
+              TableName: this.tableName,
+              Key: keys.partnerKey(keyHash),
+              UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': record.revokedAt },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...partnerKeyListing(record.partnerId, keyHash),
+                kind: 'PARTNER_KEY_LISTING',
+                ...record,
+              },
+            },
+          },
+        ],
+      }),
+    );
+    return record;
   }
 }
