@@ -292,10 +292,10 @@ describe('TVINN drafts', () => {
     fc.assert(
       fc.property(fc.array(fc.constantFrom(0, 1, 2), { minLength: 1, maxLength: 12 }), (picks) => {
         const request = structuredClone(example);
-        request.shipments = picks.map((pick, i) => ({
-          ...structuredClone(example.shipments[pick] ?? example.shipments[0]!),
-          shipmentNumber: `S${i}`,
-        }));
+        request.shipments = picks.flatMap((pick, i) => {
+          const source = example.shipments[pick];
+          return source ? [{ ...structuredClone(source), shipmentNumber: `S${i}` }] : [];
+        });
         const { manifest, records } = intake(request);
         const drafts = tvinnDrafts(manifest, records, 'now');
         const lines = drafts.flatMap((d) => d.lines);
