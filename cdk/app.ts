@@ -1,7 +1,10 @@
 /**
  * CDK app: `npm run synth` (offline) or `npx cdk deploy --all -c stage=prod`.
+ * cdk-nag's AwsSolutions pack checks every stack at synth; each suppression sits next to the
+ * resource it concerns, with its reason.
  */
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Aspects, Tags } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageConfig } from './config.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -11,7 +14,11 @@ export function buildApp(app: App = new App()): {
   stateful: StatefulStack;
   stateless: StatelessStack;
 } {
-  const config = stageConfig(app.node.tryGetContext('stage') as string | undefined);
+  const context = (key: string) => app.node.tryGetContext(key) as string | undefined;
+  const config = stageConfig(context('stage'), {
+    alarmEmail: context('alarmEmail'),
+    alarmTopicArn: context('alarmTopicArn'),
+  });
   const prefix = `VoecBorder-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, { config });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
@@ -25,5 +32,6 @@ export function buildApp(app: App = new App()): {
   });
   Tags.of(app).add('project', 'voec-border');
   Tags.of(app).add('stage', config.stage);
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   return { app, stateful, stateless };
 }

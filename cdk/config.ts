@@ -16,10 +16,36 @@ export const StageConfig = z.strictObject({
   apiThrottle: z.strictObject({ rateLimit: z.number().positive(), burstLimit: z.number().int().positive() }),
   deletionProtection: z.boolean(),
   /** Maskinporten for the Digitoll token (§10): test for dev, production for prod. */
-  maskinporten: z.strictObject({ tokenUrl: z.url(), audience: z.string().min(1) }),
+  maskinporten: z.strictObject({
+    tokenUrl: z.url(),
+    audience: z.string().min(1),
+    /**
+     * The Digitoll road v2 scope (§10): Norwegian carriers `toll:movement/road/v2` (the reporter's
+     * default when unset), foreign carriers signing with an eSeal `toll:eu/movement/road/v2`.
+     */
+    scope: z.enum(['toll:movement/road/v2', 'toll:eu/movement/road/v2']).optional(),
+  }),
   /** Concurrent reporter instances; times the per-instance rate this bounds the calls to Digitoll. */
   reporterMaxConcurrency: z.number().int().min(2).max(1000),
   digitollRateLimitPerInstance: z.number().positive(),
+  /** Alarm thresholds and where alarms go (docs/deploy-and-operate.md explains each alarm). */
+  alarms: z.strictObject({
+    /** An e-mail address subscribed to the alarm topic (confirm the subscription once). */
+    email: z.email().optional(),
+    /** An existing SNS topic (e.g. the on-call pager) that also receives every alarm. */
+    topicArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
+      .optional(),
+    /** Age of the oldest report message before the reporter is considered stuck. */
+    reportQueueMaxAgeSeconds: z.number().int().min(60).max(86_400),
+    /** Age of the oldest webhook delivery before the deliverer is considered stuck. */
+    notificationQueueMaxAgeSeconds: z.number().int().min(60).max(86_400),
+    /** Errors per 5 minutes of one API function (authorizer included) that raise an alarm. */
+    apiFunctionErrors: z.number().int().min(1),
+    /** 5xx answers per 5 minutes of the HTTP API that raise an alarm. */
+    api5xx: z.number().int().min(1),
+  }),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 
@@ -38,6 +64,13 @@ const STAGES: Record<string, StageConfig> = {
     },
     reporterMaxConcurrency: 5,
     digitollRateLimitPerInstance: 10,
+    alarms: {
+      // The playground is slow and flaky at times: tolerate more before paging anyone.
+      reportQueueMaxAgeSeconds: 3600,
+      notificationQueueMaxAgeSeconds: 3600,
+      apiFunctionErrors: 5,
+      api5xx: 10,
+    },
   },
   prod: {
     stage: 'prod',
@@ -50,12 +83,34 @@ const STAGES: Record<string, StageConfig> = {
     maskinporten: { tokenUrl: 'https://maskinporten.no/token', audience: 'https://maskinporten.no/' },
     reporterMaxConcurrency: 10,
     digitollRateLimitPerInstance: 10,
+    alarms: {
+      // A house is due at the border 2 h before arrival: a report stuck for 15 min eats into that.
+      reportQueueMaxAgeSeconds: 900,
+      notificationQueueMaxAgeSeconds: 1800,
+      apiFunctionErrors: 1,
+      api5xx: 5,
+    },
   },
 };
 
-export function stageConfig(stage: string | undefined): StageConfig {
+/** Deploy-time choices that do not belong in the repository (`-c alarmEmail=… -c alarmTopicArn=…`). */
+export interface StageOverrides {
+  alarmEmail?: string | undefined;
+  alarmTopicArn?: string | undefined;
+}
+
+export function stageConfig(stage: string | undefined, overrides: StageOverrides = {}): StageConfig {
   const name = stage ?? 'dev';
   const config = STAGES[name];
   if (!config) throw new Error(`Unknown stage "${name}"; expected one of ${Object.keys(STAGES).join(', ')}`);
-  return StageConfig.parse(config);
+  const alarms = {
+    ...config.alarms,
+    ...(overrides.alarmEmail ? { email: overrides.alarmEmail } : {}),
+    ...(overrides.alarmTopicArn ? { topicArn: overrides.alarmTopicArn } : {}),
+  };
+  const parsed = StageConfig.safeParse({ ...config, alarms });
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration for stage "${name}": ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data;
 }

@@ -2,10 +2,11 @@
  * What holds data: the table and the report queue with its dead-letter queue.
  * Kept apart from the functions so a stateless redeploy can never replace the data.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   DEADLINE_INDEX,
@@ -20,6 +21,16 @@ import type { StageConfig } from './config.ts';
 export const REPORTER_TIMEOUT_SECONDS = 60;
 /** The webhook deliverer's timeout (a partner endpoint gets 5 s per attempt). */
 export const WEBHOOK_TIMEOUT_SECONDS = 30;
+/** The stack outputs operators and `npm run partner -- --stage …` read (docs/deploy-and-operate.md). */
+export const STATEFUL_OUTPUTS = {
+  tableName: 'TableName',
+  reportQueueArn: 'ReportQueueArn',
+  notificationQueueArn: 'NotificationQueueArn',
+  reportDeadLetterQueueArn: 'ReportDeadLetterQueueArn',
+  notificationDeadLetterQueueArn: 'NotificationDeadLetterQueueArn',
+  maskinportenSecretArn: 'MaskinportenSecretArn',
+} as const;
+
 /** Receives before a report message goes to the dead-letter queue. */
 export const REPORT_MAX_RECEIVES = 5;
 
@@ -101,5 +112,51 @@ export class StatefulStack extends Stack {
         'Maskinporten client id and the enterprise certificate key that speaks for the carrier to Customs',
       removalPolicy: retain,
     });
+
+    new CfnOutput(this, STATEFUL_OUTPUTS.tableName, {
+      description: 'The single table (partner keys, manifests, shipments, timelines)',
+      value: this.table.tableName,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.reportQueueArn, {
+      description: 'Report messages for the reporter (the destination of a report redrive)',
+      value: this.reportQueue.queueArn,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.notificationQueueArn, {
+      description: 'Webhook deliveries (the destination of a notification redrive)',
+      value: this.notificationQueue.queueArn,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.reportDeadLetterQueueArn, {
+      description: 'Report messages that failed every attempt (redrive with sqs start-message-move-task)',
+      value: this.reportDeadLetterQueue.queueArn,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.notificationDeadLetterQueueArn, {
+      description: 'Webhook deliveries that failed every attempt',
+      value: this.notificationDeadLetterQueue.queueArn,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.maskinportenSecretArn, {
+      description: 'Set {clientId, privateKeyPem, certificateChainPem?, keyId?} here after the first deploy',
+      value: this.maskinportenSecret.secretArn,
+    });
+
+    for (const deadLetterQueue of [this.reportDeadLetterQueue, this.notificationDeadLetterQueue]) {
+      NagSuppressions.addResourceSuppressions(deadLetterQueue, [
+        {
+          id: 'AwsSolutions-SQS3',
+          reason:
+            'This is the dead-letter queue itself: its messages are kept 14 days, alarmed on (> 0) and ' +
+            'redriven by an operator; a dead-letter queue of a dead-letter queue would only hide them.',
+        },
+      ]);
+    }
+    NagSuppressions.addResourceSuppressions(this.maskinportenSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          "The secret holds the carrier's Maskinporten client id and the private key of its enterprise " +
+          'certificate (virksomhetssertifikat). A new key only exists when the carrier renews the ' +
+          'certificate with its CA and registers it in Samarbeidsportalen, so no Lambda can rotate it; ' +
+          'rotation is a documented manual procedure (docs/deploy-and-operate.md).',
+      },
+    ]);
   }
 }

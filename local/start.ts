@@ -6,6 +6,7 @@
  *   --persist | LOCAL_PERSIST=1 keep DynamoDB Local's data in .local-data/
  *   LOCAL_PARTNER_KEYS=partnerId:key,...  keys to accept (default: a fresh key for partner "demo")
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import { startFullStack } from './full-stack.ts';
@@ -27,6 +28,17 @@ const { stack, digitoll, stop } = await startFullStack({
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
   digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },
 });
+
+// Where the emulators are, for `npm run partner -- … --local` (and other tools) while this runs.
+mkdirSync(`${projectRoot}/.local-data`, { recursive: true });
+writeFileSync(
+  `${projectRoot}/.local-data/runtime.json`,
+  JSON.stringify(
+    { apiUrl: stack.apiUrl, dynamoEndpoint: stack.dynamoEndpoint, tableName: Object.values(stack.tables)[0] },
+    null,
+    2,
+  ),
+);
 
 const [first] = partnerKeys;
 console.log(`

@@ -3,39 +3,22 @@
  * integration tests run the real bundles).
  */
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/app.ts';
 import { stageConfig } from '../../cdk/config.ts';
-
-function synth(stage: 'dev' | 'prod') {
-  const app = new App({ context: { stage, 'aws:cdk:bundling-stacks': [] } });
-  const { stateful, stateless } = buildApp(app);
-  return { stateful: Template.fromStack(stateful), stateless: Template.fromStack(stateless) };
-}
+import { ACCESS_LOG_FORMAT } from '../../cdk/constructs/partner-api.ts';
+import {
+  actionsOf,
+  DESCRIPTIONS,
+  functionByDescription,
+  type Resource,
+  statementsOf,
+  synth,
+} from './synth.ts';
 
 const dev = synth('dev');
 const prod = synth('prod');
-
-type Resource = { Properties: Record<string, any> };
-
-function functionByDescription(template: Template, description: string): [string, Resource] {
-  const found = Object.entries(template.findResources('AWS::Lambda::Function')).find(
-    ([, r]) => (r as Resource).Properties.Description === description,
-  );
-  if (!found) throw new Error(`no function "${description}"`);
-  return found as [string, Resource];
-}
-
-function actionsOf(template: Template, functionLogicalId: string): string[] {
-  const fn = template.findResources('AWS::Lambda::Function')[functionLogicalId] as Resource;
-  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Resource[];
-  return policies
-    .filter((p) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
-    .flatMap((p) => p.Properties.PolicyDocument.Statement)
-    .flatMap((s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
-}
 
 describe('stateful stack', () => {
   it('has one table with the key design, both indexes, TTL, PITR and encryption', () => {
@@ -98,7 +81,8 @@ describe('stateless stack', () => {
       expect(fn.Properties.LoggingConfig.LogGroup.Ref).toMatch(/Logs/);
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 8);
+    // One per function, and the API's access logs.
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 9);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -242,5 +226,171 @@ describe('stateless stack', () => {
     expect(() => buildApp(new App({ context: { stage: 'staging', 'aws:cdk:bundling-stacks': [] } }))).toThrow(
       /Unknown stage "staging"/,
     );
+  });
+});
+
+describe('security', () => {
+  const byRole = Object.fromEntries(
+    Object.entries(DESCRIPTIONS).map(([role, description]) => [
+      role,
+      functionByDescription(dev.stateless, description)[0],
+    ]),
+  ) as Record<keyof typeof DESCRIPTIONS, string>;
+  const tableActions = (role: keyof typeof DESCRIPTIONS) =>
+    [...new Set(actionsOf(dev.stateless, byRole[role]).filter((a) => a.startsWith('dynamodb:')))].sort();
+
+  it('puts the key authorizer, backed by the authorizer function, in front of every partner route', () => {
+    const [authorizerId] = Object.keys(dev.stateless.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const authorizer = dev.stateless.findResources('AWS::ApiGatewayV2::Authorizer')[
+      authorizerId as string
+    ] as Resource;
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(byRole.authorizer);
+    expect(authorizer.Properties.AuthorizerPayloadFormatVersion).toBe('2.0');
+    const routes = Object.values(dev.stateless.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
+    for (const route of routes) {
+      if (['GET /health', 'GET /v1/openapi.json'].includes(route.Properties.RouteKey)) continue;
+      expect(route.Properties, route.Properties.RouteKey).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+    dev.stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [byRole.authorizer, 'Arn'] },
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it('throttles the API per stage', () => {
+    prod.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+    });
+  });
+
+  it('grants exactly the table actions each function uses: never Scan, Delete only where deleting', () => {
+    expect(tableActions('authorizer')).toEqual(['dynamodb:GetItem']);
+    expect(tableActions('public')).toEqual([]);
+    expect(tableActions('read')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(tableActions('webhooks')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(tableActions('intake')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(tableActions('reporter')).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(tableActions('changes')).toContain('dynamodb:DeleteItem');
+    expect(tableActions('sweep')).toEqual(expect.arrayContaining(['dynamodb:DeleteItem', 'dynamodb:Query']));
+    const all = (Object.values(dev.stateless.findResources('AWS::IAM::Policy')) as Resource[]).flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => s.Action),
+    );
+    expect(all).not.toContain('dynamodb:Scan');
+    expect(all.filter((a: string) => a === 'dynamodb:*' || a === 'sqs:*' || a === '*')).toEqual([]);
+  });
+
+  it('grants queues and the secret only to their users', () => {
+    const sqsActions = (role: keyof typeof DESCRIPTIONS) =>
+      actionsOf(dev.stateless, byRole[role]).filter((a) => a.startsWith('sqs:'));
+    for (const role of ['authorizer', 'public', 'read'] as const) expect(sqsActions(role), role).toEqual([]);
+    for (const role of ['intake', 'changes', 'sweep'] as const) {
+      expect(sqsActions(role), role).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+      expect(sqsActions(role), role).not.toContain('sqs:ReceiveMessage');
+    }
+    const withSecret = Object.entries(byRole)
+      .filter(([, id]) => actionsOf(dev.stateless, id).includes('secretsmanager:GetSecretValue'))
+      .map(([role]) => role);
+    expect(withSecret).toEqual(['reporter']);
+    // The X-Ray statement is the only one on "*".
+    for (const id of Object.values(byRole)) {
+      const star = statementsOf(dev.stateless, id).filter((s) => s.Resource === '*');
+      expect(star.flatMap((s) => s.Action).every((a) => String(a).startsWith('xray:'))).toBe(true);
+    }
+  });
+
+  it('encrypts the table, the queues, the secret and the alarm topic', () => {
+    dev.stateful.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    dev.stateful.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true } });
+    dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    dev.stateless.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlarmTopicKey'), 'Arn'] },
+    });
+    dev.stateless.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('keeps point-in-time recovery on in every stage', () => {
+    for (const stage of [dev, prod]) {
+      stage.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+    }
+  });
+
+  it('writes JSON access logs for the API stage, with no body, header or query string', () => {
+    const [logGroupId] = Object.keys(
+      dev.stateless.findResources('AWS::Logs::LogGroup', {
+        Properties: { RetentionInDays: 30 },
+      }),
+    ).filter((id) => id.includes('AccessLogs'));
+    expect(logGroupId).toBeDefined();
+    dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        Format: ACCESS_LOG_FORMAT,
+      },
+    });
+    const format = JSON.parse(ACCESS_LOG_FORMAT) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    for (const variable of Object.values(format)) {
+      expect(variable).toMatch(/^\$context\./);
+      expect(variable).not.toMatch(/body|header|querystring|authorization|apiKey/i);
+    }
+    prod.stateless.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('logs no request or response bodies anywhere', () => {
+    const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_LOGGER_LOG_EVENT).toBe('false');
+    }
+    const template = JSON.stringify(dev.stateless.toJSON());
+    expect(template).not.toMatch(/\$request\.body|\$input\.body|DataTraceEnabled|\$context\.requestOverride/);
+  });
+
+  it('outputs what operators need from the stateful stack', () => {
+    const outputs = dev.stateful.toJSON().Outputs as Record<string, { Value: unknown; Export?: unknown }>;
+    expect(outputs.TableName?.Value).toEqual({ Ref: expect.stringMatching(/^Table/) });
+    expect(outputs.TableName?.Export).toBeUndefined();
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'TableName',
+        'ReportQueueArn',
+        'NotificationQueueArn',
+        'ReportDeadLetterQueueArn',
+        'NotificationDeadLetterQueueArn',
+        'MaskinportenSecretArn',
+      ]),
+    );
+  });
+
+  it('validates the stage configuration at synth, overrides included', () => {
+    expect(stageConfig('prod', { alarmEmail: 'ops@carrier.example' }).alarms.email).toBe(
+      'ops@carrier.example',
+    );
+    expect(() => stageConfig('dev', { alarmEmail: 'not-an-email' })).toThrow(/Invalid configuration.*"dev"/s);
+    expect(() => stageConfig('dev', { alarmTopicArn: 'arn:aws:sqs:eu-north-1:123456789012:x' })).toThrow(
+      /SNS topic ARN/,
+    );
+    expect(() =>
+      buildApp(new App({ context: { stage: 'prod', alarmEmail: 'nope', 'aws:cdk:bundling-stacks': [] } })),
+    ).toThrow(/email/);
   });
 });

@@ -100,7 +100,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
       Object.keys(stack.queues)
         .sort()
         .map((id) => id.replace(/[0-9A-F]{8}$/, '')),
-    ).toEqual(['ReportDeadLetterQueue', 'ReportQueue']);
+    ).toEqual(['NotificationDeadLetterQueue', 'NotificationQueue', 'ReportDeadLetterQueue', 'ReportQueue']);
     const templateFunctions = readCloudAssembly(stack.cdkOut).flatMap((template) =>
       Object.entries(template.template.Resources ?? {})
         .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
@@ -108,7 +108,18 @@ describe('local runtime: the synthesized app over HTTP', () => {
     );
     expect(Object.keys(stack.functions).sort()).toEqual(templateFunctions.sort());
     const names = Object.keys(stack.functions).map((id) => id.replace(/Fn[0-9A-F]{8}$/, ''));
-    expect(names).toEqual(expect.arrayContaining(['Authorizer', 'BorderSweep', 'Intake', 'Public', 'Read']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'PartnerApiAuthorizer',
+        'BorderScheduleBorderSweep',
+        'PartnerApiIntake',
+        'PartnerApiPublic',
+        'PartnerApiRead',
+        'PartnerApiChanges',
+        'ReportingReporter',
+        'WebhooksWebhooks',
+      ]),
+    );
     // Cross-stack Fn::ImportValue resolved to the local table and queue.
     for (const fn of Object.values(stack.functions)) {
       expect(fn.environment.TABLE_NAME).toBe(Object.values(stack.tables)[0]);
@@ -121,11 +132,9 @@ describe('local runtime: the synthesized app over HTTP', () => {
       expect(Object.keys(stack.queues)).toContain(source.queue);
       expect(Object.keys(stack.functions)).toContain(source.function);
     }
-    const reporter = stack.eventSources.find((source) => source.function.startsWith('ReporterFn'));
-    if (reporter) {
-      expect(reporter).toMatchObject({ batchSize: 10, reportBatchItemFailures: true });
-      expect(reporter.queue).toMatch(/^ReportQueue/);
-    }
+    const reporter = stack.eventSources.find((source) => source.function.startsWith('ReportingReporterFn'));
+    expect(reporter).toMatchObject({ batchSize: 10, reportBatchItemFailures: true });
+    expect(reporter?.queue).toMatch(/^ReportQueue/);
   });
 
   it('serves /health without a key', async () => {
@@ -241,7 +250,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
     };
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
-    expect(results[0]?.function).toMatch(/^BorderSweepFn/);
+    expect(results[0]?.function).toMatch(/^BorderScheduleBorderSweepFn/);
     expect(results[0]?.rule).toMatch(/^BorderSchedule/);
   });
 

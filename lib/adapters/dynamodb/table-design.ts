@@ -4,6 +4,7 @@
  *
  * Items (pk / sk):
  *   partner key    KEY#<sha256>                         / KEY
+ *   key listing    PARTNER_KEYS                         / <partnerId>#<keyId>   (for `npm run partner -- list`)
  *   idempotency    PARTNER#<p>#REF#<reference>          / IDEMPOTENCY
  *   manifest       PARTNER#<p>#MANIFEST#<m>             / MANIFEST
  *   shipment       PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>

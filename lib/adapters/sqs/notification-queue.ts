@@ -30,7 +30,8 @@ export class SqsNotificationQueue implements NotificationQueue {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.deadLetterUrl,
-        MessageBody: JSON.stringify(message),
+        // Attempts start again when an operator redrives it.
+        MessageBody: JSON.stringify({ ...message, attempt: 0 }),
         MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
       }),
     );

@@ -1,0 +1,220 @@
+/**
+ * The partner API: the HTTP API with its routes, the API-key Lambda authorizer (answers cached
+ * 5 minutes), throttling on the default stage, JSON access logs (no bodies, no headers), and the
+ * functions behind the routes with the table actions and queues each one uses.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { HouseFunction } from './house-function.ts';
+import { grantTable } from './table-grants.ts';
+
+export interface PartnerApiProps {
+  config: StageConfig;
+  table: ITable;
+  reportQueue: IQueue;
+  /** The environment every function shares (table, queues, stage). */
+  environment: Record<string, string>;
+}
+
+/**
+ * One access log line per request. Only `$context` fields that describe the request, never its
+ * body, headers, query string or the Authorization header; `partnerId` is what the authorizer
+ * resolved, not the key.
+ */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  partnerId: '$context.authorizer.partnerId',
+});
+
+/** Routes anyone may call: health for load balancers and uptime checks, and the public contract. */
+export const UNAUTHENTICATED_ROUTES = ['GET /health', 'GET /v1/openapi.json'] as const;
+
+export class PartnerApi extends Construct {
+  readonly api: HttpApi;
+  readonly accessLogs: LogGroup;
+  /** The functions behind the API (the authorizer included), by role. */
+  readonly functions: {
+    authorizer: IFunction;
+    public: IFunction;
+    intake: IFunction;
+    read: IFunction;
+    changes: IFunction;
+  };
+
+  constructor(scope: Construct, id: string, props: PartnerApiProps) {
+    super(scope, id);
+    const { config, table, reportQueue, environment } = props;
+    const fn = (id: string, entry: string, description: string) =>
+      new HouseFunction(this, id, { entry, description, environment, logRetention: config.logRetentionDays })
+        .fn;
+
+    const authorizerFn = fn('Authorizer', 'functions/auth/authorizer.ts', 'Partner API key → partnerId');
+    const publicFn = fn('Public', 'functions/http/public.ts', 'Health and OpenAPI contract');
+    const intakeFn = fn('Intake', 'functions/http/intake.ts', 'Manifest intake: validate, store, fan out');
+    const readFn = fn('Read', 'functions/http/read.ts', 'Manifest and shipment queries');
+    const changesFn = fn(
+      'Changes',
+      'functions/http/changes.ts',
+      'Amend, withdraw, transport updates, webhooks',
+    );
+    this.functions = {
+      authorizer: authorizerFn,
+      public: publicFn,
+      intake: intakeFn,
+      read: readFn,
+      changes: changesFn,
+    };
+
+    grantTable(table, authorizerFn, 'dynamodb:GetItem');
+    grantTable(
+      table,
+      intakeFn,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:UpdateItem',
+    );
+    grantTable(table, intakeFn, 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem');
+    reportQueue.grantSendMessages(intakeFn);
+    grantTable(table, readFn, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+    grantTable(
+      table,
+      changesFn,
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    );
+    // Withdrawing a shipment and removing a webhook delete items.
+    grantTable(table, changesFn, 'dynamodb:DeleteItem');
+    grantTable(table, changesFn, 'dynamodb:ConditionCheckItem');
+    reportQueue.grantSendMessages(changesFn);
+
+    const authorizer = new HttpLambdaAuthorizer('PartnerKey', authorizerFn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'voec-border partner API v1',
+      createDefaultStage: true,
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const defaultStage = this.api.defaultStage?.node.defaultChild as CfnStage | undefined;
+    defaultStage?.addPropertyOverride('DefaultRouteSettings', {
+      ThrottlingRateLimit: config.apiThrottle.rateLimit,
+      ThrottlingBurstLimit: config.apiThrottle.burstLimit,
+    });
+    // HTTP APIs write access logs with API Gateway's service-linked role: no account role needed.
+    if (defaultStage) {
+      defaultStage.accessLogSettings = {
+        destinationArn: this.accessLogs.logGroupArn,
+        format: ACCESS_LOG_FORMAT,
+      };
+    }
+
+    const integration = (id: string, handler: IFunction) => new HttpLambdaIntegration(id, handler);
+    const publicIntegration = integration('PublicIntegration', publicFn);
+    const intakeIntegration = integration('IntakeIntegration', intakeFn);
+    const readIntegration = integration('ReadIntegration', readFn);
+    const changesIntegration = integration('ChangesIntegration', changesFn);
+
+    this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: publicIntegration });
+    this.api.addRoutes({
+      path: '/v1/openapi.json',
+      methods: [HttpMethod.GET],
+      integration: publicIntegration,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests',
+      methods: [HttpMethod.POST],
+      integration: intakeIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests/{manifestId}/shipments',
+      methods: [HttpMethod.POST],
+      integration: intakeIntegration,
+      authorizer,
+    });
+    for (const path of [
+      '/v1/manifests/{manifestId}',
+      '/v1/manifests/{manifestId}/shipments',
+      '/v1/shipments/{shipmentNumber}',
+      '/v1/alerts',
+      '/v1/manifests/{manifestId}/tvinn-declarations',
+      '/v1/transits/{mrn}',
+    ]) {
+      this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer });
+    }
+    this.api.addRoutes({
+      path: '/v1/shipments/{shipmentNumber}',
+      methods: [HttpMethod.PUT, HttpMethod.DELETE],
+      integration: changesIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/manifests/{manifestId}/transport',
+      methods: [HttpMethod.PATCH],
+      integration: changesIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/webhooks',
+      methods: [HttpMethod.POST, HttpMethod.GET],
+      integration: changesIntegration,
+      authorizer,
+    });
+    this.api.addRoutes({
+      path: '/v1/webhooks/{webhookId}',
+      methods: [HttpMethod.DELETE],
+      integration: changesIntegration,
+      authorizer,
+    });
+
+    this.suppressFindings();
+  }
+
+  /** cdk-nag APIG4 (route without authorization): only the two public routes, each with its reason. */
+  private suppressFindings(): void {
+    for (const child of this.api.node.children) {
+      const route = child.node.tryFindChild('Resource');
+      const routeKey = (route as { routeKey?: unknown } | undefined)?.routeKey;
+      if (!route || typeof routeKey !== 'string') continue;
+      if (!(UNAUTHENTICATED_ROUTES as readonly string[]).includes(routeKey)) continue;
+      NagSuppressions.addResourceSuppressions(route, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            `${routeKey} is public on purpose: the health check and the published OpenAPI contract ` +
+            'hold no partner data; every other route uses the API-key Lambda authorizer.',
+        },
+      ]);
+    }
+  }
+}

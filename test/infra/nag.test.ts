@@ -1,0 +1,118 @@
+/**
+ * cdk-nag's AwsSolutions pack (applied in cdk/app.ts): no unsuppressed finding in either stage, and
+ * every suppression carries a reason and, for IAM findings, names exactly what it covers.
+ * Plus the one test here that bundles: the functions of one stack, as `npm run synth` does.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildApp } from '../../cdk/app.ts';
+import { type Resource, type Stage, synth } from './synth.ts';
+
+const stages = { dev: synth('dev'), prod: synth('prod') } satisfies Record<Stage, unknown>;
+
+function findings(stack: Stack): string[] {
+  const annotations = Annotations.fromStack(stack);
+  const rule = Match.stringLikeRegexp('AwsSolutions-.*');
+  return [...annotations.findError('*', rule), ...annotations.findWarning('*', rule)].map(
+    (finding) => `${finding.id}: ${String(finding.entry.data)}`,
+  );
+}
+
+interface Suppression {
+  id: string;
+  reason: string;
+  applies_to?: Array<string | { regex: string }>;
+}
+
+function suppressions(template: Template): Array<{ logicalId: string } & Suppression> {
+  return Object.entries(template.toJSON().Resources as Record<string, Resource>).flatMap(
+    ([logicalId, resource]) =>
+      ((resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Suppression[]).map((s) => ({
+        logicalId,
+        ...s,
+      })),
+  );
+}
+
+describe('cdk-nag (AwsSolutions)', () => {
+  for (const stage of ['dev', 'prod'] as const) {
+    for (const which of ['stateful', 'stateless'] as const) {
+      it(`finds nothing unsuppressed in ${stage} ${which}`, () => {
+        expect(findings(stages[stage].stacks[which])).toEqual([]);
+      });
+    }
+  }
+
+  it('gives every suppression a reason, and scopes IAM suppressions to what they cover', () => {
+    const all = [...suppressions(stages.prod.stateful), ...suppressions(stages.prod.stateless)];
+    expect(new Set(all.map((s) => s.id))).toEqual(
+      new Set([
+        'AwsSolutions-SQS3',
+        'AwsSolutions-SMG4',
+        'AwsSolutions-L1',
+        'AwsSolutions-IAM4',
+        'AwsSolutions-IAM5',
+        'AwsSolutions-APIG4',
+      ]),
+    );
+    for (const suppression of all) {
+      expect(suppression.reason.length, `${suppression.logicalId} ${suppression.id}`).toBeGreaterThan(60);
+      if (suppression.id.startsWith('AwsSolutions-IAM')) {
+        expect(suppression.applies_to, `${suppression.logicalId} ${suppression.id}`).toBeDefined();
+      }
+    }
+    const iam5 = all.filter((s) => s.id === 'AwsSolutions-IAM5').flatMap((s) => s.applies_to ?? []);
+    expect(new Set(iam5.map((a) => JSON.stringify(a)))).toEqual(
+      new Set([JSON.stringify('Resource::*'), JSON.stringify({ regex: '/^Resource::.+\\/index\\/\\*$/g' })]),
+    );
+    // The APIG4 suppressions (a route without authorization) are on the two public routes only.
+    const routes = stages.prod.stateless.findResources('AWS::ApiGatewayV2::Route') as Record<
+      string,
+      Resource
+    >;
+    const open = all
+      .filter((s) => s.id === 'AwsSolutions-APIG4')
+      .map((s) => routes[s.logicalId]?.Properties.RouteKey)
+      .sort();
+    expect(open).toEqual(['GET /health', 'GET /v1/openapi.json']);
+  });
+
+  it('reports an unsuppressed finding (the check is live)', () => {
+    const app = new App({ context: { stage: 'dev', 'aws:cdk:bundling-stacks': [] } });
+    const { stateful } = buildApp(app);
+    // A queue without SSL enforcement or a dead-letter queue, added after the fact.
+    new Queue(stateful, 'Careless');
+    const found = findings(stateful);
+    expect(found.some((f) => f.includes('Careless') && f.includes('AwsSolutions-SQS3'))).toBe(true);
+    expect(found.some((f) => f.includes('Careless') && f.includes('AwsSolutions-SQS4'))).toBe(true);
+  });
+});
+
+describe('bundling', () => {
+  it('bundles each function of the stateless stack as ESM with a source map', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'voec-border-bundle-'));
+    onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
+    const app = new App({
+      outdir,
+      context: { stage: 'dev', 'aws:cdk:bundling-stacks': ['VoecBorder-dev-Stateless'] },
+    });
+    const { stateless } = buildApp(app);
+    const template = Template.fromStack(stateless);
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
+    expect(functions).toHaveLength(8);
+    for (const fn of functions) {
+      // The asset's zip is named by its hash; the staged directory is asset.<hash>.
+      const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+      const dir = join(app.outdir, `asset.${hash}`);
+      expect(existsSync(join(dir, 'index.mjs')), fn.Properties.Description).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map')), fn.Properties.Description).toBe(true);
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(readFileSync(join(dir, 'index.mjs'), 'utf8')).toMatch(/createRequire/);
+    }
+  });
+});
