@@ -14,6 +14,9 @@ import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts
 import type { Flag, FlagCode } from './shipment.ts';
 import { type TvinnDeclarationDraft, tvinnDrafts } from './tvinn.ts';
 
+/** Shipments of one transport reconciled at once. */
+const RECONCILE_CONCURRENCY = 16;
+
 /** VOEC reporting deadline: two hours before the border (seed 001). */
 export const REPORTING_LEAD_MS = 2 * 3_600_000;
 
@@ -51,6 +54,11 @@ export interface SweepStore {
   dueBorderChecks(now: string, limit: number): Promise<BorderCheck[]>;
   manifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
   shipments(partnerId: string, manifestId: string): Promise<ShipmentRecord[]>;
+  shipment(
+    partnerId: string,
+    manifestId: string,
+    shipmentNumber: string,
+  ): Promise<ShipmentRecord | undefined>;
   /** Conditional on `shipment.version`; false if it changed meanwhile. */
   updateFlags(
     shipment: ShipmentRecord,
@@ -157,17 +165,19 @@ async function sweepTransport(
   const eta = manifest.transport.estimatedArrival;
   let shipments = await deps.store.shipments(check.partnerId, check.manifestId);
 
-  for (let shipment of shipments) {
-    for (let attempt = 0; attempt < 3; attempt++) {
+  // Shipments are independent: reconcile them a few at a time (a big transport must fit the
+  // function's timeout), each retried on its own after a concurrent change.
+  const reconcile = async (first: ShipmentRecord) => {
+    let shipment: ShipmentRecord | undefined = first;
+    for (let attempt = 0; attempt < 3 && shipment; attempt++) {
       const changed = await reconcileFlags(deps, manifest, shipment, now, report);
-      if (changed !== 'conflict') break;
+      if (changed !== 'conflict') return;
       report.conflicts++;
-      const fresh = (await deps.store.shipments(check.partnerId, check.manifestId)).find(
-        (s) => s.shipmentNumber === shipment.shipmentNumber,
-      );
-      if (!fresh) break;
-      shipment = fresh;
+      shipment = await deps.store.shipment(check.partnerId, check.manifestId, shipment.shipmentNumber);
     }
+  };
+  for (let start = 0; start < shipments.length; start += RECONCILE_CONCURRENCY) {
+    await Promise.all(shipments.slice(start, start + RECONCILE_CONCURRENCY).map(reconcile));
   }
 
   const past = now.getTime() >= Date.parse(eta);

@@ -74,6 +74,10 @@ class FakeSweepStore implements SweepStore {
   async shipments() {
     return [...this.shipmentsById.values()].map((s) => structuredClone(s));
   }
+  async shipment(_p: string, _m: string, shipmentNumber: string) {
+    const found = this.shipmentsById.get(shipmentNumber);
+    return found ? structuredClone(found) : undefined;
+  }
   async updateFlags(
     shipment: ShipmentRecord,
     flags: Flag[],

@@ -28,7 +28,14 @@ import { ManifestRecord, type ShipmentEvent, type ShipmentRecord } from '../../d
 import type { Flag } from '../../domain/shipment.ts';
 import { TvinnDeclarationDraft } from '../../domain/tvinn.ts';
 import type { DynamoManifestRepository } from './manifest-repository.ts';
-import { DEADLINE_INDEX, DEADLINE_INDEX_SHARDS, dueUpTo, keys, TTL_ATTRIBUTE } from './table-design.ts';
+import {
+  DEADLINE_INDEX,
+  DEADLINE_INDEX_SHARDS,
+  type DueKind,
+  dueRange,
+  keys,
+  TTL_ATTRIBUTE,
+} from './table-design.ts';
 
 type Item = Record<string, unknown>;
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -62,14 +69,15 @@ export class DynamoBorderStore implements SweepStore {
   }
 
   async dueBorderChecks(now: string, limit: number): Promise<BorderCheck[]> {
-    return (await this.dueMarkers(now, limit, 'DUE#BORDER')).map((row) => {
+    return (await this.dueMarkers('BORDER', now, limit)).map((row) => {
       const [, partnerId = '', , manifestId = ''] = String(row.pk).split('#');
       return { partnerId, manifestId, dueSk: String(row.dueSk) };
     });
   }
 
-  /** Due items of one kind (by sort key) from the sparse deadline index, shard by shard. */
-  async dueMarkers(now: string, limit: number, sk: string): Promise<Item[]> {
+  /** Due items of one kind from the sparse deadline index, shard by shard: only that kind is read. */
+  async dueMarkers(kind: DueKind, now: string, limit: number): Promise<Item[]> {
+    const range = dueRange(kind, now);
     const found: Item[] = [];
     for (let shard = 0; shard < DEADLINE_INDEX_SHARDS && found.length < limit; shard++) {
       let startKey: Item | undefined;
@@ -78,14 +86,14 @@ export class DynamoBorderStore implements SweepStore {
           new QueryCommand({
             TableName: this.table,
             IndexName: DEADLINE_INDEX.name,
-            KeyConditionExpression: 'duePk = :p AND dueSk <= :now',
-            ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':now': dueUpTo(now) },
+            KeyConditionExpression: 'duePk = :p AND dueSk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':from': range.from, ':to': range.to },
+            Limit: limit - found.length,
             ExclusiveStartKey: startKey,
           }),
         );
         this.counters.itemsRead += page.Items?.length ?? 0;
-        for (const row of page.Items ?? [])
-          if (row.sk === sk || String(row.sk).startsWith(sk)) found.push(row);
+        found.push(...(page.Items ?? []));
         startKey = page.LastEvaluatedKey;
       } while (startKey && found.length < limit);
     }
@@ -106,6 +114,16 @@ export class DynamoBorderStore implements SweepStore {
     );
     this.counters.itemsRead += rows.length + records.length;
     return records;
+  }
+
+  async shipment(
+    partnerId: string,
+    manifestId: string,
+    shipmentNumber: string,
+  ): Promise<ShipmentRecord | undefined> {
+    const [record] = await this.repository.getShipments(partnerId, manifestId, [shipmentNumber]);
+    this.counters.itemsRead++;
+    return record;
   }
 
   async updateFlags(

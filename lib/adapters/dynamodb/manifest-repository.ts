@@ -25,7 +25,7 @@ import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
   DEADLINE_INDEX,
   DEADLINE_INDEX_SHARDS,
-  dueUpTo,
+  dueRange,
   keys,
   MANIFEST_INDEX,
   MANIFEST_INDEX_SHARDS,
@@ -462,11 +462,15 @@ export class DynamoManifestRepository implements ManifestRepository {
       const due = await this.queryAll({
         TableName: this.table,
         IndexName: DEADLINE_INDEX.name,
-        KeyConditionExpression: 'duePk = :p AND dueSk <= :before',
-        ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':before': dueUpTo(before) },
+        KeyConditionExpression: 'duePk = :p AND dueSk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':p': `DUE#${shard}`,
+          ':from': dueRange('FANOUT', before).from,
+          ':to': dueRange('FANOUT', before).to,
+        },
       });
       for (const row of due) {
-        if (row.sk !== 'DUE#FANOUT' || found.length >= limit) continue;
+        if (found.length >= limit) continue;
         const { Item: marker } = await this.client.send(
           new GetCommand({ TableName: this.table, Key: { pk: row.pk, sk: row.sk } }),
         );

@@ -62,10 +62,13 @@ export const keys = {
     pk: `PARTNER#${partnerId}#MANIFEST#${manifestId}`,
     sk: `DUE#${kind}`,
   }),
-  /** `dueSk` sorts by time first, so `dueSk <= now` selects what is due. */
-  deadline: (dueAt: string, kind: DueKind, manifestId: string) => ({
-    duePk: `DUE#${shardOf(manifestId, DEADLINE_INDEX_SHARDS)}`,
-    dueSk: `${dueAt}#${kind}#${manifestId}`,
+  /**
+   * `dueSk` is the kind, then the time: `dueSk BETWEEN <kind># AND <kind>#<now>~` selects what of
+   * one kind is due, so each reader reads only its own due items.
+   */
+  deadline: (dueAt: string, kind: DueKind, ref: string) => ({
+    duePk: `DUE#${shardOf(ref, DEADLINE_INDEX_SHARDS)}`,
+    dueSk: `${kind}#${dueAt}#${ref}`,
   }),
 };
 
@@ -75,8 +78,8 @@ export const keys = {
  */
 export type DueKind = 'FANOUT' | 'BORDER' | 'NOTIFY';
 
-/** The upper bound of `dueSk` for everything due at `at` or before. */
-export const dueUpTo = (at: string) => `${at}#~`;
+/** The `dueSk` range of everything of one kind due at `at` or before. */
+export const dueRange = (kind: DueKind, at: string) => ({ from: `${kind}#`, to: `${kind}#${at}#~` });
 
 export function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;

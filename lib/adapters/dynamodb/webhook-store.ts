@@ -119,7 +119,7 @@ export class DynamoOutbox implements OutboxStore {
   ) {}
 
   async due(now: string, limit: number): Promise<OutboxEntry[]> {
-    const rows = await this.border.dueMarkers(now, limit, 'NOTE#');
+    const rows = await this.border.dueMarkers('NOTIFY', now, limit);
     const entries: OutboxEntry[] = [];
     for (let start = 0; start < rows.length; start += 100) {
       const keys = rows.slice(start, start + 100).map((row) => ({ pk: String(row.pk), sk: String(row.sk) }));
