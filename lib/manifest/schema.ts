@@ -41,7 +41,8 @@ export const DateTimeWithOffset = z.iso
   .refine(
     (value) => {
       const year = new Date(value).getUTCFullYear();
-      return year >= 2000 && year <= 2100;
+      // An unparseable value is reported by the format check already.
+      return Number.isNaN(year) || (year >= 2000 && year <= 2100);
     },
     { message: 'must be between the years 2000 and 2100' },
   )

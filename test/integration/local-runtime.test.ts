@@ -117,7 +117,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
         'PartnerApiRead',
         'PartnerApiChanges',
         'ReportingReporter',
-        'WebhooksWebhooks',
+        'WebhooksDeliverer',
       ]),
     );
     // Cross-stack Fn::ImportValue resolved to the local table and queue.

@@ -23,6 +23,7 @@ export interface TimelineEvent {
   type: string;
   actor: string;
   detail?: string;
+  subject?: string;
   data?: Record<string, unknown>;
 }
 
