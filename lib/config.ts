@@ -27,15 +27,19 @@ export type Config = z.infer<typeof Env>;
 const withoutEmpty = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(withoutEmpty(env));
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv, what: string): z.infer<T> {
+  const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
       .join('; ');
-    throw new Error(`Invalid configuration: ${problems}`);
+    throw new Error(`Invalid ${what}: ${problems}`);
   }
   return parsed.data;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseEnv(Env, env, 'configuration');
 }
 
 const ReporterEnv = Env.extend({
@@ -72,12 +76,5 @@ const ReporterEnv = Env.extend({
 export type ReporterConfig = z.infer<typeof ReporterEnv>;
 
 export function loadReporterConfig(env: NodeJS.ProcessEnv = process.env): ReporterConfig {
-  const parsed = ReporterEnv.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
-      .join('; ');
-    throw new Error(`Invalid reporter configuration: ${problems}`);
-  }
-  return parsed.data;
+  return parseEnv(ReporterEnv, env, 'reporter configuration');
 }

@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../lib/domain/webhooks.ts';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
-import { type FullStack, startFullStack } from '../../local/full-stack.ts';
+import type { FullStack } from '../../local/full-stack.ts';
+import { startTestStack } from './support/full-stack.ts';
 
 let full: FullStack;
 const key = `vb_${randomUUID().replaceAll('-', '')}`;
@@ -30,17 +31,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const address = receiver.address();
   receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
-  full = await startFullStack({
-    port: 0,
-    synth: false,
-    cdkOut: inject('cdkOut'),
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    sqsEndpoint: inject('sqsEndpoint'),
-    namePrefix: `sweep-${randomUUID().slice(0, 8)}-`,
-    scheduleEnabled: false,
-    partnerKeys: [{ partnerId: 'sweeper', key }],
-    digitoll: { processingDelayMs: 50, rateLimitPerSecond: 200 },
-  });
+  full = await startTestStack('sweep', { partnerId: 'sweeper', key });
 });
 
 afterAll(async () => {

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
-import { type FullStack, startFullStack } from '../../local/full-stack.ts';
+import type { FullStack } from '../../local/full-stack.ts';
+import { startTestStack } from './support/full-stack.ts';
 
 const lines: string[] = [];
 const key = `vb_${randomUUID().replaceAll('-', '')}`;
@@ -30,22 +31,17 @@ function personalData(manifest: ManifestRequest): string[] {
 }
 
 beforeAll(async () => {
-  full = await startFullStack({
-    port: 0,
-    synth: false,
-    cdkOut: inject('cdkOut'),
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    sqsEndpoint: inject('sqsEndpoint'),
-    namePrefix: `pii-${randomUUID().slice(0, 8)}-`,
-    scheduleEnabled: false,
-    partnerKeys: [{ partnerId: 'pii', key }],
-    digitoll: { processingDelayMs: 50, rateLimitPerSecond: 200 },
-    functionLogs: (fn, line) => {
-      lines.push(`${fn} ${line}`);
+  full = await startTestStack(
+    'pii',
+    { partnerId: 'pii', key },
+    {
+      functionLogs: (fn, line) => {
+        lines.push(`${fn} ${line}`);
+      },
+      // Debug logging on: even then nothing personal may be written.
+      extraEnv: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
     },
-    // Debug logging on: even then nothing personal may be written.
-    extraEnv: { POWERTOOLS_LOG_LEVEL: 'DEBUG' },
-  });
+  );
 });
 
 afterAll(async () => {

@@ -7,7 +7,6 @@
  *   alert           PARTNER#<p>#ALERTS          / ALERT#<m>#<shipment>#<flag>   (one per open border flag)
  *   notification    PARTNER#<p>#OUTBOX          / NOTE#<id>   (in the deadline index until delivered to the queue)
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -27,6 +26,7 @@ import type {
 import { ManifestRecord, type ShipmentEvent, type ShipmentRecord } from '../../domain/records.ts';
 import type { Flag } from '../../domain/shipment.ts';
 import { TvinnDeclarationDraft } from '../../domain/tvinn.ts';
+import { isConditionFailure } from './conditions.ts';
 import type { DynamoManifestRepository } from './manifest-repository.ts';
 import {
   DEADLINE_INDEX,
@@ -332,7 +332,7 @@ export class DynamoBorderStore implements SweepStore {
       }
     } catch (error) {
       // Another run (or an ETA change) moved it: theirs is the newer truth.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -377,12 +377,7 @@ export class DynamoBorderStore implements SweepStore {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')
-      ) {
-        return false;
-      }
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

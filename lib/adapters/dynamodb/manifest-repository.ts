@@ -1,7 +1,6 @@
 /**
  * DynamoDB implementation of the ManifestRepository port (single-table design, see table-design.ts).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -21,6 +20,7 @@ import {
   type ShipmentSummary,
 } from '../../domain/records.ts';
 import { ShipmentStatus } from '../../domain/shipment.ts';
+import { isConditionFailure } from './conditions.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import {
   DEADLINE_INDEX,
@@ -138,9 +138,7 @@ export class DynamoManifestRepository implements ManifestRepository {
       );
       return { claimed: true };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw error;
+      if (!isConditionFailure(error)) throw error;
       const existing = await this.getIdempotency(record.partnerId, record.reference);
       if (!existing) throw error;
       return { claimed: false, existing };
@@ -187,7 +185,7 @@ export class DynamoManifestRepository implements ManifestRepository {
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -206,7 +204,7 @@ export class DynamoManifestRepository implements ManifestRepository {
       );
     } catch (error) {
       // The intake completed meanwhile and its marker is gone: nothing to reschedule.
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -560,10 +558,7 @@ export class DynamoManifestRepository implements ManifestRepository {
     try {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
+      if (isConditionFailure(error)) {
         throw new ConflictError(
           `${what} changed while this request was processed; fetch it again and retry.`,
           {

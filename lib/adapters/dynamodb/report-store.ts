@@ -3,13 +3,13 @@
  * the transport's and master's on the manifest item; each transition is one transaction: the
  * conditional update (on the report's `seq`) and the timeline event.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ManifestRepository } from '../../domain/ports.ts';
 import { ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
+import { isConditionFailure } from './conditions.ts';
 import { keys, TTL_ATTRIBUTE } from './table-design.ts';
 
 const REPORT_ATTRIBUTE = { TRANSPORT: 'transportReport', MASTER: 'masterReport', HOUSE: 'report' } as const;
@@ -129,12 +129,7 @@ export class DynamoReportStore implements ReportStore {
     } catch (error) {
       // Only a failed condition means someone else moved the report on. A conflict with another
       // write or throttling is thrown, so the message is retried rather than dropped.
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-      ) {
-        return false;
-      }
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

@@ -19,6 +19,7 @@ import type { ArrivalNotification } from '../../domain/ncts.ts';
 import type { OutboxEntry, OutboxStore } from '../../domain/outbox.ts';
 import { type NotificationMessage, Webhook, type WebhookStore } from '../../domain/webhooks.ts';
 import type { DynamoBorderStore } from './border-store.ts';
+import { isConditionFailure } from './conditions.ts';
 import { TTL_ATTRIBUTE } from './table-design.ts';
 
 const DELIVERY_RECEIPT_DAYS = 30;
@@ -98,7 +99,7 @@ export class DynamoWebhookStore implements WebhookStore {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -179,7 +180,7 @@ export class RecordingNctsGateway implements NctsGateway {
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailure(error)) throw error;
     }
     return { reference };
   }
