@@ -683,4 +683,19 @@ describe('rate limiter', () => {
     // limiter slots 0, 250, 500 for the three first sends; backoff 0 (random 0); the retry's slot 750
     expect(sleeps).toEqual([250, 500, 0, 750]);
   });
+
+  it('limits submissions and status queries separately, as Digitoll does (one bucket per API)', async () => {
+    const { client, sleeps } = setup([accepted, text(404, ''), accepted, text(404, '')], {
+      rateLimitPerSecond: 1,
+      nowMs: () => 0,
+      random: () => 0,
+    });
+    await client.submit('house-consignment', { n: 1 });
+    await client.validationStatus('house-consignment', REQUEST_ID);
+    // The first of each API goes at once; only the second submission and the second poll wait.
+    expect(sleeps).toEqual([]);
+    await client.submit('house-consignment', { n: 2 });
+    await client.validationStatus('house-consignment', REQUEST_ID);
+    expect(sleeps).toEqual([1000, 1000]);
+  });
 });

@@ -70,7 +70,7 @@ export interface DigitollHttpClientConfig {
   maxDelayMs?: number;
   /** RETRY_LATER delay when the server gave no Retry-After. Default 30 s. */
   retryLaterSeconds?: number;
-  /** Client-side token bucket, per instance; undefined or 0 = unlimited. */
+  /** Client-side token buckets, per instance and per API (submission, query); undefined or 0 = unlimited. */
   rateLimitPerSecond?: number;
   /** Burst of that bucket. Default 1 (strict spacing of 1/rate s). */
   rateLimitBurst?: number;
@@ -122,7 +122,8 @@ export class DigitollHttpClient implements DigitollPort {
   private readonly clock: Clock;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly limiter?: TokenBucketRateLimiter;
+  /** One bucket per Digitoll API: submissions and queries are limited separately (§2.2, §2.3). */
+  private readonly limiters?: Record<'submission' | 'query', TokenBucketRateLimiter>;
 
   constructor(private readonly config: DigitollHttpClientConfig) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -135,13 +136,16 @@ export class DigitollHttpClient implements DigitollPort {
     this.clock = config.clock ?? systemClock;
     this.sleep = config.sleep ?? defaultSleep;
     this.random = config.random ?? Math.random;
-    if (config.rateLimitPerSecond) {
-      this.limiter = new TokenBucketRateLimiter({
-        ratePerSecond: config.rateLimitPerSecond,
-        burst: config.rateLimitBurst,
-        nowMs: config.nowMs ?? (() => performance.now()),
-        sleep: this.sleep,
-      });
+    const { rateLimitPerSecond } = config;
+    if (rateLimitPerSecond) {
+      const bucket = () =>
+        new TokenBucketRateLimiter({
+          ratePerSecond: rateLimitPerSecond,
+          burst: config.rateLimitBurst,
+          nowMs: config.nowMs ?? (() => performance.now()),
+          sleep: this.sleep,
+        });
+      this.limiters = { submission: bucket(), query: bucket() };
     }
   }
 
@@ -325,7 +329,7 @@ export class DigitollHttpClient implements DigitollPort {
           reason: `${where}: no Customs token (${error instanceof Error ? error.message : String(error)})`,
         };
       }
-      await this.limiter?.acquire();
+      await this.limiters?.[policy === 'submission' ? 'submission' : 'query'].acquire();
 
       let retryReason: string;
       let retryAfterMs: number | undefined;
