@@ -1,0 +1,588 @@
+/**
+ * Reporting benchmarks (issue #3), on the whole local system (`startFullStack`: the Digitoll
+ * simulator, the bundled functions in the local runtime, DynamoDB Local and fauxqs):
+ * - throughput: a 1,000-shipment manifest reported with the simulator limited to R requests/s per
+ *   client per API; houses per second as a fraction of R, and the time from POST to all ACCEPTED;
+ * - chaos: 2,000 shipments with 20 % injected faults and every report message delivered again
+ *   (copies sent through the SQS API, plus copies of the reporter's own polls); what ended ACCEPTED,
+ *   FAILED, lost, or duplicated at the simulator.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoManifestRepository } from '../lib/adapters/dynamodb/manifest-repository.ts';
+import { newKey } from '../lib/domain/partner-keys.ts';
+import type { ReportMessage } from '../lib/domain/report-message.ts';
+import type { IntakeResponse } from '../lib/manifest/responses.ts';
+import type { ManifestRequest } from '../lib/manifest/schema.ts';
+import type { FaultConfig, ReceivedRecord } from '../local/digitoll-simulator/index.ts';
+import { type FullStack, startFullStack } from '../local/full-stack.ts';
+import { localDynamoClient, localSqsClient } from '../local/runtime/aws.ts';
+import { manifestOf } from './intake.ts';
+import { type Figure, figure, progress, round, sleep, track } from './support.ts';
+
+const GROUP = 'B reporting (#3)';
+const PARTNER = 'bench';
+const FINAL_HOUSE = new Set(['ACCEPTED', 'FAILED', 'REJECTED', 'CANCELLED']);
+const FINAL_PHASE = new Set(['ACCEPTED', 'FAILED']);
+
+interface Harness {
+  full: FullStack;
+  key: string;
+  repository: DynamoManifestRepository;
+  sqs: SQSClient;
+  reportQueueUrl: string;
+  reportDlqUrl: string;
+  /** Reporter log lines at ERROR level (kept short), and how many there were. */
+  reporterErrors: { count: number; samples: string[] };
+  stop(): Promise<void>;
+}
+
+interface HarnessOptions {
+  cdkOut: string;
+  /** Simulator token bucket per client per API (submission, query). */
+  simulatorRate: number;
+  /** Reporter executions (worker threads) and its per-instance client rate. */
+  concurrency: number;
+  perInstanceRate: number;
+  faults?: FaultConfig;
+  reporterEnv?: Record<string, string>;
+}
+
+async function startHarness(label: string, options: HarnessOptions): Promise<Harness> {
+  const key = newKey();
+  const reporterErrors = { count: 0, samples: [] as string[] };
+  const full = await startFullStack({
+    port: 0,
+    synth: false,
+    cdkOut: options.cdkOut,
+    scheduleEnabled: false,
+    partnerKeys: [{ partnerId: PARTNER, key }],
+    maxConcurrency: options.concurrency,
+    log: () => {},
+    functionLogs: (fn, line) => {
+      if (!fn.includes('Reporter') || !/"level":"ERROR"|\bERROR\b/.test(line)) return;
+      reporterErrors.count++;
+      if (reporterErrors.samples.length < 5) reporterErrors.samples.push(line.slice(0, 400));
+    },
+    digitoll: {
+      rateLimitPerSecond: options.simulatorRate,
+      ...(options.faults ? { faults: options.faults } : {}),
+    },
+    reporterEnv: {
+      DIGITOLL_RATE_LIMIT_PER_SECOND: String(options.perInstanceRate),
+      ...options.reporterEnv,
+    },
+  });
+  const stopFull = track(label, () => full.stop());
+  const { stack } = full;
+  const tableName = Object.values(stack.tables)[0];
+  // The report queue is the one the reporter's event source consumes; its dead-letter queue is named so.
+  const reporterSource = stack.eventSources.find((source) => source.function.includes('Reporter'));
+  const reportQueue = reporterSource ? stack.queues[reporterSource.queue] : undefined;
+  const reportDlq = Object.entries(stack.queues).find(([logicalId]) =>
+    logicalId.includes('ReportDeadLetter'),
+  )?.[1];
+  if (!tableName || !reportQueue || !reportDlq) {
+    await stopFull();
+    throw new Error('the template has no table, no reporter event source or no report dead-letter queue');
+  }
+  const dynamo = localDynamoClient(stack.dynamoEndpoint);
+  const sqs = localSqsClient(stack.sqsEndpoint);
+  return {
+    full,
+    key,
+    repository: new DynamoManifestRepository({
+      client: DynamoDBDocumentClient.from(dynamo),
+      tableName,
+      retentionDays: 90,
+    }),
+    sqs,
+    reportQueueUrl: reportQueue.url,
+    reportDlqUrl: reportDlq.url,
+    reporterErrors,
+    stop: async () => {
+      dynamo.destroy();
+      sqs.destroy();
+      await stopFull();
+    },
+  };
+}
+
+async function postManifest(harness: Harness, manifest: ManifestRequest): Promise<IntakeResponse> {
+  const response = await fetch(`${harness.full.stack.apiUrl}/v1/manifests`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${harness.key}`,
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    },
+    body: gzipSync(JSON.stringify(manifest)),
+  });
+  const text = await response.text();
+  if (response.status !== 202) throw new Error(`intake answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as IntakeResponse;
+}
+
+interface Progress {
+  statuses: Record<string, number>;
+  transport?: string;
+  master?: string;
+  final: number;
+  done: boolean;
+}
+
+async function progressOf(harness: Harness, manifestId: string, expected: number): Promise<Progress> {
+  const [rows, manifest] = await Promise.all([
+    harness.repository.summarizeShipments(manifestId),
+    harness.repository.getManifest(PARTNER, manifestId),
+  ]);
+  const statuses: Record<string, number> = {};
+  for (const row of rows) statuses[row.status] = (statuses[row.status] ?? 0) + 1;
+  const final = rows.filter((row) => FINAL_HOUSE.has(row.status)).length;
+  const transport = manifest?.transportReport?.phase;
+  const master = manifest?.masterConsignment ? manifest.masterReport?.phase : 'n/a';
+  return {
+    statuses,
+    ...(transport ? { transport } : {}),
+    ...(master ? { master } : {}),
+    final,
+    done:
+      final >= expected &&
+      FINAL_PHASE.has(transport ?? '') &&
+      (master === 'n/a' || FINAL_PHASE.has(master ?? '')),
+  };
+}
+
+const HOUSE_POST = /^\/api\/movement\/road\/v2\/house-consignment\/?$/;
+const HOUSE_RESULT = /^\/api\/movement\/road\/status\/v2\/house-consignment\/validation-status\//;
+const HOUSE_LOOKUP = /^\/api\/movement\/road\/status\/v2\/house-consignment\/transport-document\/status/;
+const answered = (record: ReceivedRecord) => record.outcome.status === 200 || record.outcome.status === 202;
+const atMs = (record: ReceivedRecord) => Date.parse(record.at);
+const span = (times: number[]) =>
+  times.length ? { first: Math.min(...times), last: Math.max(...times) } : undefined;
+
+/** Busy and total jiffies of all CPUs (Linux /proc/stat), to tell a CPU-bound run from a waiting one. */
+function machineCpu(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const fields = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Throughput
+// ---------------------------------------------------------------------------------------------------
+
+export interface ThroughputOptions {
+  cdkOut: string;
+  template: ManifestRequest;
+  /** Simulator limit per client per API (requests/s). */
+  rate: number;
+  concurrency: number;
+  perInstanceRate: number;
+  shipments?: number;
+  timeoutMs?: number;
+  /** A diagnostic run: one row, no target, named after what it varies. */
+  diagnostic?: string;
+}
+
+export async function throughputFigures(options: ThroughputOptions): Promise<Figure[]> {
+  const { rate, concurrency, perInstanceRate } = options;
+  const shipments = options.shipments ?? 1_000;
+  const timeoutMs = options.timeoutMs ?? 240_000;
+  progress(
+    `B: throughput: R = ${rate}/s per API, ${concurrency} reporter executions × ${perInstanceRate}/s per instance`,
+  );
+  const harness = await startHarness('throughput full stack', {
+    cdkOut: options.cdkOut,
+    simulatorRate: rate,
+    concurrency,
+    perInstanceRate,
+  });
+  try {
+    const source = harness.full.stack.eventSources.find((s) => s.function.includes('Reporter'));
+    const manifest = manifestOf(options.template, shipments, `tp-${Date.now()}`);
+    const cpuSamples: Array<{ at: number; busy: number; total: number }> = [];
+    const sampleCpu = () => {
+      const cpu = machineCpu();
+      if (cpu) cpuSamples.push({ at: Date.now(), ...cpu });
+    };
+    sampleCpu();
+    const postedAt = Date.now();
+    const intake = await postManifest(harness, manifest);
+    const acceptedAt = Date.now();
+    const expected = intake.counts.RECEIVED ?? 0;
+    let state = await progressOf(harness, intake.manifestId, expected);
+    let lastLog = 0;
+    while (!state.done && Date.now() - postedAt < timeoutMs) {
+      await sleep(500);
+      sampleCpu();
+      state = await progressOf(harness, intake.manifestId, expected);
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        progress(
+          `B: throughput: ${JSON.stringify(state.statuses)} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
+        );
+      }
+    }
+    const allAcceptedAt = Date.now();
+    sampleCpu();
+    const accepted = state.statuses.ACCEPTED ?? 0;
+
+    const received = harness.full.digitoll.received();
+    const posts = received.filter((r) => r.method === 'POST' && HOUSE_POST.test(r.path) && answered(r));
+    const results = received.filter((r) => r.method === 'GET' && HOUSE_RESULT.test(r.path) && answered(r));
+    const postSpan = span(posts.map(atMs));
+    const resultSpan = span(results.map(atMs));
+    const throttled = received.filter((r) => r.outcome.status === 429).length;
+    const submissionRequests = received.filter((r) => r.path.startsWith('/api/movement/road/v2/')).length;
+    const queryRequests = received.filter((r) => r.path.startsWith('/api/movement/road/status/v2/')).length;
+    if (!postSpan || !resultSpan) throw new Error('no house was submitted or accepted');
+
+    // The steady part: from the first house submission to the last house result at the simulator
+    // (intake, token and worker start-up before it are not the reporter's rate).
+    const steadySeconds = (resultSpan.last - postSpan.first) / 1000;
+    const housesPerSecond = accepted / steadySeconds;
+    const acceptedOnlyRate = (results.length - 1) / ((resultSpan.last - resultSpan.first) / 1000);
+    const submitRate = (posts.length - 1) / ((postSpan.last - postSpan.first) / 1000);
+    const overlapSeconds = Math.max(0, (Math.min(postSpan.last, resultSpan.last) - resultSpan.first) / 1000);
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    /** Share of the machine's CPU time that was busy between two instants (nearest samples inside). */
+    const busyBetween = (from: number, to: number) => {
+      const inside = cpuSamples.filter((sample) => sample.at >= from && sample.at <= to);
+      const first = inside[0];
+      const last = inside[inside.length - 1];
+      if (!first || !last || last.total === first.total) return '?';
+      return `${(((last.busy - first.busy) / (last.total - first.total)) * 100).toFixed(0)} %`;
+    };
+    const busy = `machine CPU busy (${cpus().length} cores): ${busyBetween(postSpan.first, postSpan.last)} while houses were submitted, ${busyBetween(resultSpan.first, resultSpan.last)} while they were polled`;
+
+    const setup = `R = ${rate}/s per client per API at the simulator; reporter ${source?.maximumConcurrency ?? '?'} concurrent executions (local runtime maxConcurrency ${concurrency}, template MaximumConcurrency caps at 5) × DIGITOLL_RATE_LIMIT_PER_SECOND ${perInstanceRate} = ${(source?.maximumConcurrency ?? concurrency) * perInstanceRate}/s client-side, batch 10`;
+    const timeline =
+      `house POSTs ${posts.length} from +${seconds(postSpan.first - postedAt)} to +${seconds(postSpan.last - postedAt)} (${submitRate.toFixed(1)}/s); ` +
+      `house results ${results.length} from +${seconds(resultSpan.first - postedAt)} to +${seconds(resultSpan.last - postedAt)} (${acceptedOnlyRate.toFixed(1)}/s); ` +
+      `the two overlap ${overlapSeconds.toFixed(1)} s; requests: ${submissionRequests} submission API, ${queryRequests} query API, ${throttled} answered 429`;
+
+    const fraction = round(housesPerSecond / rate, 2);
+    if (options.diagnostic) {
+      return [
+        figure(
+          GROUP,
+          `Diagnostic: houses/s ÷ R with ${options.diagnostic}`,
+          fraction,
+          'fraction of R',
+          null,
+          `${round(housesPerSecond, 1)} houses/s; all ACCEPTED ${round((allAcceptedAt - postedAt) / 1000, 1)} s after the POST. ${timeline}. ${setup}; ${busy}`,
+        ),
+      ];
+    }
+    return [
+      figure(
+        GROUP,
+        `Reporting throughput: houses/s ÷ R (R = ${rate}/s)`,
+        fraction,
+        'fraction of R',
+        { op: '>=', bound: 0.9 },
+        `${round(housesPerSecond, 1)} houses/s = ${accepted} houses over the steady part, first house POST → last house result at the simulator (${steadySeconds.toFixed(1)} s). ${timeline}. Counted from first to last ACCEPTED only it would be ${acceptedOnlyRate.toFixed(1)}/s (${(acceptedOnlyRate / rate).toFixed(2)} R), but that span holds only the polls. ${setup}; ${busy}`,
+      ),
+      figure(
+        GROUP,
+        `POST of a ${shipments.toLocaleString('en-US')}-shipment manifest → all ACCEPTED`,
+        round((allAcceptedAt - postedAt) / 1000, 1),
+        's',
+        null,
+        `${accepted}/${expected} ACCEPTED${state.done ? '' : ` (stopped at the ${timeoutMs / 1000} s bound: ${JSON.stringify(state.statuses)})`}; intake answered in ${seconds(acceptedAt - postedAt)}; the bound at R is ≈ ${(expected / rate).toFixed(0)} s (1 POST per house on the submission API and ≥ 1 poll on the query API, both at R in parallel); polled every 0.5 s; reporter errors logged: ${harness.reporterErrors.count}`,
+      ),
+    ];
+  } finally {
+    await harness.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Chaos
+// ---------------------------------------------------------------------------------------------------
+
+export interface ChaosOptions {
+  cdkOut: string;
+  template: ManifestRequest;
+  shipments?: number;
+  rate: number;
+  concurrency: number;
+  perInstanceRate: number;
+  faults: FaultConfig;
+  reporterEnv: Record<string, string>;
+  /** From the POST: every report must be final by then. */
+  deadlineMs: number;
+  /** After that, at most this long for the queues to drain (late copies) before counting duplicates. */
+  drainMs: number;
+  /** Copies of the initial messages are delayed by up to this (s, ≤ 900). */
+  maxCopyDelaySeconds: number;
+}
+
+/** mulberry32, so the copies' delays are the same on every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function sendCopies(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: Array<{ message: ReportMessage; delaySeconds: number }>,
+): Promise<number> {
+  let sent = 0;
+  for (let start = 0; start < messages.length; start += 10) {
+    const chunk = messages.slice(start, start + 10);
+    const result = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map(({ message, delaySeconds }, index) => ({
+          Id: `c${index}`,
+          MessageBody: JSON.stringify(message),
+          ...(delaySeconds > 0 ? { DelaySeconds: Math.min(900, Math.round(delaySeconds)) } : {}),
+          MessageAttributes: { contract: { DataType: 'String', StringValue: 'report-message/v1' } },
+        })),
+      }),
+    );
+    sent += result.Successful?.length ?? 0;
+  }
+  return sent;
+}
+
+const KIND_OF_PATH: Record<string, ReportMessage['kind']> = {
+  transport: 'TRANSPORT',
+  'master-consignment': 'MASTER',
+  'house-consignment': 'HOUSE',
+};
+
+export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
+  const shipments = options.shipments ?? 2_000;
+  const random = seeded(7);
+  const { faults } = options;
+  const faultShare =
+    (faults.errorRate ?? 0) +
+    (faults.rateLimitRate ?? 0) +
+    (faults.timeoutRate ?? 0) +
+    (faults.dropResponseRate ?? 0);
+  progress(
+    `B: chaos: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
+  );
+  const harness = await startHarness('chaos full stack', {
+    cdkOut: options.cdkOut,
+    simulatorRate: options.rate,
+    concurrency: options.concurrency,
+    perInstanceRate: options.perInstanceRate,
+    faults,
+    reporterEnv: options.reporterEnv,
+  });
+  try {
+    const manifest = manifestOf(options.template, shipments, `chaos-${Date.now()}`);
+    const postedAt = Date.now();
+    const intake = await postManifest(harness, manifest);
+    const expected = intake.counts.RECEIVED ?? 0;
+    const base = { v: 1, partnerId: PARTNER, manifestId: intake.manifestId } as const;
+    const initial: ReportMessage[] = [
+      { ...base, kind: 'TRANSPORT' },
+      ...(manifest.masterConsignment ? [{ ...base, kind: 'MASTER' } as const] : []),
+      ...intake.shipments
+        .filter((s) => s.status === 'RECEIVED')
+        .map((s) => ({ ...base, kind: 'HOUSE', shipmentNumber: s.shipmentNumber }) as const),
+    ];
+    // Redelivery, forced: every initial message once more at once (a duplicate in flight with the
+    // original), and once more later (it finds the report submitted, uncertain or accepted).
+    let copies = await sendCopies(
+      harness.sqs,
+      harness.reportQueueUrl,
+      initial.map((message) => ({ message, delaySeconds: 0 })),
+    );
+    copies += await sendCopies(
+      harness.sqs,
+      harness.reportQueueUrl,
+      initial.map((message) => ({ message, delaySeconds: 5 + random() * (options.maxCopyDelaySeconds - 5) })),
+    );
+    // And the reporter's own poll messages: a copy of the poll of every request Digitoll took.
+    const polled = new Set<string>();
+    let pollCopies = 0;
+    const copyPolls = async () => {
+      const wanted: Array<{ message: ReportMessage; delaySeconds: number }> = [];
+      for (const record of harness.full.digitoll.received()) {
+        const match = /^\/api\/movement\/road\/v2\/(transport|master-consignment|house-consignment)\/?$/.exec(
+          record.path,
+        );
+        const requestId = record.outcome.requestId;
+        if (record.method !== 'POST' || !match?.[1] || !requestId || polled.has(requestId)) continue;
+        polled.add(requestId);
+        const kind = KIND_OF_PATH[match[1]];
+        const documentNumber = (
+          record.body as {
+            consignmentHouseLevel?: { transportDocumentHouseLevel?: { documentNumber?: string } };
+          }
+        )?.consignmentHouseLevel?.transportDocumentHouseLevel?.documentNumber;
+        const message: ReportMessage | undefined =
+          kind === 'HOUSE'
+            ? documentNumber
+              ? { ...base, kind, shipmentNumber: documentNumber, poll: requestId, attempt: 0 }
+              : undefined
+            : kind
+              ? { ...base, kind, poll: requestId, attempt: 0 }
+              : undefined;
+        if (message) wanted.push({ message, delaySeconds: random() * 10 });
+      }
+      pollCopies += await sendCopies(harness.sqs, harness.reportQueueUrl, wanted);
+    };
+
+    let state = await progressOf(harness, intake.manifestId, expected);
+    let lastCopy = Date.now();
+    let lastLog = 0;
+    while (!state.done && Date.now() - postedAt < options.deadlineMs) {
+      await sleep(1000);
+      if (Date.now() - lastCopy > 10_000) {
+        lastCopy = Date.now();
+        await copyPolls();
+      }
+      state = await progressOf(harness, intake.manifestId, expected);
+      if (Date.now() - lastLog > 15_000) {
+        lastLog = Date.now();
+        progress(
+          `B: chaos: ${JSON.stringify(state.statuses)} transport ${state.transport} master ${state.master} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
+        );
+      }
+    }
+    await copyPolls();
+    const finalAt = Date.now();
+    const finished = state.done;
+    // Late copies still in the queue may act after everything is final: let them, then count.
+    let drained = true;
+    try {
+      await harness.full.stack.drainQueues({ timeoutMs: options.drainMs });
+    } catch {
+      drained = false;
+    }
+    const drainedAt = Date.now();
+    state = await progressOf(harness, intake.manifestId, expected);
+
+    const records = await harness.repository.getShipments(
+      PARTNER,
+      intake.manifestId,
+      initial.flatMap((m) => (m.kind === 'HOUSE' ? [m.shipmentNumber] : [])),
+    );
+    const accepted = records.filter((r) => r.status === 'ACCEPTED');
+    const failed = records.filter((r) => r.status === 'FAILED');
+    const lost = expected - records.filter((r) => FINAL_HOUSE.has(r.status)).length;
+    const reasons = new Map<string, number>();
+    for (const record of failed) {
+      const reason = (record.report?.lastError ?? 'no reason recorded').replace(
+        /[0-9A-Z]{2}NO[0-9A-Z]{14}/g,
+        '<mrn>',
+      );
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    const manifestRecord = await harness.repository.getManifest(PARTNER, intake.manifestId);
+
+    const digitoll = harness.full.digitoll;
+    const duplicates = digitoll.duplicates();
+    const houseDuplicates = duplicates.filter((d) => d.kind === 'house-consignment');
+    const masterDuplicates = duplicates.filter((d) => d.kind === 'master-consignment');
+    const stored = digitoll.messages();
+    const transports = stored.filter((m) => m.kind === 'transport');
+    const activeHouses = new Map<string, string[]>();
+    for (const message of stored) {
+      if (message.kind !== 'house-consignment' || message.status !== 'ACTIVE') continue;
+      const number = message.body.consignmentHouseLevel.transportDocumentHouseLevel.documentNumber;
+      activeHouses.set(number, [...(activeHouses.get(number) ?? []), message.mrn]);
+    }
+    const mrnMismatches = accepted.filter((r) => {
+      const mrns = activeHouses.get(r.shipmentNumber) ?? [];
+      return mrns.length !== 1 || mrns[0] !== r.mrn;
+    }).length;
+
+    const received = digitoll.received();
+    const faultCounts: Record<string, number> = {};
+    for (const record of received) {
+      if (record.outcome.fault)
+        faultCounts[record.outcome.fault] = (faultCounts[record.outcome.fault] ?? 0) + 1;
+    }
+    const apiRequests = received.filter((r) => r.path.startsWith('/api/movement/')).length;
+    const lookups = received.filter((r) => HOUSE_LOOKUP.test(r.path)).length;
+    const transportSends = received
+      .filter((r) => r.method === 'POST' && /^\/api\/movement\/road\/v2\/transport\/?$/.test(r.path))
+      .map((r) => r.outcome.fault ?? String(r.outcome.status ?? '?'));
+    const { Attributes: dlq = {} } = await harness.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: harness.reportDlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    const runSeconds = ((finalAt - postedAt) / 1000).toFixed(0);
+    const context =
+      `${shipments} shipments (${expected} valid), faults ${JSON.stringify(faults)} on ${apiRequests} Digitoll API requests → ${JSON.stringify(faultCounts)}; ` +
+      `${copies} copies of the ${initial.length} initial messages (half at once, half delayed 5–${options.maxCopyDelaySeconds} s) and ${pollCopies} copies of poll messages sent through SQS; ` +
+      `${finished ? `all final after ${runSeconds} s` : `deadline ${options.deadlineMs / 1000} s reached`}, queues ${drained ? 'drained' : 'NOT drained'} ${((drainedAt - finalAt) / 1000).toFixed(0)} s later`;
+
+    const transportPhase = manifestRecord?.transportReport?.phase ?? 'none';
+    const masterPhase = manifestRecord?.masterReport?.phase ?? 'none';
+    return [
+      figure(
+        GROUP,
+        'Chaos: valid houses ACCEPTED',
+        accepted.length,
+        `of ${expected}`,
+        { op: '>=', bound: expected },
+        `${context}. Transport ${transportPhase}, master ${masterPhase}; house key lookups after unknown outcomes: ${lookups}; ${mrnMismatches} ACCEPTED houses whose MRN is not the one active message for their key at the simulator`,
+      ),
+      figure(
+        GROUP,
+        'Chaos: houses FAILED',
+        failed.length,
+        'houses',
+        { op: '<=', bound: 0 },
+        failed.length
+          ? [...reasons].map(([reason, n]) => `${n}× ${reason.slice(0, 300)}`).join(' | ')
+          : `none; messages in the dead-letter queue: ${dlq.ApproximateNumberOfMessages ?? '?'}; reporter errors logged: ${harness.reporterErrors.count}${harness.reporterErrors.samples[0] ? ` (e.g. ${harness.reporterErrors.samples[0].slice(0, 200)})` : ''}`,
+      ),
+      figure(
+        GROUP,
+        'Chaos: lost (no final state by the deadline)',
+        lost +
+          (FINAL_PHASE.has(transportPhase) ? 0 : 1) +
+          (manifest.masterConsignment && !FINAL_PHASE.has(masterPhase) ? 1 : 0),
+        'reports',
+        { op: '<=', bound: 0 },
+        `houses not final: ${lost} (${JSON.stringify(state.statuses)}); transport ${transportPhase}; master ${masterPhase}; deadline ${options.deadlineMs / 1000} s after the POST`,
+      ),
+      figure(
+        GROUP,
+        'Chaos: duplicated houses/masters at the simulator',
+        houseDuplicates.length + masterDuplicates.length,
+        'keys',
+        { op: '<=', bound: 0 },
+        `duplicates(): ${houseDuplicates.length} house keys, ${masterDuplicates.length} master keys${duplicates.length ? ` (e.g. ${JSON.stringify(duplicates[0])})` : ''}`,
+      ),
+      figure(
+        GROUP,
+        'Chaos: transports stored at the simulator for one manifest',
+        transports.length,
+        'transports',
+        null,
+        `by design a transport whose send had an unknown outcome is sent again (Digitoll has no key lookup for transports; reporter.ts), so > 1 is possible: ${Math.max(0, transports.length - 1)} extra (statuses ${transports.map((t) => t.status).join(', ')}); the transport POSTs met: ${transportSends.join(', ') || 'none'}`,
+      ),
+    ];
+  } finally {
+    await harness.stop();
+  }
+}
