@@ -25,6 +25,7 @@ export function buildApp(app: App = new App()): {
     config,
     table: stateful.table,
     reportQueue: stateful.reportQueue,
+    reportFollowUpQueue: stateful.reportFollowUpQueue,
     reportDeadLetterQueue: stateful.reportDeadLetterQueue,
     notificationQueue: stateful.notificationQueue,
     notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,

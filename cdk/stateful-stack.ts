@@ -41,6 +41,7 @@ export interface StatefulStackProps extends StackProps {
 export class StatefulStack extends Stack {
   readonly table: Table;
   readonly reportQueue: Queue;
+  readonly reportFollowUpQueue: Queue;
   readonly reportDeadLetterQueue: Queue;
   readonly maskinportenSecret: Secret;
   readonly notificationQueue: Queue;
@@ -82,6 +83,17 @@ export class StatefulStack extends Stack {
       removalPolicy: retain,
     });
     this.reportQueue = new Queue(this, 'ReportQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
+      removalPolicy: retain,
+    });
+
+    // The reporter's own polls and delayed retries: apart from new reports, so they never wait
+    // behind a backlog of them. Same consumer, same dead-letter queue.
+    this.reportFollowUpQueue = new Queue(this, 'ReportFollowUpQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),

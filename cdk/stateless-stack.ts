@@ -20,6 +20,7 @@ export interface StatelessStackProps extends StackProps {
   config: StageConfig;
   table: ITable;
   reportQueue: IQueue;
+  reportFollowUpQueue: IQueue;
   reportDeadLetterQueue: IQueue;
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
@@ -68,6 +69,7 @@ export class StatelessStack extends Stack {
       config,
       table,
       reportQueue,
+      reportFollowUpQueue: props.reportFollowUpQueue,
       reportDeadLetterQueue,
       maskinportenSecret,
       environment,
@@ -80,6 +82,7 @@ export class StatelessStack extends Stack {
       sweep: this.borderSchedule.sweep,
       webhooks: this.webhooks.deliverer,
       reportQueue,
+      reportFollowUpQueue: props.reportFollowUpQueue,
       reportDeadLetterQueue,
       notificationQueue,
       notificationDeadLetterQueue,

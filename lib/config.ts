@@ -44,6 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const ReporterEnv = Env.extend({
   REPORT_DLQ_URL: z.url(),
+  /** The reporter's own follow-ups (polls, delayed retries), consumed by the reporter too. */
+  REPORT_FOLLOW_UP_QUEUE_URL: z.url(),
   /** Digitoll host: https://api-test.toll.no (test) or https://api.toll.no (production), or the simulator. */
   DIGITOLL_BASE_URL: z.url(),
   MASKINPORTEN_TOKEN_URL: z.url(),

@@ -51,6 +51,7 @@ export interface MonitoringProps {
   sweep: IFunction;
   webhooks: IFunction;
   reportQueue: IQueue;
+  reportFollowUpQueue: IQueue;
   reportDeadLetterQueue: IQueue;
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
@@ -168,6 +169,20 @@ export class Monitoring extends Construct {
         description: `The oldest report message is older than ${config.alarms.reportQueueMaxAgeSeconds} s. ${doc('Report queue age')}`,
       },
     );
+    // Follow-ups are delayed on purpose (up to 900 s), so their age alarm starts above that.
+    const followUpMaxAge = Math.max(config.alarms.reportQueueMaxAgeSeconds, 1800);
+    alarm(
+      'ReportFollowUpQueueAge',
+      props.reportFollowUpQueue.metricApproximateAgeOfOldestMessage({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      {
+        threshold: followUpMaxAge,
+        evaluationPeriods: 2,
+        description: `The reporter's oldest follow-up (poll or retry) is older than ${followUpMaxAge} s. ${doc('Report queue age')}`,
+      },
+    );
     alarm(
       'NotificationQueueAge',
       props.notificationQueue.metricApproximateAgeOfOldestMessage({
@@ -249,6 +264,7 @@ export class Monitoring extends Construct {
         title: 'Queue depth',
         left: [
           props.reportQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'reports' }),
+          props.reportFollowUpQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'follow-ups' }),
           props.notificationQueue.metricApproximateNumberOfMessagesVisible({ ...max, label: 'webhooks' }),
         ],
         width: 8,
@@ -257,6 +273,7 @@ export class Monitoring extends Construct {
         title: 'Oldest message age (s)',
         left: [
           props.reportQueue.metricApproximateAgeOfOldestMessage({ ...max, label: 'reports' }),
+          props.reportFollowUpQueue.metricApproximateAgeOfOldestMessage({ ...max, label: 'follow-ups' }),
           props.notificationQueue.metricApproximateAgeOfOldestMessage({ ...max, label: 'webhooks' }),
         ],
         width: 8,

@@ -19,6 +19,7 @@ export interface ReportingProps {
   config: StageConfig;
   table: ITable;
   reportQueue: IQueue;
+  reportFollowUpQueue: IQueue;
   reportDeadLetterQueue: IQueue;
   maskinportenSecret: ISecret;
   environment: Record<string, string>;
@@ -39,6 +40,7 @@ export class Reporting extends Construct {
       environment: {
         ...props.environment,
         REPORT_DLQ_URL: reportDeadLetterQueue.queueUrl,
+        REPORT_FOLLOW_UP_QUEUE_URL: props.reportFollowUpQueue.queueUrl,
         DIGITOLL_BASE_URL: config.digitollBaseUrl,
         MASKINPORTEN_TOKEN_URL: config.maskinporten.tokenUrl,
         MASKINPORTEN_AUDIENCE: config.maskinporten.audience,
@@ -67,8 +69,17 @@ export class Reporting extends Construct {
       'dynamodb:PutItem',
     );
     grantTable(table, reporter, 'dynamodb:ConditionCheckItem');
-    // Re-queues itself (polling validation status with a delay) and dead-letters explicitly.
-    reportQueue.grantSendMessages(reporter);
+    // Follow-ups (polls, delayed retries) come back on their own queue, to the same function.
+    reporter.addEventSource(
+      new SqsEventSource(props.reportFollowUpQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: config.reporterMaxConcurrency,
+      }),
+    );
+    // Queues its own follow-ups and dead-letters explicitly.
+    props.reportFollowUpQueue.grantSendMessages(reporter);
     reportDeadLetterQueue.grantSendMessages(reporter);
     maskinportenSecret.grantRead(reporter);
   }

@@ -107,7 +107,7 @@ export function reporterDeps(config: ReporterConfig): ReporterDeps {
       timeoutMs: config.DIGITOLL_TIMEOUT_MS,
       rateLimitPerSecond: config.DIGITOLL_RATE_LIMIT_PER_SECOND,
     }),
-    queue: new SqsReportQueue(sqs, config.REPORT_QUEUE_URL),
+    followUps: new SqsReportQueue(sqs, config.REPORT_FOLLOW_UP_QUEUE_URL),
     deadLetters: new SqsDeadLetters(sqs, config.REPORT_DLQ_URL),
     clock: systemClock,
     ids: timeOrderedIds(systemClock),

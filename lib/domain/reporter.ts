@@ -9,8 +9,8 @@
  *   and recording, seen as a stale claim) is never simply repeated: masters and houses are first
  *   looked up at Digitoll by their waybill key, after Digitoll's processing time has passed;
  * - PUT (full replacement) and DELETE are by MRN, so repeating them does not create anything.
- * Waiting (for validation, after a 429, before a lookup) is a delayed queue message, never a
- * sleeping Lambda. After the last attempt the report is FAILED with the reason and the message
+ * Waiting (for validation, after a 429, before a lookup) is a delayed message on the follow-up
+ * queue, never a sleeping Lambda. After the last attempt the report is FAILED with the reason and the message
  * goes to the dead-letter queue.
  */
 import {
@@ -80,7 +80,11 @@ export interface ReportStore {
 export interface ReporterDeps {
   store: ReportStore;
   digitoll: DigitollPort;
-  queue: ReportQueue;
+  /**
+   * Where the reporter queues its own follow-ups (polls, delayed retries): a queue of their own,
+   * so they never wait behind a backlog of new reports (queues are roughly first in, first out).
+   */
+  followUps: ReportQueue;
   deadLetters: DeadLetters;
   clock: Clock;
   ids: IdGenerator;
@@ -169,7 +173,7 @@ async function advance(
       // Normally its poll is queued; but a crash right after recording SUBMITTED would have lost
       // it, so a redelivered message queues one again (an extra poll is harmless).
       if (report.requestId) {
-        await deps.queue.send(
+        await deps.followUps.send(
           [{ ...message, poll: report.requestId, attempt: report.polls }],
           deps.settings.firstPollDelaySeconds,
         );
@@ -299,7 +303,7 @@ async function send(
         }),
       });
       if (!ok) return { result: 'lost-race' };
-      await deps.queue.send(
+      await deps.followUps.send(
         [{ ...message, poll: outcome.requestId, attempt: 0 }],
         deps.settings.firstPollDelaySeconds,
       );
@@ -403,11 +407,11 @@ async function poll(
         deps.settings.firstPollDelaySeconds * 2 ** (attempt + 1),
         deps.settings.maxPollDelaySeconds,
       );
-      await deps.queue.send([{ ...message, attempt: attempt + 1 }], delaySeconds);
+      await deps.followUps.send([{ ...message, attempt: attempt + 1 }], delaySeconds);
       return { result: 'requeued', reason: 'validation not finished', delaySeconds };
     }
     case 'RETRY_LATER': {
-      await deps.queue.send([{ ...message, attempt }], status.retryAfterSeconds);
+      await deps.followUps.send([{ ...message, attempt }], status.retryAfterSeconds);
       return { result: 'requeued', reason: status.reason, delaySeconds: status.retryAfterSeconds };
     }
     case 'SUCCESS':
@@ -466,7 +470,7 @@ async function accept(
   // The data may have changed while this was in flight (an amendment, a withdrawal): go again.
   const after = await deps.store.load(message);
   if (after && (await wanted(deps, message, after)))
-    await deps.queue.send([{ ...message, attempt: 0, poll: undefined }]);
+    await deps.followUps.send([{ ...message, attempt: 0, poll: undefined }]);
   return { result: 'accepted', mrn };
 }
 
@@ -537,7 +541,7 @@ async function retryLater(
   });
   if (!ok) return { result: 'lost-race' };
   const delay = Math.max(1, Math.min(Math.ceil(delaySeconds), 900));
-  await deps.queue.send([{ ...message, attempt: report.attempts, poll: undefined }], delay);
+  await deps.followUps.send([{ ...message, attempt: report.attempts, poll: undefined }], delay);
   return { result: 'requeued', reason, delaySeconds: delay };
 }
 

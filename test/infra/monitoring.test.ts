@@ -56,6 +56,10 @@ describe('alarms', () => {
     ] as const) {
       const name = stage === dev ? 'dev' : 'prod';
       const reportAge = alarm(stage.stateless, `voec-border-${name}-ReportQueueAge`);
+      // Follow-ups wait up to 900 s on purpose: their alarm starts above that.
+      expect(alarm(stage.stateless, `voec-border-${name}-ReportFollowUpQueueAge`).Threshold).toBeGreaterThan(
+        900,
+      );
       expect(reportAge).toMatchObject({
         MetricName: 'ApproximateAgeOfOldestMessage',
         Threshold: report,
@@ -125,7 +129,7 @@ describe('alarms', () => {
 
   it('sends every alarm (and its recovery) to the alarm topic, with a description pointing to the runbook', () => {
     const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(2 + 2 + 1 + 1 + 5 * 2 + 1);
+    expect(alarms).toHaveLength(2 + 3 + 1 + 1 + 5 * 2 + 1);
     const [topicId] = Object.keys(dev.stateless.findResources('AWS::SNS::Topic'));
     for (const { Properties: props } of alarms) {
       expect(props.AlarmActions, props.AlarmName).toEqual([{ Ref: topicId }]);

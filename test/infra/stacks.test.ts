@@ -52,14 +52,14 @@ describe('stateful stack', () => {
   });
 
   it('has an encrypted report queue with a dead-letter queue and TLS-only policies', () => {
-    dev.stateful.resourceCountIs('AWS::SQS::Queue', 4);
+    dev.stateful.resourceCountIs('AWS::SQS::Queue', 5);
     dev.stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(4);
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -156,6 +156,11 @@ describe('stateless stack', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 5 },
     });
+    // New reports and the reporter's own follow-ups (polls, retries) come from two queues.
+    const mappings = Object.values(dev.stateless.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m as Resource).Properties.FunctionName.Ref === reporter,
+    );
+    expect(mappings).toHaveLength(2);
     expect(fn.Properties.Timeout).toBe(60);
     expect(fn.Properties.Environment.Variables).toMatchObject({
       DIGITOLL_BASE_URL: 'https://api-test.toll.no',

@@ -118,7 +118,7 @@ describe('the border sweep on the local stack', () => {
     // The notification goes outbox → queue → the webhook (drained by the next scheduled run).
     await api('POST', '/__local/schedules/run');
     const delivered = await until('the webhook delivery', async () =>
-      received.find((r) => r.body.includes(refused.shipmentNumber)),
+      received.find((r) => r.body.includes(refused.shipmentNumber) && r.body.includes('flag.raised')),
     );
     expect(JSON.parse(delivered.body)).toMatchObject({
       type: 'flag.raised',
@@ -127,6 +127,16 @@ describe('the border sweep on the local stack', () => {
     expect(
       verifySignature(secret, String(delivered.headers['voec-signature']), delivered.body, new Date()),
     ).toBe(true);
+    // Status changes are notified too: the accepted shipment and the refused one.
+    const statusOf = (shipmentNumber: string) =>
+      received
+        .map(
+          (r) => JSON.parse(r.body) as { type: string; data: { shipmentNumber?: string; status?: string } },
+        )
+        .filter((n) => n.type === 'shipment.status' && n.data.shipmentNumber === shipmentNumber)
+        .map((n) => n.data.status);
+    expect(statusOf(ok.shipmentNumber)).toContain('ACCEPTED');
+    expect(statusOf(refused.shipmentNumber)).toContain('FAILED');
 
     // Firing the sweep again raises nothing twice.
     await api('POST', '/__local/schedules/run');

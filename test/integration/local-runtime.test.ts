@@ -100,7 +100,13 @@ describe('local runtime: the synthesized app over HTTP', () => {
       Object.keys(stack.queues)
         .sort()
         .map((id) => id.replace(/[0-9A-F]{8}$/, '')),
-    ).toEqual(['NotificationDeadLetterQueue', 'NotificationQueue', 'ReportDeadLetterQueue', 'ReportQueue']);
+    ).toEqual([
+      'NotificationDeadLetterQueue',
+      'NotificationQueue',
+      'ReportDeadLetterQueue',
+      'ReportFollowUpQueue',
+      'ReportQueue',
+    ]);
     const templateFunctions = readCloudAssembly(stack.cdkOut).flatMap((template) =>
       Object.entries(template.template.Resources ?? {})
         .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')

@@ -175,7 +175,7 @@ function world(manifestRequest: ManifestRequest = example) {
   const deps: ReporterDeps = {
     store,
     digitoll,
-    queue,
+    followUps: queue,
     deadLetters,
     clock,
     ids: sequentialIds(),

@@ -34,6 +34,7 @@ import {
   type DueKind,
   dueRange,
   keys,
+  outboxItem,
   TTL_ATTRIBUTE,
 } from './table-design.ts';
 
@@ -199,21 +200,10 @@ export class DynamoBorderStore implements SweepStore {
         .filter((code) => !after.has(code))
         .map((code) => ({ Delete: { TableName: this.table, Key: { pk: alertPk, sk: alertSk(code) } } })),
       ...notifications.map((note) => ({
-        Put: { TableName: this.table, Item: this.outboxItem(note, expiresAt) },
+        Put: { TableName: this.table, Item: outboxItem(note, expiresAt) },
       })),
     ];
     return this.transact(items);
-  }
-
-  outboxItem(note: PartnerNotification, expiresAt: number): Item {
-    return {
-      pk: `PARTNER#${note.partnerId}#OUTBOX`,
-      sk: `NOTE#${note.id}`,
-      ...keys.deadline(note.at, 'NOTIFY', note.id),
-      kind: 'NOTIFICATION',
-      notification: note,
-      [TTL_ATTRIBUTE]: expiresAt,
-    };
   }
 
   async saveTvinnDrafts(manifest: ManifestRecord, drafts: TvinnDeclarationDraft[]): Promise<void> {
@@ -302,7 +292,7 @@ export class DynamoBorderStore implements SweepStore {
             : { ExpressionAttributeValues: { ':version': expectedVersion } }),
         },
       },
-      ...(note ? [{ Put: { TableName: this.table, Item: this.outboxItem(note, expiresAt) } }] : []),
+      ...(note ? [{ Put: { TableName: this.table, Item: outboxItem(note, expiresAt) } }] : []),
     ]);
   }
 

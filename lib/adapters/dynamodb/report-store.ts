@@ -10,7 +10,7 @@ import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
 import { isConditionFailure } from './conditions.ts';
-import { keys, TTL_ATTRIBUTE } from './table-design.ts';
+import { keys, outboxItem, TTL_ATTRIBUTE } from './table-design.ts';
 
 const REPORT_ATTRIBUTE = { TRANSPORT: 'transportReport', MASTER: 'masterReport', HOUSE: 'report' } as const;
 
@@ -110,6 +110,32 @@ export class DynamoReportStore implements ReportStore {
                 ExpressionAttributeValues: values,
               },
             },
+            // A partner-visible status change is notified (webhooks), from the same transaction.
+            ...(message.kind === 'HOUSE' && change.status && change.status !== subject.shipment?.status
+              ? [
+                  {
+                    Put: {
+                      TableName: this.tableName,
+                      Item: outboxItem(
+                        {
+                          id: `${message.manifestId}.${message.shipmentNumber}.shipment.status.${change.status}.v${change.next.seq}`,
+                          partnerId: message.partnerId,
+                          type: 'shipment.status',
+                          at: change.event.at,
+                          data: {
+                            manifestId: message.manifestId,
+                            shipmentNumber: message.shipmentNumber,
+                            status: change.status,
+                            ...(change.mrn ? { mrn: change.mrn } : {}),
+                            ...(change.next.errors?.length ? { digitollErrors: change.next.errors } : {}),
+                          },
+                        },
+                        expiresAt,
+                      ),
+                    },
+                  },
+                ]
+              : []),
             {
               Put: {
                 TableName: this.tableName,

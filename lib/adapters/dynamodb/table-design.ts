@@ -84,3 +84,18 @@ export const dueRange = (kind: DueKind, at: string) => ({ from: `${kind}#`, to: 
 export function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;
 }
+
+/** A partner notification waiting in the outbox (written in the same transaction as its change). */
+export function outboxItem(
+  note: { id: string; partnerId: string; at: string; type: string; data: Record<string, unknown> },
+  expiresAt: number,
+): Record<string, unknown> {
+  return {
+    pk: `PARTNER#${note.partnerId}#OUTBOX`,
+    sk: `NOTE#${note.id}`,
+    ...keys.deadline(note.at, 'NOTIFY', note.id),
+    kind: 'NOTIFICATION',
+    notification: note,
+    [TTL_ATTRIBUTE]: expiresAt,
+  };
+}
