@@ -41,10 +41,14 @@ const SETTINGS = {
      * reporter workers and the simulator share it), so CPU would blur the figure; 20/s leaves headroom.
      */
     rate: 20,
-    /** Reporter executions: local runtime maxConcurrency (the template's MaximumConcurrency, 5, caps it). */
-    concurrency: 4,
-    /** DIGITOLL_RATE_LIMIT_PER_SECOND: concurrency × this = R. */
-    perInstanceRate: 5,
+    /**
+     * Reporter workers in the local runtime, shared by its two event sources (new reports and
+     * follow-ups); each source is capped at the template's MaximumConcurrency (5), as in AWS, where
+     * each event source mapping scales on its own.
+     */
+    concurrency: 10,
+    /** DIGITOLL_RATE_LIMIT_PER_SECOND, per API: 5 executions per source × this = R. */
+    perInstanceRate: 4,
     timeoutMs: 240_000,
   },
   chaos: {
