@@ -76,47 +76,53 @@ export class StatefulStack extends Stack {
       projectionType: ProjectionType.KEYS_ONLY,
     });
 
-    this.reportDeadLetterQueue = new Queue(this, 'ReportDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: retain,
-    });
-    this.reportQueue = new Queue(this, 'ReportQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
-      removalPolicy: retain,
-    });
+    // Every queue: SQS-managed encryption, TLS only. Work queues get a visibility timeout of six
+    // times their consumer's timeout (as AWS recommends) and redrive to their dead-letter queue.
+    const deadLetterQueue = (id: string) =>
+      new Queue(this, id, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+        removalPolicy: retain,
+      });
+    const workQueue = (
+      id: string,
+      consumerTimeoutSeconds: number,
+      deadLetters: Queue,
+      maxReceiveCount: number,
+    ) =>
+      new Queue(this, id, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(consumerTimeoutSeconds * 6),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: deadLetters, maxReceiveCount },
+        removalPolicy: retain,
+      });
 
+    this.reportDeadLetterQueue = deadLetterQueue('ReportDeadLetterQueue');
+    this.reportQueue = workQueue(
+      'ReportQueue',
+      REPORTER_TIMEOUT_SECONDS,
+      this.reportDeadLetterQueue,
+      REPORT_MAX_RECEIVES,
+    );
     // The reporter's own polls and delayed retries: apart from new reports, so they never wait
     // behind a backlog of them. Same consumer, same dead-letter queue.
-    this.reportFollowUpQueue = new Queue(this, 'ReportFollowUpQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.reportDeadLetterQueue, maxReceiveCount: REPORT_MAX_RECEIVES },
-      removalPolicy: retain,
-    });
-
+    this.reportFollowUpQueue = workQueue(
+      'ReportFollowUpQueue',
+      REPORTER_TIMEOUT_SECONDS,
+      this.reportDeadLetterQueue,
+      REPORT_MAX_RECEIVES,
+    );
     // Webhook deliveries to partners (retried with back-off by re-queueing; dead-lettered at the end).
-    this.notificationDeadLetterQueue = new Queue(this, 'NotificationDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: retain,
-    });
-    this.notificationQueue = new Queue(this, 'NotificationQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: Duration.seconds(WEBHOOK_TIMEOUT_SECONDS * 6),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.notificationDeadLetterQueue, maxReceiveCount: 5 },
-      removalPolicy: retain,
-    });
+    this.notificationDeadLetterQueue = deadLetterQueue('NotificationDeadLetterQueue');
+    this.notificationQueue = workQueue(
+      'NotificationQueue',
+      WEBHOOK_TIMEOUT_SECONDS,
+      this.notificationDeadLetterQueue,
+      5,
+    );
 
     // The carrier sets the value after deploying: {clientId, privateKeyPem, certificateChainPem?, keyId?}.
     this.maskinportenSecret = new Secret(this, 'MaskinportenCredentials', {
