@@ -1,6 +1,6 @@
 /** SQS consumer: reports each message's transport, master or house to Digitoll, one step at a time. */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { reporterDeps, sqsClient } from '../../lib/adapters/aws-clients.ts';
+import { deadLetterRaw } from '../../lib/adapters/sqs/raw-dead-letter.ts';
 import { loadReporterConfig } from '../../lib/config.ts';
 import { ReportMessage } from '../../lib/domain/report-message.ts';
 import { handleReportMessage, recordUndeliverable } from '../../lib/domain/reporter.ts';
@@ -26,17 +26,8 @@ export const handler = sqsHandler({
     ...(message.kind === 'HOUSE' ? { shipmentNumber: message.shipmentNumber } : {}),
     ...(message.poll ? { digitollRequestId: message.poll } : {}),
   }),
-  onInvalid: async (body, problem) => {
-    await sqs.send(
-      new SendMessageCommand({
-        QueueUrl: config.REPORT_DLQ_URL,
-        MessageBody: body,
-        MessageAttributes: {
-          reason: { DataType: 'String', StringValue: `invalid message: ${problem}`.slice(0, 1000) },
-        },
-      }),
-    );
-  },
+  onInvalid: (body, problem) =>
+    deadLetterRaw(sqs, config.REPORT_DLQ_URL, body, `invalid message: ${problem}`),
   onLastReceive: (message, error) => recordUndeliverable(deps, message, error.message),
   maxReceives: config.REPORT_MAX_RECEIVES,
 });

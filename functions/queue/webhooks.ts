@@ -1,10 +1,12 @@
 /** SQS consumer: delivers partner notifications to their webhooks (signed, retried with back-off). */
-import { webhookDeps } from '../../lib/adapters/aws-clients.ts';
+import { sqsClient, webhookDeps } from '../../lib/adapters/aws-clients.ts';
+import { deadLetterRaw } from '../../lib/adapters/sqs/raw-dead-letter.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { deliver, NotificationMessage } from '../../lib/domain/webhooks.ts';
 import { sqsHandler } from './middleware.ts';
 
-const deps = webhookDeps(loadConfig());
+const config = loadConfig();
+const deps = webhookDeps(config);
 
 export const handler = sqsHandler({
   schema: NotificationMessage,
@@ -14,8 +16,9 @@ export const handler = sqsHandler({
     webhookId: message.webhookId,
     partnerId: message.notification.partnerId,
   }),
-  onInvalid: async () => {
-    // A broken notification message cannot be delivered; SQS's redrive is not needed to see it: logged above.
+  onInvalid: async (body, problem) => {
+    if (!config.NOTIFICATION_DLQ_URL) throw new Error('NOTIFICATION_DLQ_URL is not set');
+    await deadLetterRaw(sqsClient(config), config.NOTIFICATION_DLQ_URL, body, `invalid message: ${problem}`);
   },
   onLastReceive: async (message, error) => deps.queue.deadLetter(message, error.message),
   maxReceives: 5,
