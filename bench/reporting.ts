@@ -17,7 +17,7 @@ import { newKey } from '../lib/domain/partner-keys.ts';
 import type { ReportMessage } from '../lib/domain/report-message.ts';
 import type { IntakeResponse } from '../lib/manifest/responses.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
-import type { FaultConfig, ReceivedRecord } from '../local/digitoll-simulator/index.ts';
+import { type FaultConfig, mulberry32, type ReceivedRecord } from '../local/digitoll-simulator/index.ts';
 import { type FullStack, startFullStack } from '../local/full-stack.ts';
 import { localDynamoClient, localSqsClient } from '../local/runtime/aws.ts';
 import { manifestOf } from './intake.ts';
@@ -328,18 +328,6 @@ export interface ChaosOptions {
   maxCopyDelaySeconds: number;
 }
 
-/** mulberry32, so the copies' delays are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function sendCopies(
   sqs: SQSClient,
   queueUrl: string,
@@ -372,7 +360,7 @@ const KIND_OF_PATH: Record<string, ReportMessage['kind']> = {
 
 export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
   const shipments = options.shipments ?? 2_000;
-  const random = seeded(7);
+  const random = mulberry32(7);
   const { faults } = options;
   const faultShare =
     (faults.errorRate ?? 0) +

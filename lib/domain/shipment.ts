@@ -50,5 +50,3 @@ export interface FlagFinding {
   detail: string;
   path?: string;
 }
-
-export const TERMINAL_STATUSES: ReadonlySet<ShipmentStatus> = new Set(['REJECTED', 'ACCEPTED', 'CANCELLED']);

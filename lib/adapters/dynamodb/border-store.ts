@@ -23,7 +23,7 @@ import type {
   SweepStore,
   TransitRecord,
 } from '../../domain/border-sweep.ts';
-import { ManifestRecord, type ShipmentEvent, type ShipmentRecord } from '../../domain/records.ts';
+import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../domain/records.ts';
 import type { Flag } from '../../domain/shipment.ts';
 import { TvinnDeclarationDraft } from '../../domain/tvinn.ts';
 import { isConditionFailure } from './conditions.ts';
@@ -415,5 +415,3 @@ export function transitFromItem(item: Item): TransitRecord {
 export function transitKey(partnerId: string, mrn: string) {
   return { pk: `PARTNER#${partnerId}#TRANSIT#${mrn}`, sk: 'TRANSIT' };
 }
-
-export { ManifestRecord };
