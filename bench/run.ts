@@ -27,9 +27,6 @@ import {
 } from './support.ts';
 import { sweepFigures } from './sweep.ts';
 
-// This process only talks to the emulators; the SDK's "needs Node 22 from 2027" notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 /** Everything the bench chose, recorded in results.json. */
 const SETTINGS = {
   intake: { shipments: 10_000, measuredPairs: 5, warmUpPairs: 1 },

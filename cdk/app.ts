@@ -1,11 +1,11 @@
 /**
  * CDK app: `npm run synth` (offline) or `npx cdk deploy --all -c stage=prod`.
- * cdk-nag's AwsSolutions pack checks every stack at synth; each suppression sits next to the
- * resource it concerns, with its reason.
+ * cdk-nag's AwsSolutions pack checks every stack at synth (a finding fails it); each
+ * acknowledgement sits next to the resource it concerns, with its reason (constructs/nag.ts).
  */
-import { App, Aspects, Tags } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, Tags } from 'aws-cdk-lib';
 import { stageConfig } from './config.ts';
+import { addNagChecks } from './constructs/nag.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
 
@@ -33,6 +33,6 @@ export function buildApp(app: App = new App()): {
   });
   Tags.of(app).add('project', 'voec-border');
   Tags.of(app).add('stage', config.stage);
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  addNagChecks(app);
   return { app, stateful, stateless };
 }

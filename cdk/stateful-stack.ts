@@ -6,7 +6,6 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   DEADLINE_INDEX,
@@ -16,6 +15,7 @@ import {
   TTL_ATTRIBUTE,
 } from '../lib/adapters/dynamodb/table-design.ts';
 import type { StageConfig } from './config.ts';
+import { acknowledgeNag } from './constructs/nag.ts';
 
 /** The reporter's timeout; the queue's visibility timeout is six times it, as AWS recommends. */
 export const REPORTER_TIMEOUT_SECONDS = 60;
@@ -157,24 +157,20 @@ export class StatefulStack extends Stack {
     });
 
     for (const deadLetterQueue of [this.reportDeadLetterQueue, this.notificationDeadLetterQueue]) {
-      NagSuppressions.addResourceSuppressions(deadLetterQueue, [
-        {
-          id: 'AwsSolutions-SQS3',
-          reason:
-            'This is the dead-letter queue itself: its messages are kept 14 days, alarmed on (> 0) and ' +
-            'redriven by an operator; a dead-letter queue of a dead-letter queue would only hide them.',
-        },
-      ]);
-    }
-    NagSuppressions.addResourceSuppressions(this.maskinportenSecret, [
-      {
-        id: 'AwsSolutions-SMG4',
+      acknowledgeNag(deadLetterQueue, {
+        id: 'AwsSolutions-SQS3',
         reason:
-          "The secret holds the carrier's Maskinporten client id and the private key of its enterprise " +
-          'certificate (virksomhetssertifikat). A new key only exists when the carrier renews the ' +
-          'certificate with its CA and registers it in Samarbeidsportalen, so no Lambda can rotate it; ' +
-          'rotation is a documented manual procedure (docs/deploy-and-operate.md).',
-      },
-    ]);
+          'This is the dead-letter queue itself: its messages are kept 14 days, alarmed on (> 0) and ' +
+          'redriven by an operator; a dead-letter queue of a dead-letter queue would only hide them.',
+      });
+    }
+    acknowledgeNag(this.maskinportenSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        "The secret holds the carrier's Maskinporten client id and the private key of its enterprise " +
+        'certificate (virksomhetssertifikat). A new key only exists when the carrier renews the ' +
+        'certificate with its CA and registers it in Samarbeidsportalen, so no Lambda can rotate it; ' +
+        'rotation is a documented manual procedure (docs/deploy-and-operate.md).',
+    });
   }
 }

@@ -12,9 +12,6 @@ import { newKey } from '../lib/domain/partner-keys.ts';
 import { startFullStack } from './full-stack.ts';
 import { parsePartnerKeys } from './runtime/index.ts';
 
-// This process only talks to the emulators; the SDK's "needs Node 22 from 2027" notice is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
 const partnerKeys = parsePartnerKeys(process.env.LOCAL_PARTNER_KEYS) ?? [

@@ -415,7 +415,5 @@ export async function main(argv: string[], deps: MainDependencies = {}): Promise
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // Operators' tool: the SDK's "needs Node 22 from 2027" notice is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -1,18 +1,26 @@
 /**
- * The one Lambda construct every function uses: Node 22 on arm64, ESM bundle with source maps,
+ * The one Lambda construct every function uses: the project's Node.js (`.node-version`, the same
+ * major the toolchain, the local runtime and the tests run on) on arm64, ESM bundle with source maps,
  * X-Ray tracing and an explicit log group with retention (so logs never live forever by accident).
  * Logs carry ids, never event or response bodies (they hold personal data): Powertools' event
  * logging is switched off explicitly, so nobody turns it on by accident with a default change.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from './nag.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The Node.js major of `.node-version`: the Lambda runtime and the esbuild target follow it. */
+export const NODE_MAJOR = Number(readFileSync(`${projectRoot}/.node-version`, 'utf8').trim().split('.')[0]);
+const runtime = Runtime.ALL.find((candidate) => candidate.name === `nodejs${NODE_MAJOR}.x`);
+if (!runtime) throw new Error(`aws-cdk-lib offers no Lambda runtime nodejs${NODE_MAJOR}.x (.node-version)`);
+export const NODE_RUNTIME: Runtime = runtime;
 
 export interface HouseFunctionProps {
   /** Path of the handler file relative to the project root, e.g. `functions/http/intake.ts`. */
@@ -37,7 +45,7 @@ export class HouseFunction extends Construct {
       entry: `${projectRoot}/${props.entry}`,
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(29),
@@ -53,7 +61,7 @@ export class HouseFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: `node${NODE_MAJOR}`,
         sourceMap: true,
         minify: true,
         // The SDK is bundled (not taken from the runtime) so what we test is what runs.
@@ -64,36 +72,21 @@ export class HouseFunction extends Construct {
       },
     });
 
-    NagSuppressions.addResourceSuppressions(this.fn, [
-      {
-        id: 'AwsSolutions-L1',
-        reason:
-          'Node.js 22 is the runtime this code is built and tested for (esbuild target node22, the local ' +
-          'runtime and CI run Node 20/22); moving to a newer Lambda runtime is a deliberate, tested step.',
-      },
-    ]);
     // The role CDK creates for the function, with its default policy (grants land there).
-    NagSuppressions.addResourceSuppressions(
+    acknowledgeNag(
       this.fn.role ?? this.fn,
-      [
-        {
-          id: 'AwsSolutions-IAM4',
-          reason:
-            'AWSLambdaBasicExecutionRole only allows logs:CreateLogGroup/CreateLogStream/PutLogEvents, ' +
-            "which the function needs to write to its own log group; it is AWS's maintained minimal policy.",
-          appliesTo: [
-            'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-          ],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords do not ' +
-            'support resource-level permissions, so their only possible resource is "*".',
-          appliesTo: ['Resource::*'],
-        },
-      ],
-      true,
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          'AWSLambdaBasicExecutionRole only allows logs:CreateLogGroup/CreateLogStream/PutLogEvents, ' +
+          "which the function needs to write to its own log group; it is AWS's maintained minimal policy.",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords do not ' +
+          'support resource-level permissions, so their only possible resource is "*".',
+      },
     );
   }
 }

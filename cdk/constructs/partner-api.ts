@@ -11,10 +11,10 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { HouseFunction } from './house-function.ts';
+import { acknowledgeNag } from './nag.ts';
 import { grantTable } from './table-grants.ts';
 
 export interface PartnerApiProps {
@@ -200,21 +200,19 @@ export class PartnerApi extends Construct {
     this.suppressFindings();
   }
 
-  /** cdk-nag APIG4 (route without authorization): only the two public routes, each with its reason. */
+  /** cdk-nag APIG4 (route without authorization): acknowledged on the two public routes only, with the reason. */
   private suppressFindings(): void {
     for (const child of this.api.node.children) {
       const route = child.node.tryFindChild('Resource');
       const routeKey = (route as { routeKey?: unknown } | undefined)?.routeKey;
       if (!route || typeof routeKey !== 'string') continue;
       if (!(UNAUTHENTICATED_ROUTES as readonly string[]).includes(routeKey)) continue;
-      NagSuppressions.addResourceSuppressions(route, [
-        {
-          id: 'AwsSolutions-APIG4',
-          reason:
-            `${routeKey} is public on purpose: the health check and the published OpenAPI contract ` +
-            'hold no partner data; every other route uses the API-key Lambda authorizer.',
-        },
-      ]);
+      acknowledgeNag(route, {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          `${routeKey} is public on purpose: the health check and the published OpenAPI contract ` +
+          'hold no partner data; every other route uses the API-key Lambda authorizer.',
+      });
     }
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Table grants with explicit actions (never `grantReadData`/`grantReadWriteData`: nothing here may
- * Scan, and only what deletes gets DeleteItem), plus the one cdk-nag suppression such a grant needs.
+ * Scan, and only what deletes gets DeleteItem), on the table and its indexes by name.
  */
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { NagSuppressions } from 'cdk-nag';
+import { DEADLINE_INDEX, MANIFEST_INDEX } from '../../lib/adapters/dynamodb/table-design.ts';
 
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -17,28 +17,17 @@ export type TableAction =
   | 'dynamodb:BatchWriteItem'
   | 'dynamodb:ConditionCheckItem';
 
-/** The table's index ARNs as cdk-nag prints them: `Resource::<table ARN>/index/*`. */
-export const TABLE_INDEX_WILDCARD = { regex: '/^Resource::.+\\/index\\/\\*$/g' };
+/** The table's indexes (every Query the functions make is on one of them). */
+const INDEX_NAMES = [MANIFEST_INDEX.name, DEADLINE_INDEX.name] as const;
 
-const suppressed = new WeakSet<IRole>();
-
+/**
+ * Grants exactly these actions on the table, and Query also on its two indexes by name, so no
+ * wildcard is needed (`Table.grant` would add `<table>/index/*`). The table is encrypted with an
+ * AWS-managed key, so no KMS grant is involved.
+ */
 export function grantTable(table: ITable, fn: IFunction, ...actions: [TableAction, ...TableAction[]]): void {
-  table.grant(fn, ...actions);
-  const role = fn.role;
-  if (!role || suppressed.has(role)) return;
-  suppressed.add(role);
-  NagSuppressions.addResourceSuppressions(
-    role,
-    [
-      {
-        id: 'AwsSolutions-IAM5',
-        reason:
-          'Table grants cover the table and its indexes (`<table>/index/*`): the functions query the ' +
-          'byManifest and byDeadline indexes of the one table; the wildcard is only over that table’s ' +
-          'index names, and the actions are explicit (no Scan).',
-        appliesTo: [TABLE_INDEX_WILDCARD],
-      },
-    ],
-    true,
-  );
+  const indexes = actions.includes('dynamodb:Query')
+    ? INDEX_NAMES.map((name) => `${table.tableArn}/index/${name}`)
+    : [];
+  fn.addToRolePolicy(new PolicyStatement({ actions, resources: [table.tableArn, ...indexes] }));
 }

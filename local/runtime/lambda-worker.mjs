@@ -13,14 +13,6 @@ const { taskRoot, handler, sourceMaps } = workerData;
 // NODE_OPTIONS is not read by worker threads; honour the one option our functions set.
 if (sourceMaps && typeof process.setSourceMapsEnabled === 'function') process.setSourceMapsEnabled(true);
 
-// The SDK warns that its 2027 releases need Node 22 — what Lambda runs; only this local Node is older.
-const printWarning = process.listeners('warning');
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (String(warning?.message).startsWith('NodeVersionSupportWarning')) return;
-  for (const listener of printWarning) listener(warning);
-});
-
 async function loadHandler() {
   const dot = handler.lastIndexOf('.');
   const modulePath = handler.slice(0, dot);

@@ -1,32 +1,33 @@
 /**
- * cdk-nag's AwsSolutions pack (applied in cdk/app.ts): no unsuppressed finding in either stage, and
- * every suppression carries a reason and, for IAM findings, names exactly what it covers.
+ * cdk-nag's AwsSolutions pack (a policy-validation plugin registered in cdk/app.ts): no
+ * unacknowledged finding in either stage, synth fails on one, and every acknowledgement carries a
+ * reason and, for IAM findings, names exactly the finding it covers.
  * Plus the one test here that bundles: the functions of one stack, as `npm run synth` does.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildApp } from '../../cdk/app.ts';
+import { awsSolutionsChecks } from '../../cdk/constructs/nag.ts';
 import { type Resource, type Stage, synth } from './synth.ts';
 
 const stages = { dev: synth('dev'), prod: synth('prod') } satisfies Record<Stage, unknown>;
 
 function findings(stack: Stack): string[] {
-  const annotations = Annotations.fromStack(stack);
-  const rule = Match.stringLikeRegexp('AwsSolutions-.*');
-  return [...annotations.findError('*', rule), ...annotations.findWarning('*', rule)].map(
-    (finding) => `${finding.id}: ${String(finding.entry.data)}`,
-  );
+  return awsSolutionsChecks()
+    .validateScope(stack)
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => `${resource.constructPath}: ${violation.ruleName}`),
+    );
 }
 
 interface Suppression {
   id: string;
   reason: string;
-  applies_to?: Array<string | { regex: string }>;
 }
 
 function suppressions(template: Template): Array<{ logicalId: string } & Suppression> {
@@ -42,34 +43,31 @@ function suppressions(template: Template): Array<{ logicalId: string } & Suppres
 describe('cdk-nag (AwsSolutions)', () => {
   for (const stage of ['dev', 'prod'] as const) {
     for (const which of ['stateful', 'stateless'] as const) {
-      it(`finds nothing unsuppressed in ${stage} ${which}`, () => {
+      it(`finds nothing unacknowledged in ${stage} ${which}`, () => {
         expect(findings(stages[stage].stacks[which])).toEqual([]);
       });
     }
   }
 
-  it('gives every suppression a reason, and scopes IAM suppressions to what they cover', () => {
+  it('gives every acknowledgement a reason, and scopes IAM acknowledgements to one finding each', () => {
     const all = [...suppressions(stages.prod.stateful), ...suppressions(stages.prod.stateless)];
     expect(new Set(all.map((s) => s.id))).toEqual(
       new Set([
         'AwsSolutions-SQS3',
         'AwsSolutions-SMG4',
-        'AwsSolutions-L1',
-        'AwsSolutions-IAM4',
-        'AwsSolutions-IAM5',
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-APIG4',
       ]),
     );
     for (const suppression of all) {
       expect(suppression.reason.length, `${suppression.logicalId} ${suppression.id}`).toBeGreaterThan(60);
       if (suppression.id.startsWith('AwsSolutions-IAM')) {
-        expect(suppression.applies_to, `${suppression.logicalId} ${suppression.id}`).toBeDefined();
+        expect(suppression.id, `${suppression.logicalId}: an IAM finding, not the whole rule`).toMatch(
+          /^AwsSolutions-IAM\d\[.+\]$/,
+        );
       }
     }
-    const iam5 = all.filter((s) => s.id === 'AwsSolutions-IAM5').flatMap((s) => s.applies_to ?? []);
-    expect(new Set(iam5.map((a) => JSON.stringify(a)))).toEqual(
-      new Set([JSON.stringify('Resource::*'), JSON.stringify({ regex: '/^Resource::.+\\/index\\/\\*$/g' })]),
-    );
     // The APIG4 suppressions (a route without authorization) are on the two public routes only.
     const routes = stages.prod.stateless.findResources('AWS::ApiGatewayV2::Route') as Record<
       string,
@@ -90,6 +88,8 @@ describe('cdk-nag (AwsSolutions)', () => {
     const found = findings(stateful);
     expect(found.some((f) => f.includes('Careless') && f.includes('AwsSolutions-SQS3'))).toBe(true);
     expect(found.some((f) => f.includes('Careless') && f.includes('AwsSolutions-SQS4'))).toBe(true);
+    // …and `cdk synth` stops on it (the pack is registered as a validation plugin).
+    expect(() => app.synth()).toThrow(/[Vv]alidation/);
   });
 });
 

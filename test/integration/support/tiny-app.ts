@@ -55,7 +55,7 @@ const lambda = (asset: string, timeout: number, variables: Record<string, unknow
   Type: 'AWS::Lambda::Function',
   Properties: {
     Handler: 'index.handler',
-    Runtime: 'nodejs22.x',
+    Runtime: 'nodejs24.x',
     Timeout: timeout,
     MemorySize: 256,
     Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
