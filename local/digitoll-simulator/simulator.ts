@@ -608,14 +608,14 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
       send(res, reply(await tokenEndpoint(req, raw, found.type)));
       return;
     }
+    const api: SimulatorApi = found.type === 'routing' ? 'routing' : found.api;
+    record.api = api;
     if ((found.type === 'status' || found.type === 'routing') && req.method !== 'GET') {
       send(res, reply(springError(405, 'Method Not Allowed', url.pathname)));
       return;
     }
 
     // API routes: latency → auth → rate limit → fault → handler.
-    const api: SimulatorApi = found.type === 'routing' ? 'routing' : found.api;
-    record.api = api;
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     let clientId = 'anonymous';
     let orgNo = 'anonymous';
