@@ -169,3 +169,59 @@ export const CL141_CUSTOMS_OFFICES = [
 /** §10 scopes that grant the road v2 submission and query APIs (Norwegian org / foreign eSeal org). */
 export const ROAD_V2_SCOPES = ['toll:movement/road/v2', 'toll:eu/movement/road/v2'] as const;
 export const ROAD_V2_SCOPE = 'toll:movement/road/v2';
+
+// ---------------------------------------------------------------------------------------------------------
+// Air API (movement-air-api v1, `tolletaten/prosedyre-mo-fly-EN.txt`) and routing (§9.2, `vei-fly-EN.txt`)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Scopes of movement-air-api and movement-air-query-api: `toll:movement/air` [DOC prosedyre-mo-fly], and
+ * `toll:eu/movement/air` for foreign (eSeal) organisations [DOC §10 table].
+ */
+export const AIR_SCOPES = ['toll:movement/air', 'toll:eu/movement/air'] as const;
+export const AIR_SCOPE = 'toll:movement/air';
+/** Scopes of the presentation and routing APIs [DOC §10]. */
+export const ENTRY_SCOPES = ['toll:movement/entry', 'toll:eu/movement/entry'] as const;
+export const ENTRY_SCOPE = 'toll:movement/entry';
+
+/** CL018 `4` Air Transport [DOC mo-kodeverk]. That the air API takes no other mode is [INF]. */
+export const MODE_OF_TRANSPORT_AIR = '4';
+/** CL750 `41` Registration Number of the Aircraft [DOC mo-kodeverk]. That the air API requires it is [INF]. */
+export const TYPE_OF_IDENTIFICATION_AIRCRAFT = '41';
+/** CL754 `N740` Air waybill (the house) and `N741` Master air waybill [DOC mo-kodeverk]. */
+export const AIR_WAYBILL_TYPE = 'N740';
+export const MASTER_AIR_WAYBILL_TYPE = 'N741';
+
+/**
+ * The CL141 offices that are airports: the customsOfficeOfFirstEntry of a flight. The twelve whose CL141
+ * name says "airport" are [DOC]; NO351001 Gardermoen is OSL [DOC vei-fly-EN example 2]; NO331003 Evenes and
+ * NO333001 Værnes carry only the airport's name in CL141 [INF]. That the air API refuses every other office
+ * is [INF] (the pages do not say so).
+ */
+export const CL141_AIRPORT_CUSTOMS_OFFICES = [
+  'NO321003', // Tromsø airport
+  'NO331003', // Evenes [INF]
+  'NO332004', // Bodø airport
+  'NO333001', // Værnes [INF]
+  'NO334002', // Røros airport
+  'NO341002', // Ålesund airport Vigra
+  'NO341003', // Molde airport Årø
+  'NO341004', // Kristiansund airport Kvernberget
+  'NO343001', // Bergen airport Flesland
+  'NO344002', // Haugesund airport
+  'NO345002', // Stavanger airport Sola
+  'NO351001', // Gardermoen
+  'NO351003', // Eggemoen airport
+  'NO361002', // Kristiansand airport Kjevik
+  'NO363001', // Torp Sandefjord airport
+] as const;
+
+/**
+ * §9.2 `routing` values [DOC]. vei-fly-EN adds that only TO_ENTRY, TO_CONTROL and ENTRY_DENIED are active
+ * today: ENTRY_PENDING belongs to document control, which is announced but not implemented [DOC].
+ */
+export const ROUTING_CODES = ['TO_ENTRY', 'TO_CONTROL', 'ENTRY_PENDING', 'ENTRY_DENIED'] as const;
+export type RoutingCode = (typeof ROUTING_CODES)[number];
+/** §9.2 `routingControlLocation`: at the border crossing, or after entry (e.g. the company's terminal) [DOC]. */
+export const ROUTING_CONTROL_LOCATIONS = ['ON_ENTRY', 'AFTER_ENTRY'] as const;
+export type RoutingControlLocationCode = (typeof ROUTING_CONTROL_LOCATIONS)[number];

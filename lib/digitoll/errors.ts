@@ -150,3 +150,21 @@ export const ASYNC_ERROR_TEXTS = {
   INF_OUTGOING_PROCEDURE_REQUIRED,
   INF_OUTGOING_PROCEDURE_NOT_ALLOWED,
 } as const;
+
+// ---------------------------------------------------------------------------------------------------------
+// [INF] Air API (movement-air-api v1) and routing texts. The pages state the air rules (mode 4, the flight
+// number in conveyanceReferenceNumber, VOEC variant 7) but no error texts for them; these follow the
+// documented texts' patterns (T6/T7, A15) and are simulator-only like the other INF_ texts.
+// ---------------------------------------------------------------------------------------------------------
+
+/** [INF] The counterpart of T6 for air: with mode 4 the flight number (`conveyanceReferenceNumber`) is required. */
+export const infFieldRequiredForMode = (modeOfTransportCode: string): string =>
+  `transport.activeBorderTransportMeans.modeOfTransportCode is ${modeOfTransportCode}, then this field should be provided`;
+/** [INF] `conveyanceReferenceNumber` is not an IATA flight number (no format is documented). */
+export const INF_INVALID_FLIGHT_NUMBER =
+  'Invalid flight number. Expected an IATA airline designator (2 characters) followed by 1 to 4 digits and an optional letter';
+/** [INF] A field that the procedure variant fixes to one value has another (e.g. hasOutgoingProcedure on VOEC by air). */
+export const infFieldMustHaveValueFor = (value: string, importProcedure: string): string =>
+  `Field should have value ${value} when consignmentHouseLevel.importProcedure is ${importProcedure}`;
+/** [INF] Routing API: a `marker` that is no routingResult.id the caller has received (400, field `marker`). */
+export const INF_UNKNOWN_ROUTING_MARKER = 'marker does not refer to a routing result available to the caller';

@@ -9,7 +9,9 @@
  * - `POST /api/access/external/oauth/token` (Customs token exchange): swaps a simulator-issued Maskinporten
  *   token for a Customs token, `expires_in` 970 s (§10 step 2).
  * - API calls need `Authorization: Bearer <Customs token>`: 401 without a valid one, 403 when the token's
- *   scopes do not include `toll:movement/road/v2` (or the foreign `toll:eu/movement/road/v2`).
+ *   scopes do not include the API's scope: `toll:movement/road/v2` for road, `toll:movement/air` for air,
+ *   `toll:movement/entry` for routing (or the foreign `toll:eu/…` form of each). A token carries the
+ *   scopes its assertion asked for, so a road token does not open the air API and vice versa.
  *
  * All times come from the simulator's `clock()`.
  */
@@ -365,8 +367,11 @@ export class AuthService {
     };
   }
 
-  /** Checks the `Authorization` header of an API call. */
-  async verifyApiToken(authorization: string | undefined): Promise<ApiAuthResult> {
+  /** Checks the `Authorization` header of an API call; the token needs one of the API's `scopes` (§10). */
+  async verifyApiToken(
+    authorization: string | undefined,
+    scopes: readonly [string, ...string[]] = ROAD_V2_SCOPES,
+  ): Promise<ApiAuthResult> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1])
       return { ok: false, status: 401, message: 'Full authentication is required to access this resource' };
@@ -375,14 +380,14 @@ export class AuthService {
         issuer: CUSTOMS_ISSUER,
         currentDate: this.options.clock(),
       });
-      const scopes = String(payload.scope ?? '').split(' ');
+      const granted = String(payload.scope ?? '').split(' ');
       const principal = {
         clientId: String(payload.sub ?? ''),
         orgNo: String(payload.orgNo ?? ''),
-        scopes,
+        scopes: granted,
       };
-      if (!scopes.some((scope) => (ROAD_V2_SCOPES as readonly string[]).includes(scope))) {
-        return { ok: false, status: 403, message: `Token lacks scope ${ROAD_V2_SCOPE}` };
+      if (!granted.some((scope) => scopes.includes(scope))) {
+        return { ok: false, status: 403, message: `Token lacks scope ${scopes[0]}` };
       }
       return { ok: true, principal };
     } catch (error) {

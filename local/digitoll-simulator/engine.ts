@@ -1,6 +1,10 @@
 /**
  * The simulator's state and asynchronous processing (`digitoll-road-v2.md` §2.5, §4.4–4.5, §5–7).
  *
+ * One engine per movement API: road v2 and air v1 run the same rules on separate stores (a road house and an
+ * air house with the same waybill are different documents), and `api` switches on the few air rules
+ * (`lib/digitoll/air-schemas.ts`) and off the road-only ones.
+ *
  * A submission is processed when it arrives (in arrival order, so results are deterministic) and its
  * result becomes visible `processingDelayMs` later: until then validation-status answers 404 and the new
  * message is invisible to the status/lookup endpoints (§2.5 "404 means not finished yet").
@@ -8,6 +12,7 @@
  * processing delay uses the real monotonic clock so a frozen test clock still lets results appear.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { airTransportErrors, voecAirHouseErrors } from '../../lib/digitoll/air-schemas.ts';
 import {
   CL018_MODES_OF_TRANSPORT,
   CL141_CUSTOMS_OFFICES,
@@ -86,16 +91,24 @@ export interface ValidationResultBody {
 
 export type CancelReason = 'DELETE' | 'AUTO_72H_AFTER_ETA' | 'AUTO_30_DAYS_UNLINKED';
 
+/** The movement API a message came through: movement-road-api-v2 or movement-air-api (v1). */
+export type MovementApi = 'road' | 'air';
+
 interface StoredBase {
   mrn: string;
+  api: MovementApi;
   status: 'ACTIVE' | 'CANCELLED';
   cancelReason?: CancelReason;
   clientId: string;
+  /** Organisation number of the submitter's token: who may read the routing of the message (§9.2). */
+  orgNo: string;
   createdAt: string;
   updatedAt: string;
   /** Real-time ms (performance clock) at which the first POST's result became visible. */
   visibleAtMs: number;
   requestIds: string[];
+  /** Transports only: when the arrival was registered (`POST /__sim/arrivals`), `clock()` ISO. */
+  arrivedAt?: string;
 }
 export type StoredMessage =
   | (StoredBase & { kind: 'transport'; body: TransportBody })
@@ -115,6 +128,8 @@ export interface DocumentKey {
 
 export interface DuplicateRecord extends DocumentKey {
   kind: 'master-consignment' | 'house-consignment';
+  /** `air` for the air API; absent for road (the records' shape from before the air API). */
+  api?: 'air';
   /** MRNs issued for this key while another message with the key was active (first one included). */
   mrns: string[];
   /** How many active messages were created for this key (mrns.length). */
@@ -132,13 +147,34 @@ export interface EngineOptions {
   nowMs: () => number;
   processingDelayMs: number;
   voecRegister: Iterable<string>;
+  /** Default `road`. */
+  api?: MovementApi;
+  /** MRNs issued so far, shared between the engines of one simulator so MRNs stay unique across APIs. */
+  issuedMrns?: Set<string>;
 }
 
-export type Submission =
-  | { kind: 'transport'; method: 'POST' | 'PUT'; mrn?: string; body: TransportBody; clientId: string }
-  | { kind: 'master-consignment'; method: 'POST' | 'PUT'; mrn?: string; body: MasterBody; clientId: string }
-  | { kind: 'house-consignment'; method: 'POST' | 'PUT'; mrn?: string; body: HouseBody; clientId: string }
-  | { kind: MessageKind; method: 'DELETE'; mrn: string; clientId: string };
+interface Submitter {
+  clientId: string;
+  /** Default: the clientId. */
+  orgNo?: string;
+}
+export type Submission = Submitter &
+  (
+    | { kind: 'transport'; method: 'POST' | 'PUT'; mrn?: string; body: TransportBody }
+    | { kind: 'master-consignment'; method: 'POST' | 'PUT'; mrn?: string; body: MasterBody }
+    | { kind: 'house-consignment'; method: 'POST' | 'PUT'; mrn?: string; body: HouseBody }
+    | { kind: MessageKind; method: 'DELETE'; mrn: string }
+  );
+
+export type ArrivalOutcome =
+  | { ok: true; transport: Extract<StoredMessage, { kind: 'transport' }>; alreadyArrived: boolean }
+  | { ok: false; reason: 'NOT_FOUND' | 'CANCELLED' };
+
+/** A house on an arrived transport, with the master it is linked through (none for a direct consignment). */
+export interface LinkedHouse {
+  house: Extract<StoredMessage, { kind: 'house-consignment' }>;
+  master?: Extract<StoredMessage, { kind: 'master-consignment' }>;
+}
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -221,8 +257,11 @@ class Errors {
   }
 }
 
-/** §7.2 A1/A2/A7/A14 on any message: code lists, countries, UN/LOCODEs, customs office. */
-function checkCodes(body: unknown, errors: Errors): void {
+/**
+ * §7.2 A1/A2/A7/A14 on any message: code lists, countries, UN/LOCODEs, customs office. `ownRules` are paths
+ * an API checks with narrower lists of its own (air: mode and office), so they are not reported twice.
+ */
+function checkCodes(body: unknown, errors: Errors, ownRules: ReadonlySet<string>): void {
   const codeLists: Array<[RegExp, readonly (string | number)[]]> = [
     [/(^|\.)communication\[\d+\]\.type$/, CL707_COMMUNICATION_TYPES],
     [/(^|\.)typeOfPerson$/, CL729_TYPES_OF_PERSON],
@@ -236,6 +275,7 @@ function checkCodes(body: unknown, errors: Errors): void {
     [/activeBorderTransportMeans\.typeOfIdentification$/, CL750_TYPES_OF_IDENTIFICATION],
   ];
   walk(body, '', '', (value, path, key) => {
+    if (ownRules.has(path)) return;
     if (key === 'country' || key === 'countryCode') {
       if (typeof value === 'string' && !isCountry(value)) errors.add(A2_COUNTRY_INVALID, path);
       return;
@@ -277,17 +317,27 @@ function checkPlaces(
   }
 }
 
+/** Air transports: mode and office are checked against the air API's own lists (`airTransportErrors`). */
+const AIR_OWN_CODE_PATHS: ReadonlySet<string> = new Set([
+  'activeBorderTransportMeans.modeOfTransportCode',
+  'customsOfficeOfFirstEntry.referenceNumber',
+]);
+const NO_OWN_CODE_PATHS: ReadonlySet<string> = new Set();
+
 export class DigitollEngine {
+  readonly api: MovementApi;
   private readonly messagesByMrn = new Map<string, StoredMessage>();
   private readonly requests = new Map<string, RequestRecord>();
   private readonly dupes = new Map<string, DuplicateRecord>();
-  private readonly issuedMrns = new Set<string>();
+  private readonly issuedMrns: Set<string>;
   /** Secondary indexes (MRN sets) so each request costs O(matches), not O(all messages). */
   private readonly index = new Map<string, Set<string>>();
   private lastSweepMs = Number.NEGATIVE_INFINITY;
   private voecRegister: Set<string>;
 
   constructor(private readonly options: EngineOptions) {
+    this.api = options.api ?? 'road';
+    this.issuedMrns = options.issuedMrns ?? new Set();
     this.voecRegister = new Set(options.voecRegister);
   }
 
@@ -453,8 +503,10 @@ export class DigitollEngine {
       ? { ...existing, updatedAt: now.toISOString(), requestIds: [...existing.requestIds, requestId] }
       : {
           mrn: this.newMrn(now),
+          api: this.api,
           status: 'ACTIVE',
           clientId: submission.clientId,
+          orgNo: submission.orgNo ?? submission.clientId,
           createdAt: now.toISOString(),
           updatedAt: now.toISOString(),
           visibleAtMs: readyAtMs,
@@ -495,6 +547,7 @@ export class DigitollEngine {
     const id = keyString(stored.kind, key);
     const record = this.dupes.get(id) ?? {
       kind: stored.kind,
+      ...(this.api === 'air' ? { api: 'air' as const } : {}),
       ...key,
       mrns: others.map((m) => m.mrn),
       count: 0,
@@ -521,7 +574,8 @@ export class DigitollEngine {
     errors: Errors,
     now: Date,
   ): void {
-    checkCodes(submission.body, errors);
+    const air = this.api === 'air' && submission.kind === 'transport';
+    checkCodes(submission.body, errors, air ? AIR_OWN_CODE_PATHS : NO_OWN_CODE_PATHS);
     if (submission.kind === 'transport') {
       this.checkTransport(
         submission.body,
@@ -576,6 +630,10 @@ export class DigitollEngine {
       means.identificationNumber.toUpperCase().includes('INVALID')
     ) {
       errors.add(T8_VEHICLE_NOT_FOUND, 'transport.activeBorderTransportMeans.identificationNumber');
+    }
+    // Air API: mode 4, aircraft registration (41), the flight number, an airport office of first entry.
+    if (this.api === 'air') {
+      for (const error of airTransportErrors(body)) errors.add(error.description, error.messageElementPath);
     }
 
     // §4.4 carrier of the transport must equal the carrier of each listed master [INF error text].
@@ -671,7 +729,11 @@ export class DigitollEngine {
     if (outgoing !== undefined && !(OUTGOING_PROCEDURES as readonly string[]).includes(outgoing)) {
       errors.add(a6OutgoingProcedure(OUTGOING_PROCEDURES), `${p}.importProcedure.outgoingProcedure`);
     }
-    if (level.importProcedure && procedure !== undefined) {
+    // VOEC by air is variant 7 alone, whose own rules replace the hasOutgoingProcedure pair below.
+    const airVoec = this.api === 'air' ? voecAirHouseErrors(level) : [];
+    for (const error of airVoec) errors.add(error.description, error.messageElementPath);
+    const variantRules = this.api === 'air' && procedure === 'IMMEDIATE_RELEASE_VOEC';
+    if (level.importProcedure && procedure !== undefined && !variantRules) {
       if (hasOutgoing && outgoing === undefined) {
         errors.add(INF_OUTGOING_PROCEDURE_REQUIRED, `${p}.importProcedure.outgoingProcedure`);
       }
@@ -751,7 +813,8 @@ export class DigitollEngine {
             ? /^\d{2}SE[A-Z0-9]{11}AE[A-Z0-9]$/.test(entry.exportId)
             : true;
       if (!formatOk) errors.add(a3InvalidExportMrn(entry.typeOfExport), at);
-      else if (entry.exportId.toUpperCase().includes('INVALID')) {
+      else if (this.api === 'road' && entry.exportId.toUpperCase().includes('INVALID')) {
+        // A4/A5 are "Road transport only (road-API)" [DOC].
         // [INF] playground convention: an export id containing INVALID is "not found in AES".
         if (entry.typeOfExport === 'AES_EXPORT') errors.add(A4_AES_EXPORT_NOT_FOUND, at);
         if (entry.typeOfExport === 'EIDR_EXPORT') errors.add(A5_EIDR_EXPORT_NOT_FOUND, at);
@@ -861,8 +924,11 @@ export class DigitollEngine {
       m.cancelReason = reason;
     };
     for (const t of this.active('transport')) {
+      // "72 hours after the estimated arrival if the arrival is not registered" (kobling) [DOC].
       const eta = t.body.estimatedDateAndTimeOfArrival;
-      if (eta !== undefined && new Date(eta).getTime() + 72 * HOUR_MS < now) cancel(t, 'AUTO_72H_AFTER_ETA');
+      if (t.arrivedAt === undefined && eta !== undefined && new Date(eta).getTime() + 72 * HOUR_MS < now) {
+        cancel(t, 'AUTO_72H_AFTER_ETA');
+      }
     }
     const transports = this.active('transport');
     const stale = (m: StoredMessage) => new Date(m.updatedAt).getTime() + 30 * DAY_MS < now;
@@ -978,11 +1044,10 @@ export class DigitollEngine {
   transportWithDescendants(
     transport: Extract<StoredMessage, { kind: 'transport' }>,
   ): Record<string, unknown> {
-    const carrierId = transport.body.carrier.identificationNumber;
-    const masters = (transport.body.consignmentMasterLevel ?? []).map((ref) => {
-      const key = { ...ref.transportDocumentMasterLevel, carrierId };
-      const [master] = this.byKey('master-consignment', key).filter((m) => m.status === 'ACTIVE');
-      return master
+    const links = this.transportLinks(transport);
+    const carrierId = links.carrierId;
+    const masters = links.masters.map(({ key, master }) =>
+      master
         ? this.masterStatus(master)
         : {
             documentNumber: key.documentNumber,
@@ -990,12 +1055,9 @@ export class DigitollEngine {
             carrierId,
             received: false,
             consignmentHouseLevel: [],
-          };
-    });
-    const direct = directHouseRefs(transport.body)
-      .map((ref) => this.byKey('house-consignment', { ...ref, carrierId }).find((h) => h.status === 'ACTIVE'))
-      .filter((h) => h !== undefined)
-      .map((h) => this.houseDocumentStatus(h));
+          },
+    );
+    const direct = links.direct.map((h) => this.houseDocumentStatus(h));
     const masterMass = masters.reduce(
       (sum, m) => sum + (typeof m.grossMass === 'number' ? m.grossMass : 0),
       0,
@@ -1010,6 +1072,44 @@ export class DigitollEngine {
       consignmentMasterLevel: masters,
       consignmentHouseLevel: direct,
     };
+  }
+
+  /** The transport's listed master keys with the active master of each (if received), and its direct houses. */
+  private transportLinks(transport: Extract<StoredMessage, { kind: 'transport' }>) {
+    const carrierId = transport.body.carrier.identificationNumber;
+    const masters = (transport.body.consignmentMasterLevel ?? []).map((ref) => {
+      const key = { ...ref.transportDocumentMasterLevel, carrierId };
+      return { key, master: this.byKey('master-consignment', key).find((m) => m.status === 'ACTIVE') };
+    });
+    const direct = directHouseRefs(transport.body)
+      .map((ref) => this.byKey('house-consignment', { ...ref, carrierId }).find((h) => h.status === 'ACTIVE'))
+      .filter((h) => h !== undefined);
+    return { carrierId, masters, direct };
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Arrival (vei-fly-EN; §9.1): the ANPR camera by road, Avinor by air
+  // ---------------------------------------------------------------------------------------------------
+
+  /** Registers the arrival of a visible transport of this API. A cancelled one cannot arrive. */
+  arrive(mrn: string): ArrivalOutcome {
+    const transport = this.byMrn('transport', mrn);
+    if (!transport) return { ok: false, reason: 'NOT_FOUND' };
+    if (transport.status === 'CANCELLED') return { ok: false, reason: 'CANCELLED' };
+    const alreadyArrived = transport.arrivedAt !== undefined;
+    transport.arrivedAt ??= this.options.clock().toISOString();
+    return { ok: true, transport, alreadyArrived };
+  }
+
+  /** The active houses the transport carries now: through its masters (§4.4) and as direct consignments. */
+  linkedHouses(transport: Extract<StoredMessage, { kind: 'transport' }>): LinkedHouse[] {
+    const links = this.transportLinks(transport);
+    return [
+      ...links.masters.flatMap(({ master }) =>
+        master ? this.visibleHousesOfMaster(master).map((house) => ({ house, master })) : [],
+      ),
+      ...links.direct.map((house) => ({ house })),
+    ];
   }
 
   // ---------------------------------------------------------------------------------------------------

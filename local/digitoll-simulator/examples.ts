@@ -1,6 +1,7 @@
 /**
  * The §12 example messages (one Swedish truck into Svinesund with one VOEC house), as builders for tests,
- * demos and benchmarks. Times are relative to `now` so the ETA is always in the future.
+ * demos and benchmarks, and the same shipment by air (a flight into Gardermoen: the road messages with the
+ * air values). Times are relative to `now` so the ETA is always in the future.
  */
 import type {
   HouseConsignmentRequest,
@@ -10,11 +11,22 @@ import type {
 
 export const EXAMPLE_CARRIER_ID = 'SE556677889900';
 export const EXAMPLE_MASTER_DOC = { documentNumber: 'NRF-M-2026-000123', type: 'N730' };
+/** The airline of the air examples. */
+export const EXAMPLE_AIR_CARRIER_ID = 'NO998877665';
+/** A master air waybill: airline prefix 157, serial 1234567, check digit 1234567 mod 7 = 5. */
+export const EXAMPLE_AIR_MASTER_DOC = { documentNumber: '157-12345675', type: 'N741' };
 
 const instant = (date: Date) => `${date.toISOString().slice(0, 19)}Z`;
 
 export function exampleTransport(
-  options: { now?: Date; etaInHours?: number; plate?: string; masterDocumentNumbers?: string[] } = {},
+  options: {
+    now?: Date;
+    etaInHours?: number;
+    plate?: string;
+    masterDocumentNumbers?: string[];
+    /** CL754 type of the listed masters. Default N730. */
+    masterType?: string;
+  } = {},
 ): TransportRequest {
   const now = options.now ?? new Date();
   const eta = instant(new Date(now.getTime() + (options.etaInHours ?? 8) * 3_600_000));
@@ -50,13 +62,15 @@ export function exampleTransport(
     estimatedDateAndTimeOfArrival: eta,
     scheduledDateAndTimeOfArrival: eta,
     consignmentMasterLevel: (options.masterDocumentNumbers ?? [EXAMPLE_MASTER_DOC.documentNumber]).map(
-      (documentNumber) => ({ transportDocumentMasterLevel: { documentNumber, type: 'N730' } }),
+      (documentNumber) => ({
+        transportDocumentMasterLevel: { documentNumber, type: options.masterType ?? 'N730' },
+      }),
     ),
   };
 }
 
 export function exampleMaster(
-  options: { now?: Date; documentNumber?: string; carrierId?: string } = {},
+  options: { now?: Date; documentNumber?: string; carrierId?: string; type?: string } = {},
 ): MasterConsignmentRequest {
   return {
     documentIssueDate: instant(options.now ?? new Date()),
@@ -78,7 +92,7 @@ export function exampleMaster(
       },
       transportDocumentMasterLevel: {
         documentNumber: options.documentNumber ?? EXAMPLE_MASTER_DOC.documentNumber,
-        type: 'N730',
+        type: options.type ?? 'N730',
       },
       transportEquipment: [
         {
@@ -103,6 +117,9 @@ export function exampleHouse(
     carrierId?: string;
     values?: number[];
     voecNumber?: string;
+    /** CL754 types of the house's and its master's waybill. Default N730. */
+    type?: string;
+    masterType?: string;
   } = {},
 ): HouseConsignmentRequest {
   const values = options.values ?? [149, 799];
@@ -115,13 +132,13 @@ export function exampleHouse(
       goodsDescription: 'Cotton t-shirts; wireless earphones',
       transportDocumentHouseLevel: {
         documentNumber: options.documentNumber ?? 'PKG00012345678SE',
-        type: 'N730',
+        type: options.type ?? 'N730',
       },
       consignmentMasterLevel: {
         carrierIdentificationNumber: options.carrierId ?? EXAMPLE_CARRIER_ID,
         transportDocumentMasterLevel: {
           documentNumber: options.masterDocumentNumber ?? EXAMPLE_MASTER_DOC.documentNumber,
-          type: 'N730',
+          type: options.masterType ?? 'N730',
         },
       },
       importProcedure: { importProcedure: 'IMMEDIATE_RELEASE_VOEC', hasOutgoingProcedure: false },
@@ -145,4 +162,74 @@ export function exampleHouse(
       })),
     },
   };
+}
+
+/**
+ * A flight into Gardermoen: the road transport with mode 4, the aircraft's registration (CL750 41), the
+ * flight number as conveyanceReferenceNumber, CL751 4000 (aircraft, type unknown), the airline as carrier and
+ * master air waybills (N741).
+ */
+export function exampleAirTransport(
+  options: {
+    now?: Date;
+    etaInHours?: number;
+    registration?: string;
+    flightNumber?: string;
+    office?: string;
+    masterDocumentNumbers?: string[];
+  } = {},
+): TransportRequest {
+  const road = exampleTransport({
+    now: options.now,
+    etaInHours: options.etaInHours,
+    plate: options.registration ?? 'LN-RKT',
+    masterDocumentNumbers: options.masterDocumentNumbers ?? [EXAMPLE_AIR_MASTER_DOC.documentNumber],
+    masterType: EXAMPLE_AIR_MASTER_DOC.type,
+  });
+  return {
+    ...road,
+    activeBorderTransportMeans: {
+      ...road.activeBorderTransportMeans,
+      typeOfIdentification: '41',
+      typeOfMeansOfTransport: '4000',
+      conveyanceReferenceNumber: options.flightNumber ?? 'SK4321',
+      countryCode: 'NO',
+      modeOfTransportCode: '4',
+      operator: { name: 'Ingrid Marie Berg', communication: [{ identifier: '+4790000001', type: 'TE' }] },
+    },
+    carrier: {
+      name: 'Nordlys Air Cargo AS',
+      identificationNumber: EXAMPLE_AIR_CARRIER_ID,
+      address: { city: 'Gardermoen', country: 'NO', postcode: '2060', streetLine: 'Cargoveien', number: '4' },
+      communication: [{ identifier: 'ops@nordlyscargo.example', type: 'EM' }],
+    },
+    customsOfficeOfFirstEntry: { referenceNumber: options.office ?? 'NO351001' },
+  };
+}
+
+/** The master air waybill (N741) of the air examples. */
+export function exampleAirMaster(
+  options: { now?: Date; documentNumber?: string } = {},
+): MasterConsignmentRequest {
+  return exampleMaster({
+    now: options.now,
+    documentNumber: options.documentNumber ?? EXAMPLE_AIR_MASTER_DOC.documentNumber,
+    carrierId: EXAMPLE_AIR_CARRIER_ID,
+    type: EXAMPLE_AIR_MASTER_DOC.type,
+  });
+}
+
+/** A VOEC house by air (variant 7) on an air waybill (N740) under the master air waybill. */
+export function exampleAirHouse(
+  options: { now?: Date; documentNumber?: string; masterDocumentNumber?: string; values?: number[] } = {},
+): HouseConsignmentRequest {
+  return exampleHouse({
+    now: options.now,
+    documentNumber: options.documentNumber ?? 'SBX100000001NO',
+    masterDocumentNumber: options.masterDocumentNumber ?? EXAMPLE_AIR_MASTER_DOC.documentNumber,
+    carrierId: EXAMPLE_AIR_CARRIER_ID,
+    values: options.values,
+    type: 'N740',
+    masterType: EXAMPLE_AIR_MASTER_DOC.type,
+  });
 }

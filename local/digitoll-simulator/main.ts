@@ -1,14 +1,16 @@
 /**
  * CLI: `tsx local/digitoll-simulator/main.ts --port 4010 [--host 127.0.0.1] [--delay 300] [--rate 50]
  *      [--no-auth] [--seed 1] [--error-rate 0.1] [--rate-limit-rate 0] [--timeout-rate 0] [--drop-rate 0]
- *      [--latency 0] [--status-code 202] [--write-client ./.local-data/digitoll-client.json]`
+ *      [--latency 0] [--status-code 202] [--routing-page-size 1000]
+ *      [--write-client ./.local-data/digitoll-client.json]`
  *
- * `--write-client` creates and registers a test client and writes `{ clientId, kid, privateKeyPem, scopes, orgNo,
+ * `--write-client` creates and registers a test client (granted the road, air and routing scopes) and writes `{ clientId, kid, privateKeyPem, scopes, orgNo,
  * audience, tokenUrl, exchangeUrl }` so another process can run the token flow. Admin surface: `/__sim/*`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AIR_SCOPE, ENTRY_SCOPE, ROAD_V2_SCOPE } from '../../lib/digitoll/codes.ts';
 import { startDigitollSimulator } from './simulator.ts';
 
 const { values } = parseArgs({
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     'timeout-rate': { type: 'string' },
     'drop-rate': { type: 'string' },
     'status-code': { type: 'string', default: '202' },
+    'routing-page-size': { type: 'string' },
     'write-client': { type: 'string' },
   },
 });
@@ -38,6 +41,7 @@ const sim = await startDigitollSimulator({
   rateLimitPerSecond: Number(values.rate),
   requireAuth: !values['no-auth'],
   validationStatusHttpCode: values['status-code'] === '200' ? 200 : 202,
+  routingPageSize: num(values['routing-page-size']),
   faults: {
     seed: num(values.seed),
     latencyMs: num(values.latency),
@@ -49,7 +53,10 @@ const sim = await startDigitollSimulator({
 });
 
 if (values['write-client']) {
-  const client = await sim.createClient({ clientId: 'local-carrier' });
+  const client = await sim.createClient({
+    clientId: 'local-carrier',
+    scopes: [ROAD_V2_SCOPE, AIR_SCOPE, ENTRY_SCOPE],
+  });
   await mkdir(dirname(values['write-client']), { recursive: true });
   await writeFile(
     values['write-client'],

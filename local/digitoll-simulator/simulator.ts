@@ -1,11 +1,21 @@
 /**
- * Digitoll road v2 simulator over node:http (`shared/reference/digitoll-road-v2.md`). See README.md for the
- * list of documented behaviours, the [INF] choices, and what is not implemented.
+ * Digitoll simulator over node:http: the road v2 and air v1 movement APIs (one engine each, the same rules),
+ * the routing API, Maskinporten and the token exchange (`shared/reference/digitoll-road-v2.md`,
+ * `shared/reference/tolletaten/`). See README.md for the documented behaviours, the [INF] choices, and what
+ * is not implemented.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { SYNC_MALFORMED_JSON, SYNC_NOT_BLANK } from '../../lib/digitoll/errors.ts';
+import type { z } from 'zod';
+import { AIR_STATUS_BASE_PATH, AIR_SUBMISSION_BASE_PATH } from '../../lib/digitoll/air-schemas.ts';
+import { AIR_SCOPES, ENTRY_SCOPES, ROAD_V2_SCOPES } from '../../lib/digitoll/codes.ts';
+import {
+  INF_UNKNOWN_ROUTING_MARKER,
+  SYNC_MALFORMED_JSON,
+  SYNC_NOT_BLANK,
+} from '../../lib/digitoll/errors.ts';
+import { ROUTING_MAX_PAGE_SIZE, ROUTING_PATH } from '../../lib/digitoll/routing-schemas.ts';
 import type { MessageKind } from '../../lib/digitoll/schemas.ts';
 import {
   type AssertionOptions,
@@ -17,8 +27,17 @@ import {
   type RegisteredClient,
   type TestClient,
 } from './auth.ts';
-import { DigitollEngine, type DuplicateRecord, type StoredMessage } from './engine.ts';
+import { DigitollEngine, type DuplicateRecord, type MovementApi, type StoredMessage } from './engine.ts';
 import { type FaultConfig, FaultInjector, type FaultKind, RateLimiter } from './faults.ts';
+import {
+  type Arrival,
+  ArrivalKnob,
+  audienceOf,
+  describeIssues,
+  type PublishedSignal,
+  RoutingBoard,
+  RoutingKnob,
+} from './routing.ts';
 import { validateDeleteBody, validateMessage } from './sync-validation.ts';
 
 export const DEFAULT_VOEC_REGISTER = ['2056550', '2021137', '2024926', '2034417'] as const;
@@ -49,7 +68,12 @@ export interface SimulatorOptions {
   customsTokenTtlSeconds?: number;
   /** HTTP code of a finished validation-status: the docs say 202 (current pages) and 200 (v1 Swagger). Default 202. */
   validationStatusHttpCode?: 200 | 202;
+  /** Signals per routing answer. Default (and Digitoll's) 1000; smaller to test paging. */
+  routingPageSize?: number;
 }
+
+/** The APIs behind `/api/`: the two movement APIs and the routing API. */
+export type SimulatorApi = MovementApi | 'routing';
 
 export interface ReceivedOutcome {
   status?: number;
@@ -64,6 +88,8 @@ export interface ReceivedRecord {
   method: string;
   /** Path and query string. */
   path: string;
+  /** The API the request was for (none for the token endpoints and unknown paths). */
+  api?: SimulatorApi;
   /** Parsed JSON, form fields (secrets redacted), raw text, or undefined when empty. */
   body: unknown;
   /** Token subject (client_id); `anonymous` without auth; undefined when not authenticated. */
@@ -93,20 +119,44 @@ export interface DigitollSimulator {
   /** Runs the whole token flow against this simulator and returns a Customs access token. */
   tokenFor(client: TestClient, options?: AssertionOptions): Promise<string>;
   setVoecRegister(numbers: string[]): void;
+  /** `POST /__sim/arrivals`: registers a road or air transport's arrival and publishes its houses' routing. */
+  arrive(transportMrn: string): ArrivalReply;
+  /** `POST /__sim/routing`: the decision for a waybill (published now if its transport has arrived). */
+  setRouting(knob: z.input<typeof RoutingKnob>): PublishedSignal[];
+  /** `GET /__sim/routing`: arrivals, decisions and every published signal with its audience. */
+  routing(): ReturnType<RoutingBoard['snapshot']>;
 }
+
+export type ArrivalReply =
+  | { ok: true; arrival: Arrival; alreadyArrived: boolean; published: PublishedSignal[] }
+  | { ok: false; status: 404 | 409; error: string };
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
 type Route =
   | { type: 'token' }
   | { type: 'exchange' }
-  | { type: 'test-auth' }
-  | { type: 'submit'; kind: MessageKind; mrn?: string }
-  | { type: 'status'; handler: (url: URL) => Reply };
+  | { type: 'test-auth'; api: MovementApi }
+  | { type: 'submit'; api: MovementApi; kind: MessageKind; mrn?: string }
+  | { type: 'status'; api: MovementApi; handler: (url: URL) => Reply }
+  | { type: 'routing' };
 
-const SUBMIT =
-  /^\/api\/movement\/road\/v2\/(transport|master-consignment|house-consignment)(?:\/([^/]+))?\/?$/;
-const STATUS_BASE = '/api/movement/road/status/v2';
+/** The movement APIs' paths and scopes (§2.2, §2.3, §10; prosedyre-mo-fly). */
+const MOVEMENT_APIS = {
+  road: {
+    submitBase: '/api/movement/road/v2',
+    statusBase: '/api/movement/road/status/v2',
+    scopes: ROAD_V2_SCOPES,
+  },
+  // prosedyre-mo-fly's paths [DOC]; test-auth and the lookups mirror road's [INF].
+  air: { submitBase: AIR_SUBMISSION_BASE_PATH, statusBase: AIR_STATUS_BASE_PATH, scopes: AIR_SCOPES },
+} as const satisfies Record<
+  MovementApi,
+  { submitBase: string; statusBase: string; scopes: readonly [string, ...string[]] }
+>;
+const API_SCOPES = { ...MOVEMENT_APIS, routing: { scopes: ENTRY_SCOPES } } as const;
+
+const SUBMIT = /^\/(transport|master-consignment|house-consignment)(?:\/([^/]+))?\/?$/;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
@@ -173,11 +223,32 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
   const requireAuth = options.requireAuth ?? true;
   const audience = options.maskinportenAudience ?? DEFAULT_MASKINPORTEN_AUDIENCE;
   const resultCode = options.validationStatusHttpCode ?? 202;
-  const engine = new DigitollEngine({
+  const engineOptions = {
     clock,
     nowMs: () => performance.now(),
     processingDelayMs: options.processingDelayMs ?? 300,
     voecRegister: options.voecRegister ?? DEFAULT_VOEC_REGISTER,
+    issuedMrns: new Set<string>(),
+  };
+  // Road and air keep separate stores: the same waybill by road and by air are two documents.
+  const engines: Record<MovementApi, DigitollEngine> = {
+    road: new DigitollEngine({ ...engineOptions, api: 'road' }),
+    air: new DigitollEngine({ ...engineOptions, api: 'air' }),
+  };
+  const allEngines = Object.values(engines);
+  const routingPageSize = Math.max(1, options.routingPageSize ?? ROUTING_MAX_PAGE_SIZE);
+  const board = new RoutingBoard({
+    clock,
+    housesOf: ({ api, transportMrn }) => {
+      const transport = engines[api].byMrn('transport', transportMrn);
+      if (!transport) return [];
+      return engines[api].linkedHouses(transport).map((linked) => ({
+        api,
+        transportMrn,
+        house: linked.house,
+        audience: audienceOf(transport, linked),
+      }));
+    },
   });
   const auth = new AuthService({
     audience,
@@ -213,8 +284,8 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     return { key: { documentNumber, type, carrierId } };
   }
 
-  function statusRoute(path: string): ((url: URL) => Reply) | undefined {
-    const rest = path.slice(STATUS_BASE.length).replace(/\/$/, '');
+  /** The query API of one movement API; `rest` is the path after its status base. */
+  function statusRoute(engine: DigitollEngine, rest: string): ((url: URL) => Reply) | undefined {
     let m = /^\/(transport|master-consignment|house-consignment)\/validation-status\/([^/]+)$/.exec(rest);
     if (m) {
       const kind = m[1] as MessageKind;
@@ -289,13 +360,19 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
   function route(path: string): Route | undefined {
     if (path === '/token') return { type: 'token' };
     if (path === '/api/access/external/oauth/token') return { type: 'exchange' };
-    if (path === '/api/movement/road/v2/test-auth') return { type: 'test-auth' };
-    const m = SUBMIT.exec(path);
-    if (m)
-      return { type: 'submit', kind: m[1] as MessageKind, mrn: m[2] ? decodeURIComponent(m[2]) : undefined };
-    if (path.startsWith(`${STATUS_BASE}/`)) {
-      const handler = statusRoute(path);
-      return handler ? { type: 'status', handler } : undefined;
+    if (path.replace(/\/$/, '') === ROUTING_PATH) return { type: 'routing' };
+    for (const api of Object.keys(MOVEMENT_APIS) as MovementApi[]) {
+      const { submitBase, statusBase } = MOVEMENT_APIS[api];
+      if (path === `${submitBase}/test-auth`) return { type: 'test-auth', api };
+      if (path.startsWith(`${statusBase}/`)) {
+        const handler = statusRoute(engines[api], path.slice(statusBase.length).replace(/\/$/, ''));
+        return handler ? { type: 'status', api, handler } : undefined;
+      }
+      const m = path.startsWith(`${submitBase}/`) ? SUBMIT.exec(path.slice(submitBase.length)) : null;
+      if (m) {
+        const mrn = m[2] ? decodeURIComponent(m[2]) : undefined;
+        return { type: 'submit', api, kind: m[1] as MessageKind, mrn };
+      }
     }
     return undefined;
   }
@@ -308,10 +385,10 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     req: IncomingMessage,
     url: URL,
     raw: Buffer,
-    kind: MessageKind,
-    mrn: string | undefined,
-    clientId: string,
+    { api, kind, mrn }: Extract<Route, { type: 'submit' }>,
+    submitter: { clientId: string; orgNo: string },
   ): Reply {
+    const engine = engines[api];
     const method = req.method ?? '';
     const allowed = mrn === undefined ? method === 'POST' : method === 'PUT' || method === 'DELETE';
     if (!allowed) return springError(405, 'Method Not Allowed', url.pathname);
@@ -337,7 +414,9 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
       // §2.2: DELETE with or without a JSON body (at least documentIssueDate, [INF]).
       const checked = validateDeleteBody(body);
       if (!checked.ok) return json(400, { validationErrors: checked.errors });
-      return json(202, { requestId: engine.submit({ kind, method: 'DELETE', mrn: mrn ?? '', clientId }) });
+      return json(202, {
+        requestId: engine.submit({ kind, method: 'DELETE', mrn: mrn ?? '', ...submitter }),
+      });
     }
     const checked = validateMessage(kind, body);
     if (!checked.ok) return json(400, { validationErrors: checked.errors }); // §7.1: nothing stored
@@ -346,10 +425,44 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
       method: method as 'POST' | 'PUT',
       mrn,
       body: checked.value,
-      clientId,
+      ...submitter,
     } as Parameters<typeof engine.submit>[0]);
     return json(202, { requestId });
   }
+
+  /** `GET …/routing/v1/house-consignment?marker=`: the caller's organisation's signals after the marker (§9.2). */
+  function routingQuery(url: URL, orgNo: string): Reply {
+    const marker = url.searchParams.get('marker');
+    // [INF] an empty `marker=` is read as no marker: from the beginning.
+    const page = board.page(orgNo, marker?.trim() ? marker : undefined, routingPageSize);
+    if (!page.ok) {
+      return json(400, { validationErrors: [{ field: 'marker', error: INF_UNKNOWN_ROUTING_MARKER }] });
+    }
+    return json(200, page.items);
+  }
+
+  function arrive(transportMrn: string): ArrivalReply {
+    for (const api of Object.keys(engines) as MovementApi[]) {
+      const outcome = engines[api].arrive(transportMrn);
+      if (!outcome.ok && outcome.reason === 'NOT_FOUND') continue;
+      if (!outcome.ok) return { ok: false, status: 409, error: `transport ${transportMrn} is cancelled` };
+      const arrivedAt = outcome.transport.arrivedAt ?? clock().toISOString();
+      const published = board.arrive(api, transportMrn, arrivedAt);
+      const arrival = { api, transportMrn, arrivedAt };
+      return { ok: true, arrival, alreadyArrived: outcome.alreadyArrived, published };
+    }
+    return {
+      ok: false,
+      status: 404,
+      error: `no road or air transport with MRN ${transportMrn} (or its result is not ready yet)`,
+    };
+  }
+
+  const messages = () => allEngines.flatMap((engine) => engine.messages());
+  const duplicates = () => allEngines.flatMap((engine) => engine.duplicates());
+  const setVoecRegister = (numbers: string[]) => {
+    for (const engine of allEngines) engine.setVoecRegister(numbers);
+  };
 
   async function tokenEndpoint(
     req: IncomingMessage,
@@ -381,8 +494,20 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     const path = url.pathname.replace(/\/$/, '');
     const body = (): unknown => (raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {});
     if (method === 'GET' && path === '/__sim/received') return json(200, received);
-    if (method === 'GET' && path === '/__sim/messages') return json(200, engine.messages());
-    if (method === 'GET' && path === '/__sim/duplicates') return json(200, engine.duplicates());
+    if (method === 'GET' && path === '/__sim/messages') return json(200, messages());
+    if (method === 'GET' && path === '/__sim/duplicates') return json(200, duplicates());
+    if (method === 'GET' && path === '/__sim/routing') return json(200, board.snapshot());
+    if (method === 'POST' && path === '/__sim/arrivals') {
+      const knob = ArrivalKnob.safeParse(body());
+      if (!knob.success) return json(400, { error: describeIssues(knob.error) });
+      const result = arrive(knob.data.transportMrn);
+      return result.ok ? json(200, result) : json(result.status, { error: result.error });
+    }
+    if (method === 'POST' && path === '/__sim/routing') {
+      const knob = RoutingKnob.safeParse(body());
+      if (!knob.success) return json(400, { error: describeIssues(knob.error) });
+      return json(200, { ...knob.data, published: board.decide(knob.data) });
+    }
     if (method === 'GET' && path === '/__sim/faults') return json(200, faults.get());
     if (method === 'GET' && path === '/__sim/clients') return json(200, auth.listClients());
     if (method === 'GET' && path === '/__sim/health') return json(200, { ok: true });
@@ -401,14 +526,15 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     if (method === 'POST' && path === '/__sim/voec-register') {
       const numbers = (body() as { numbers?: unknown }).numbers;
       if (!Array.isArray(numbers)) return json(400, { error: 'numbers: string[] required' });
-      engine.setVoecRegister(numbers.map(String));
+      setVoecRegister(numbers.map(String));
       return json(200, { ok: true });
     }
     return notFound(url);
   }
 
   function reset(): void {
-    engine.reset();
+    for (const engine of allEngines) engine.reset();
+    board.reset();
     received = [];
     limiter.reset();
     auth.resetReplayCache();
@@ -482,7 +608,9 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
       send(res, reply(await tokenEndpoint(req, raw, found.type)));
       return;
     }
-    if (found.type === 'status' && req.method !== 'GET') {
+    const api: SimulatorApi = found.type === 'routing' ? 'routing' : found.api;
+    record.api = api;
+    if ((found.type === 'status' || found.type === 'routing') && req.method !== 'GET') {
       send(res, reply(springError(405, 'Method Not Allowed', url.pathname)));
       return;
     }
@@ -490,19 +618,24 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     // API routes: latency → auth → rate limit → fault → handler.
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
     let clientId = 'anonymous';
-    const checked = await auth.verifyApiToken(req.headers.authorization);
-    if (checked.ok) clientId = checked.principal.clientId;
-    else if (requireAuth) {
-      // §10/§2.2: 401 without a valid Customs token, 403 when its scopes lack toll:movement/road/v2.
+    let orgNo = 'anonymous';
+    const checked = await auth.verifyApiToken(req.headers.authorization, API_SCOPES[api].scopes);
+    if (checked.ok) {
+      clientId = checked.principal.clientId;
+      orgNo = checked.principal.orgNo || clientId;
+    } else if (requireAuth) {
+      // §10/§2.2: 401 without a valid Customs token, 403 when its scopes lack the API's scope.
       const text = checked.status === 401 ? 'Unauthorized' : 'Forbidden';
       send(res, reply(springError(checked.status, text, url.pathname, checked.message)));
       return;
     }
     record.clientId = clientId;
-    // Submission (movement-road-api-v2) and query (movement-road-query-api-v2) are separate APIs
-    // (§2.2, §2.3), so each client has one bucket per API: polling does not eat the submission rate.
-    const api = found.type === 'status' ? 'query' : 'submission';
-    const allowed = limiter.take(`${clientId}:${api}`, performance.now());
+    // Submission (movement-road-api-v2, movement-air-api) and query (movement-*-query-api) are separate
+    // APIs (§2.2, §2.3, prosedyre-mo-fly), as is routing, so each client has one bucket per API: polling
+    // does not eat the submission rate, and air traffic does not eat road's.
+    const bucket =
+      found.type === 'routing' ? api : `${api}-${found.type === 'status' ? 'query' : 'submission'}`;
+    const allowed = limiter.take(`${clientId}:${bucket}`, performance.now());
     if (!allowed.ok) {
       send(
         res,
@@ -539,8 +672,10 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
           : springError(405, 'Method Not Allowed', url.pathname);
     } else if (found.type === 'status') {
       result = found.handler(url);
+    } else if (found.type === 'routing') {
+      result = routingQuery(url, orgNo);
     } else {
-      result = submit(req, url, raw, found.kind, found.mrn, clientId);
+      result = submit(req, url, raw, found, { clientId, orgNo });
     }
     reply(result);
     if (fault === 'drop') {
@@ -591,8 +726,8 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     faults: () => faults.get(),
     received: () => structuredClone(received),
     reset,
-    messages: () => engine.messages(),
-    duplicates: () => engine.duplicates(),
+    messages,
+    duplicates,
     registerClient: (client) => auth.registerClient(client),
     async createClient(clientOptions) {
       const client = await createTestClient(clientOptions);
@@ -601,6 +736,9 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
     },
     tokenFor: (client, assertionOptions) =>
       obtainCustomsToken(url, client, { audience, ...assertionOptions }),
-    setVoecRegister: (numbers) => engine.setVoecRegister(numbers),
+    setVoecRegister,
+    arrive,
+    setRouting: (knob) => board.decide(RoutingKnob.parse(knob)),
+    routing: () => board.snapshot(),
   };
 }
