@@ -2,6 +2,7 @@
 import { reporterDeps, sqsClient } from '../../lib/adapters/aws-clients.ts';
 import { deadLetterRaw } from '../../lib/adapters/sqs/raw-dead-letter.ts';
 import { loadReporterConfig } from '../../lib/config.ts';
+import { QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import { ReportMessage } from '../../lib/domain/report-message.ts';
 import { handleReportMessage, recordUndeliverable } from '../../lib/domain/reporter.ts';
 import { count, METRIC } from '../observability.ts';
@@ -29,5 +30,5 @@ export const handler = sqsHandler({
   onInvalid: (body, problem) =>
     deadLetterRaw(sqs, config.REPORT_DLQ_URL, body, `invalid message: ${problem}`),
   onLastReceive: (message, error) => recordUndeliverable(deps, message, error.message),
-  maxReceives: config.REPORT_MAX_RECEIVES,
+  maxReceives: QUEUE_MAX_RECEIVES.report,
 });

@@ -2,6 +2,7 @@
 import { sqsClient, webhookDeps } from '../../lib/adapters/aws-clients.ts';
 import { deadLetterRaw } from '../../lib/adapters/sqs/raw-dead-letter.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import { deliver, NotificationMessage } from '../../lib/domain/webhooks.ts';
 import { sqsHandler } from './middleware.ts';
 
@@ -21,5 +22,5 @@ export const handler = sqsHandler({
     await deadLetterRaw(sqsClient(config), config.NOTIFICATION_DLQ_URL, body, `invalid message: ${problem}`);
   },
   onLastReceive: async (message, error) => deps.queue.deadLetter(message, error.message),
-  maxReceives: 5,
+  maxReceives: QUEUE_MAX_RECEIVES.notification,
 });
