@@ -2,14 +2,17 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeJsonBody } from '../../functions/http/middleware.ts';
 import {
-  ConflictError,
+  HttpProblem,
+  jsonPointer,
   PayloadTooLargeError,
+  parseOrThrow,
+  problemResponse,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../lib/domain/errors.ts';
-import { jsonPointer, parseOrThrow, problemResponse } from '../../lib/http/problem.ts';
+} from '../../functions/http/answers.ts';
+import { decodeJsonBody } from '../../functions/http/middleware.ts';
+import { OPERATIONS } from '../../functions/http/routes.ts';
 import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import { LIMITS, ManifestRequest } from '../../lib/manifest/schema.ts';
 
@@ -101,7 +104,10 @@ describe('problem documents', () => {
   });
 
   it('maps domain errors to their status with headers, and hides unknown errors', () => {
-    const conflict = problemResponse(new ConflictError('busy', { retryAfterSeconds: 2 }), '/v1/manifests');
+    const conflict = problemResponse(
+      new HttpProblem(409, 'in-progress', 'Busy', 'busy', { headers: { 'retry-after': '2' } }),
+      '/v1/manifests',
+    );
     expect(conflict).toMatchObject({ statusCode: 409, headers: { 'retry-after': '2' } });
     expect(JSON.parse(conflict.body)).toMatchObject({
       status: 409,
@@ -156,18 +162,24 @@ describe('request bodies', () => {
 });
 
 describe('the OpenAPI document', () => {
-  const document = openApiDocument() as any;
+  const document = openApiDocument(OPERATIONS) as any;
 
   it('is OpenAPI 3.1 with every partner route and the bearer scheme', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
       [
         '/health',
+        '/v1/alerts',
         '/v1/manifests',
         '/v1/manifests/{manifestId}',
         '/v1/manifests/{manifestId}/shipments',
+        '/v1/manifests/{manifestId}/transport',
+        '/v1/manifests/{manifestId}/tvinn-declarations',
         '/v1/openapi.json',
         '/v1/shipments/{shipmentNumber}',
+        '/v1/transits/{mrn}',
+        '/v1/webhooks',
+        '/v1/webhooks/{webhookId}',
       ].sort(),
     );
     expect(document.components.securitySchemes.partnerKey).toMatchObject({ type: 'http', scheme: 'bearer' });
