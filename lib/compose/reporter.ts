@@ -4,6 +4,8 @@
  * so it has no report queue of its own.
  */
 import { DigitollHttpClient } from '../adapters/digitoll/client.ts';
+import { DigitollReporting } from '../adapters/digitoll/reporting.ts';
+import { ROAD_V2_MAPPING } from '../adapters/digitoll/road-v2/mapping.ts';
 import { DynamoReportStore } from '../adapters/dynamodb/report-store.ts';
 import {
   CUSTOMS_TOKEN_EXCHANGE_PATH,
@@ -62,12 +64,21 @@ export function reporterDeps(config: ReporterConfig): {
   return {
     reporter: {
       store: new DynamoReportStore(table(config)),
-      digitoll: new DigitollHttpClient({
-        baseUrl: config.DIGITOLL_BASE_URL,
-        tokens: lazyTokens(config),
-        timeoutMs: config.DIGITOLL_TIMEOUT_MS,
-        rateLimitPerSecond: config.DIGITOLL_RATE_LIMIT_PER_SECOND,
-      }),
+      // One movement API per transport mode; road v2 is the only one so far.
+      digitoll: new DigitollReporting(
+        {
+          ROAD: {
+            mapping: ROAD_V2_MAPPING,
+            client: new DigitollHttpClient({
+              baseUrl: config.DIGITOLL_BASE_URL,
+              tokens: lazyTokens(config),
+              timeoutMs: config.DIGITOLL_TIMEOUT_MS,
+              rateLimitPerSecond: config.DIGITOLL_RATE_LIMIT_PER_SECOND,
+            }),
+          },
+        },
+        systemClock,
+      ),
       followUps: new SqsReportQueue(sqs, config.REPORT_FOLLOW_UP_QUEUE_URL),
       deadLetters: new SqsDeadLetters(sqs, config.REPORT_DLQ_URL),
       clock: systemClock,

@@ -2,9 +2,8 @@
  * DynamoDB implementation of the ReportStore port. A house's report lives on its shipment item,
  * the transport's and master's on the manifest item; each transition is one transaction: the
  * conditional update (on the report's `seq`), the timeline event and the partner notifications the
- * transition carries.
+ * transition carries (the adapter decides none of them).
  */
-import { shipmentStatusNotification } from '../../domain/notifications.ts';
 import { ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
@@ -97,21 +96,6 @@ export class DynamoReportStore implements ReportStore {
       );
     }
     const ttl = this.table.ttl(subject.manifest.transport.estimatedArrival);
-    const notifications =
-      message.kind === 'HOUSE' && change.status && change.status !== subject.shipment?.status
-        ? [
-            shipmentStatusNotification({
-              partnerId: message.partnerId,
-              manifestId: message.manifestId,
-              shipmentNumber: message.shipmentNumber,
-              status: change.status,
-              at: change.event.at,
-              seq: change.next.seq,
-              mrn: change.mrn,
-              digitollErrors: change.next.errors,
-            }),
-          ]
-        : [];
     // Only a failed condition means someone else moved the report on. A conflict with another
     // write or throttling is thrown, so the message is retried rather than dropped.
     return this.table.transact([
@@ -125,7 +109,10 @@ export class DynamoReportStore implements ReportStore {
           ExpressionAttributeValues: values,
         },
       },
-      ...notifications.map((note) => ({ Put: { TableName: this.table.name, Item: outboxItem(note, ttl) } })),
+      // The partner notifications the step decided (reporter.ts), persisted with it.
+      ...change.notifications.map((note) => ({
+        Put: { TableName: this.table.name, Item: outboxItem(note, ttl) },
+      })),
       { Put: { TableName: this.table.name, Item: eventItem } },
     ]);
   }
