@@ -67,7 +67,30 @@ const JSON_BODY = {
 
 const route = <const R extends Route>(spec: R): R => spec;
 
+// In the order API Gateway's routes were first created (each integration is named after its first route).
 export const ROUTES = {
+  getHealth: route({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    function: 'public',
+    summary: 'Liveness',
+    partnerKey: false,
+    responses: { 200: { description: 'OK', json: named('Health', Health) } },
+    problems: {},
+  }),
+  getOpenApi: route({
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    function: 'public',
+    summary: 'This document',
+    partnerKey: false,
+    responses: {
+      200: { description: 'OpenAPI 3.1', json: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
+    },
+    problems: {},
+  }),
   submitManifest: route({
     operationId: 'submitManifest',
     method: 'POST',
@@ -140,27 +163,6 @@ export const ROUTES = {
     responses: { 200: { description: 'A page of shipments', json: named('ShipmentPage', ShipmentPage) } },
     problems: { 400: 'A bad path parameter, query parameter or cursor', ...KEY, ...NOT_FOUND },
   }),
-  updateTransport: route({
-    operationId: 'updateTransport',
-    method: 'PATCH',
-    path: '/v1/manifests/{manifestId}/transport',
-    function: 'changes',
-    summary: 'Change the ETA, vehicle or driver of a transport (re-reported to Digitoll)',
-    partnerKey: true,
-    params: z.strictObject({ manifestId: ManifestId }),
-    body: named('TransportPatch', TransportPatch),
-    responses: {
-      202: { description: 'Changed; Digitoll is updated', json: named('TransportView', TransportView) },
-      200: { description: 'Nothing to change', json: named('TransportView', TransportView) },
-    },
-    problems: {
-      ...JSON_BODY,
-      ...KEY,
-      ...NOT_FOUND,
-      409: 'The plate of a reported transport, a transport that has crossed, or a concurrent change',
-      422: 'The new ETA has passed',
-    },
-  }),
   getShipment: route({
     operationId: 'getShipment',
     method: 'GET',
@@ -175,6 +177,47 @@ export const ROUTES = {
         json: named('ShipmentDetail', ShipmentDetail),
       },
     },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  listAlerts: route({
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/v1/alerts',
+    function: 'read',
+    summary: 'Open NOTIFICATION_MISSING and DECLARE_IN_TVINN flags, least time to the border first',
+    partnerKey: true,
+    responses: { 200: { description: 'The open alerts', json: named('AlertList', AlertList) } },
+    problems: { ...KEY },
+  }),
+  listTvinnDeclarations: route({
+    operationId: 'listTvinnDeclarations',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/tvinn-declarations',
+    function: 'read',
+    summary:
+      'TVINN backup declaration drafts of a manifest (JSON, or CSV with ?format=csv or Accept: text/csv)',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    // Any other format answers JSON, as it always has.
+    query: z.object({ format: z.enum(['json', 'csv']).optional().catch(undefined) }),
+    responses: {
+      200: {
+        description: 'The drafts',
+        json: named('TvinnDeclarations', TvinnDeclarations),
+        csv: true,
+      },
+    },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getTransit: route({
+    operationId: 'getTransit',
+    method: 'GET',
+    path: '/v1/transits/{mrn}',
+    function: 'read',
+    summary: 'The NCTS transit: its closure state (with the CC007C data when prepared) and history',
+    partnerKey: true,
+    params: z.strictObject({ mrn: Mrn }),
+    responses: { 200: { description: 'The transit', json: named('TransitView', TransitView) } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
   }),
   amendShipment: route({
@@ -220,46 +263,26 @@ export const ROUTES = {
       409: 'The transport has crossed, or a concurrent change',
     },
   }),
-  listAlerts: route({
-    operationId: 'listAlerts',
-    method: 'GET',
-    path: '/v1/alerts',
-    function: 'read',
-    summary: 'Open NOTIFICATION_MISSING and DECLARE_IN_TVINN flags, least time to the border first',
-    partnerKey: true,
-    responses: { 200: { description: 'The open alerts', json: named('AlertList', AlertList) } },
-    problems: { ...KEY },
-  }),
-  listTvinnDeclarations: route({
-    operationId: 'listTvinnDeclarations',
-    method: 'GET',
-    path: '/v1/manifests/{manifestId}/tvinn-declarations',
-    function: 'read',
-    summary:
-      'TVINN backup declaration drafts of a manifest (JSON, or CSV with ?format=csv or Accept: text/csv)',
+  updateTransport: route({
+    operationId: 'updateTransport',
+    method: 'PATCH',
+    path: '/v1/manifests/{manifestId}/transport',
+    function: 'changes',
+    summary: 'Change the ETA, vehicle or driver of a transport (re-reported to Digitoll)',
     partnerKey: true,
     params: z.strictObject({ manifestId: ManifestId }),
-    // Any other format answers JSON, as it always has.
-    query: z.object({ format: z.enum(['json', 'csv']).optional().catch(undefined) }),
+    body: named('TransportPatch', TransportPatch),
     responses: {
-      200: {
-        description: 'The drafts',
-        json: named('TvinnDeclarations', TvinnDeclarations),
-        csv: true,
-      },
+      202: { description: 'Changed; Digitoll is updated', json: named('TransportView', TransportView) },
+      200: { description: 'Nothing to change', json: named('TransportView', TransportView) },
     },
-    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
-  }),
-  getTransit: route({
-    operationId: 'getTransit',
-    method: 'GET',
-    path: '/v1/transits/{mrn}',
-    function: 'read',
-    summary: 'The NCTS transit: its closure state (with the CC007C data when prepared) and history',
-    partnerKey: true,
-    params: z.strictObject({ mrn: Mrn }),
-    responses: { 200: { description: 'The transit', json: named('TransitView', TransitView) } },
-    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+    problems: {
+      ...JSON_BODY,
+      ...KEY,
+      ...NOT_FOUND,
+      409: 'The plate of a reported transport, a transport that has crossed, or a concurrent change',
+      422: 'The new ETA has passed',
+    },
   }),
   registerWebhook: route({
     operationId: 'registerWebhook',
@@ -294,28 +317,6 @@ export const ROUTES = {
     params: z.strictObject({ webhookId: WebhookId }),
     responses: { 204: { description: 'Removed' } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
-  }),
-  getOpenApi: route({
-    operationId: 'getOpenApi',
-    method: 'GET',
-    path: '/v1/openapi.json',
-    function: 'public',
-    summary: 'This document',
-    partnerKey: false,
-    responses: {
-      200: { description: 'OpenAPI 3.1', json: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
-    },
-    problems: {},
-  }),
-  getHealth: route({
-    operationId: 'getHealth',
-    method: 'GET',
-    path: '/health',
-    function: 'public',
-    summary: 'Liveness',
-    partnerKey: false,
-    responses: { 200: { description: 'OK', json: named('Health', Health) } },
-    problems: {},
   }),
 } as const satisfies Record<string, Route>;
 
