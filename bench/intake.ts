@@ -10,10 +10,17 @@ import { gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoManifestRepository } from '../lib/adapters/dynamodb/manifest-repository.ts';
+import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
+import { Table } from '../lib/adapters/dynamodb/table.ts';
 import { SqsReportQueue } from '../lib/adapters/sqs/report-queue.ts';
 import { systemClock, timeOrderedIds } from '../lib/domain/ids.ts';
-import { buildIntake, type IntakeDeps, reportMessagesFor, submitManifest } from '../lib/domain/intake.ts';
+import {
+  buildIntake,
+  firstBorderCheckAt,
+  type IntakeDeps,
+  reportMessagesFor,
+  submitManifest,
+} from '../lib/domain/intake.ts';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
 import { startLocalStack } from '../local/runtime/index.ts';
@@ -105,7 +112,7 @@ function clients(dynamoEndpoint: string, sqsEndpoint: string) {
   };
 }
 
-type FloorDeps = Pick<IntakeDeps, 'repository' | 'queue'>;
+type FloorDeps = Pick<IntakeDeps, 'store' | 'queue'>;
 
 export interface CallCountRow extends CallCounts {
   shipments: number;
@@ -134,7 +141,7 @@ export async function measureCallCounts(
     count(aws.dynamo, counts, 'dynamo');
     count(aws.sqs, counts, 'sqs');
     const deps: IntakeDeps = {
-      repository: new DynamoManifestRepository({ client: aws.document, tableName, retentionDays: 90 }),
+      store: new DynamoIntakeStore(new Table({ client: aws.document, tableName, retentionDays: 90 })),
       queue: new SqsReportQueue(aws.sqs, queueUrl),
       clock: systemClock,
       ids: timeOrderedIds(systemClock),
@@ -143,7 +150,7 @@ export async function measureCallCounts(
     for (const size of sizes) {
       Object.assign(counts, zeroCounts());
       const result = await submitManifest(deps, 'bench', manifestOf(template, size, `calls-${size}`));
-      if (result.httpStatus !== 202) throw new Error(`intake answered ${result.httpStatus}`);
+      if (result.outcome !== 'created') throw new Error(`intake answered ${result.outcome}`);
       const intake = { ...counts };
       await aws.sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
       Object.assign(counts, zeroCounts());
@@ -183,10 +190,10 @@ export async function floorOnce(deps: FloorDeps, manifest: ManifestRequest): Pro
   const { manifest: record, records } = buildIntake(claim, manifest);
   const messages = reportMessagesFor(record, records);
   const started = performance.now();
-  await deps.repository.claimReference(claim, record);
-  await deps.repository.putShipments(records);
+  await deps.store.claimReference(claim, record);
+  await deps.store.putShipments(records);
   await deps.queue.send(messages);
-  await deps.repository.completeIntake({ ...record, intake: 'COMPLETE' });
+  await deps.store.completeIntake({ ...record, intake: 'COMPLETE' }, firstBorderCheckAt(record));
   return performance.now() - started;
 }
 
@@ -249,7 +256,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
     if (!tableName || !reportQueue) throw new Error('the template has no table or no ReportQueue');
     // Warm SDK clients for the floor, like the function's module-scope clients.
     const floorDeps: FloorDeps = {
-      repository: new DynamoManifestRepository({ client: aws.document, tableName, retentionDays: 90 }),
+      store: new DynamoIntakeStore(new Table({ client: aws.document, tableName, retentionDays: 90 })),
       queue: new SqsReportQueue(aws.sqs, reportQueue.url),
     };
     const purge = () => aws.sqs.send(new PurgeQueueCommand({ QueueUrl: reportQueue.url }));

@@ -12,7 +12,8 @@ import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoManifestRepository } from '../lib/adapters/dynamodb/manifest-repository.ts';
+import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
+import { Table } from '../lib/adapters/dynamodb/table.ts';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import type { ReportMessage } from '../lib/domain/report-message.ts';
 import type { IntakeResponse } from '../lib/manifest/responses.ts';
@@ -31,7 +32,8 @@ const FINAL_PHASE = new Set(['ACCEPTED', 'FAILED']);
 interface Harness {
   full: FullStack;
   key: string;
-  repository: DynamoManifestRepository;
+  /** The table as intake reads it (manifest, shipments, counts). */
+  repository: DynamoIntakeStore;
   sqs: SQSClient;
   reportQueueUrl: string;
   reportDlqUrl: string;
@@ -94,11 +96,9 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
   return {
     full,
     key,
-    repository: new DynamoManifestRepository({
-      client: DynamoDBDocumentClient.from(dynamo),
-      tableName,
-      retentionDays: 90,
-    }),
+    repository: new DynamoIntakeStore(
+      new Table({ client: DynamoDBDocumentClient.from(dynamo), tableName, retentionDays: 90 }),
+    ),
     sqs,
     reportQueueUrl: reportQueue.url,
     reportDlqUrl: reportDlq.url,

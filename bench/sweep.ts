@@ -8,11 +8,12 @@
  *   through the local runtime, against DynamoDB Local.
  */
 import { randomUUID } from 'node:crypto';
-import { documentClient } from '../lib/adapters/aws-clients.ts';
 import { DynamoBorderStore } from '../lib/adapters/dynamodb/border-store.ts';
-import { DynamoManifestRepository } from '../lib/adapters/dynamodb/manifest-repository.ts';
+import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
+import { Table } from '../lib/adapters/dynamodb/table.ts';
+import { documentClient } from '../lib/compose/aws.ts';
 import { DEFAULT_SWEEP_SETTINGS, type NctsGateway, runBorderSweep } from '../lib/domain/border-sweep.ts';
-import { buildIntake } from '../lib/domain/intake.ts';
+import { buildIntake, firstBorderCheckAt } from '../lib/domain/intake.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
 import { startLocalStack } from '../local/runtime/index.ts';
 import { type Figure, figure, median, progress, round, track } from './support.ts';
@@ -26,7 +27,7 @@ const GROUP = 'C border sweep (#4)';
 
 /** Writes a complete manifest (claimed, shipments stored, completed: its border marker set). */
 async function seedManifest(
-  repository: DynamoManifestRepository,
+  repository: DynamoIntakeStore,
   template: ManifestRequest,
   partnerId: string,
   shipments: number,
@@ -56,7 +57,7 @@ async function seedManifest(
   const { manifest, records } = buildIntake(claim, request);
   await repository.claimReference(claim, manifest);
   await repository.putShipments(records);
-  await repository.completeIntake({ ...manifest, intake: 'COMPLETE' });
+  await repository.completeIntake({ ...manifest, intake: 'COMPLETE' }, firstBorderCheckAt(manifest));
   return manifest.manifestId;
 }
 
@@ -84,14 +85,15 @@ export async function sweepFigures(context?: SweepBenchContext): Promise<Figure[
       AWS_REGION: 'eu-north-1',
       AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
     });
-    const repository = new DynamoManifestRepository({ client, tableName, retentionDays: 90 });
+    const table = new Table({ client, tableName, retentionDays: 90 });
+    const repository = new DynamoIntakeStore(table);
     const now = new Date();
     const later = new Date(now.getTime() + 7 * 86_400_000); // not due for a week
     const soon = new Date(now.getTime() + 90 * 60_000); // ETA − 2 h has passed: due now
 
     const itemsReadWithDue = async (label: string) => {
       await seedManifest(repository, context.template, 'bench', 100, soon);
-      const store = new DynamoBorderStore(client, tableName, repository, 90);
+      const store = new DynamoBorderStore(table);
       // A fixed clock: both runs see the same "now", so nothing else falls due meanwhile.
       const report = await runBorderSweep({
         store,

@@ -14,13 +14,10 @@ import {
   TABLE_KEYS,
   TTL_ATTRIBUTE,
 } from '../lib/adapters/dynamodb/table-design.ts';
+import { FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../lib/deployment.ts';
 import type { StageConfig } from './config.ts';
 import { acknowledgeNag } from './constructs/nag.ts';
 
-/** The reporter's timeout; the queue's visibility timeout is six times it, as AWS recommends. */
-export const REPORTER_TIMEOUT_SECONDS = 60;
-/** The webhook deliverer's timeout (a partner endpoint gets 5 s per attempt). */
-export const WEBHOOK_TIMEOUT_SECONDS = 30;
 /** The stack outputs operators and `npm run partner -- --stage …` read (docs/deploy-and-operate.md). */
 export const STATEFUL_OUTPUTS = {
   tableName: 'TableName',
@@ -30,9 +27,6 @@ export const STATEFUL_OUTPUTS = {
   notificationDeadLetterQueueArn: 'NotificationDeadLetterQueueArn',
   maskinportenSecretArn: 'MaskinportenSecretArn',
 } as const;
-
-/** Receives before a report message goes to the dead-letter queue. */
-export const REPORT_MAX_RECEIVES = 5;
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -103,25 +97,25 @@ export class StatefulStack extends Stack {
     this.reportDeadLetterQueue = deadLetterQueue('ReportDeadLetterQueue');
     this.reportQueue = workQueue(
       'ReportQueue',
-      REPORTER_TIMEOUT_SECONDS,
+      FUNCTION_TIMEOUT_SECONDS.reporter,
       this.reportDeadLetterQueue,
-      REPORT_MAX_RECEIVES,
+      QUEUE_MAX_RECEIVES.report,
     );
     // The reporter's own polls and delayed retries: apart from new reports, so they never wait
     // behind a backlog of them. Same consumer, same dead-letter queue.
     this.reportFollowUpQueue = workQueue(
       'ReportFollowUpQueue',
-      REPORTER_TIMEOUT_SECONDS,
+      FUNCTION_TIMEOUT_SECONDS.reporter,
       this.reportDeadLetterQueue,
-      REPORT_MAX_RECEIVES,
+      QUEUE_MAX_RECEIVES.report,
     );
     // Webhook deliveries to partners (retried with back-off by re-queueing; dead-lettered at the end).
     this.notificationDeadLetterQueue = deadLetterQueue('NotificationDeadLetterQueue');
     this.notificationQueue = workQueue(
       'NotificationQueue',
-      WEBHOOK_TIMEOUT_SECONDS,
+      FUNCTION_TIMEOUT_SECONDS.webhooks,
       this.notificationDeadLetterQueue,
-      5,
+      QUEUE_MAX_RECEIVES.notification,
     );
 
     // The carrier sets the value after deploying: {clientId, privateKeyPem, certificateChainPem?, keyId?}.

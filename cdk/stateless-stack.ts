@@ -9,6 +9,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ENV } from '../lib/deployment.ts';
 import type { StageConfig } from './config.ts';
 import { BorderSchedule } from './constructs/border-schedule.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -40,13 +41,13 @@ export class StatelessStack extends Stack {
     const { config, table, reportQueue, reportDeadLetterQueue, maskinportenSecret } = props;
     const { notificationQueue, notificationDeadLetterQueue } = props;
     const environment = {
-      STAGE: config.stage,
-      TABLE_NAME: table.tableName,
-      REPORT_QUEUE_URL: reportQueue.queueUrl,
-      RECORD_RETENTION_DAYS: String(config.recordRetentionDays),
-      NOTIFICATION_QUEUE_URL: notificationQueue.queueUrl,
-      NOTIFICATION_DLQ_URL: notificationDeadLetterQueue.queueUrl,
-      SWEEP_RECHECK_MINUTES: String(config.scheduleRateMinutes),
+      [ENV.stage]: config.stage,
+      [ENV.tableName]: table.tableName,
+      [ENV.reportQueueUrl]: reportQueue.queueUrl,
+      [ENV.recordRetentionDays]: String(config.recordRetentionDays),
+      [ENV.notificationQueueUrl]: notificationQueue.queueUrl,
+      [ENV.notificationDlqUrl]: notificationDeadLetterQueue.queueUrl,
+      [ENV.sweepRecheckMinutes]: String(config.scheduleRateMinutes),
     };
 
     this.partnerApi = new PartnerApi(this, 'PartnerApi', { config, table, reportQueue, environment });

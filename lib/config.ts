@@ -1,25 +1,27 @@
 /**
- * Function configuration from the environment, validated once at cold start.
+ * Function configuration from the environment, validated once at cold start. The variable names
+ * come from `lib/deployment.ts`, which CDK uses to set them.
  */
 import { z } from 'zod';
+import { ENV } from './deployment.ts';
 
 const Env = z.object({
-  STAGE: z.string().default('dev'),
-  TABLE_NAME: z.string().min(1),
-  REPORT_QUEUE_URL: z.url(),
-  RECORD_RETENTION_DAYS: z.coerce.number().int().positive().default(90),
-  AWS_REGION: z.string().default('eu-north-1'),
+  [ENV.stage]: z.string().default('dev'),
+  [ENV.tableName]: z.string().min(1),
+  [ENV.reportQueueUrl]: z.url(),
+  [ENV.recordRetentionDays]: z.coerce.number().int().positive().default(90),
+  [ENV.awsRegion]: z.string().default('eu-north-1'),
   /** Set by the local runtime and the tests to reach the emulators. */
-  AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
-  AWS_ENDPOINT_URL_SQS: z.url().optional(),
+  [ENV.dynamoEndpoint]: z.url().optional(),
+  [ENV.sqsEndpoint]: z.url().optional(),
   /** Queue of webhook deliveries and its dead-letter queue (the sweep fills it, the deliverer drains it). */
-  NOTIFICATION_QUEUE_URL: z.url().optional(),
-  NOTIFICATION_DLQ_URL: z.url().optional(),
+  [ENV.notificationQueueUrl]: z.url().optional(),
+  [ENV.notificationDlqUrl]: z.url().optional(),
   /** Lets webhooks use http:// on localhost (local runs only). */
-  WEBHOOK_ALLOW_INSECURE_LOCALHOST: z.enum(['true', 'false']).default('false'),
-  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
-  WEBHOOK_BASE_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(10),
-  SWEEP_RECHECK_MINUTES: z.coerce.number().positive().default(5),
+  [ENV.webhookAllowInsecureLocalhost]: z.enum(['true', 'false']).default('false'),
+  [ENV.webhookMaxAttempts]: z.coerce.number().int().min(1).max(20).default(8),
+  [ENV.webhookBaseDelaySeconds]: z.coerce.number().int().min(1).max(900).default(10),
+  [ENV.sweepRecheckMinutes]: z.coerce.number().positive().default(5),
 });
 export type Config = z.infer<typeof Env>;
 
@@ -43,36 +45,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 const ReporterEnv = Env.extend({
-  REPORT_DLQ_URL: z.url(),
+  [ENV.reportDlqUrl]: z.url(),
   /** The reporter's own follow-ups (polls, delayed retries), consumed by the reporter too. */
-  REPORT_FOLLOW_UP_QUEUE_URL: z.url(),
+  [ENV.reportFollowUpQueueUrl]: z.url(),
   /** Digitoll host: https://api-test.toll.no (test) or https://api.toll.no (production), or the simulator. */
-  DIGITOLL_BASE_URL: z.url(),
-  MASKINPORTEN_TOKEN_URL: z.url(),
-  MASKINPORTEN_AUDIENCE: z.string().min(1),
-  MASKINPORTEN_SCOPE: z.string().default('toll:movement/road/v2'),
+  [ENV.digitollBaseUrl]: z.url(),
+  [ENV.maskinportenTokenUrl]: z.url(),
+  [ENV.maskinportenAudience]: z.string().min(1),
+  [ENV.maskinportenScope]: z.string().default('toll:movement/road/v2'),
   /** Customs token exchange; defaults to Digitoll's own path on DIGITOLL_BASE_URL. */
-  DIGITOLL_TOKEN_EXCHANGE_URL: z.url().optional(),
+  [ENV.digitollTokenExchangeUrl]: z.url().optional(),
   /** Deployed: a Secrets Manager secret holding {clientId, privateKeyPem, certificateChainPem?, keyId?}. */
-  MASKINPORTEN_SECRET_ARN: z.string().min(1).optional(),
+  [ENV.maskinportenSecretArn]: z.string().min(1).optional(),
   /** Local runtime and tests: the same credentials from the environment. */
-  MASKINPORTEN_CLIENT_ID: z.string().min(1).optional(),
-  MASKINPORTEN_PRIVATE_KEY_PEM: z.string().min(1).optional(),
-  MASKINPORTEN_KEY_ID: z.string().min(1).optional(),
-  DIGITOLL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  [ENV.maskinportenClientId]: z.string().min(1).optional(),
+  [ENV.maskinportenPrivateKeyPem]: z.string().min(1).optional(),
+  [ENV.maskinportenKeyId]: z.string().min(1).optional(),
+  [ENV.digitollTimeoutMs]: z.coerce.number().int().positive().default(10_000),
   /** Per function instance; with the reporter's maximum concurrency this bounds the total rate. */
-  DIGITOLL_RATE_LIMIT_PER_SECOND: z.coerce.number().nonnegative().default(10),
-  REPORT_UNCERTAIN_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(60),
-  REPORT_FIRST_POLL_DELAY_SECONDS: z.coerce.number().int().min(1).max(900).default(2),
-  REPORT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  REPORT_MAX_POLLS: z.coerce.number().int().min(1).max(200).default(30),
-  REPORT_CLAIM_TTL_SECONDS: z.coerce.number().int().min(30).default(120),
-  /** SQS receives before the dead-letter queue (the queue's maxReceiveCount). */
-  REPORT_MAX_RECEIVES: z.coerce.number().int().min(1).default(5),
+  [ENV.digitollRateLimitPerSecond]: z.coerce.number().nonnegative().default(10),
+  [ENV.reportUncertainDelaySeconds]: z.coerce.number().int().min(1).max(900).default(60),
+  [ENV.reportFirstPollDelaySeconds]: z.coerce.number().int().min(1).max(900).default(2),
+  [ENV.reportMaxAttempts]: z.coerce.number().int().min(1).max(50).default(8),
+  [ENV.reportMaxPolls]: z.coerce.number().int().min(1).max(200).default(30),
+  [ENV.reportClaimTtlSeconds]: z.coerce.number().int().min(30).default(120),
 }).refine(
   (env) => env.MASKINPORTEN_SECRET_ARN || (env.MASKINPORTEN_CLIENT_ID && env.MASKINPORTEN_PRIVATE_KEY_PEM),
   {
-    message: 'set MASKINPORTEN_SECRET_ARN, or MASKINPORTEN_CLIENT_ID and MASKINPORTEN_PRIVATE_KEY_PEM',
+    message: `set ${ENV.maskinportenSecretArn}, or ${ENV.maskinportenClientId} and ${ENV.maskinportenPrivateKeyPem}`,
   },
 );
 export type ReporterConfig = z.infer<typeof ReporterEnv>;

@@ -3,6 +3,7 @@
  * functions), with the reporter pointed at the simulator through a registered Maskinporten client.
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
+import { ENV } from '../lib/deployment.ts';
 import {
   createTestClient,
   type DigitollSimulator,
@@ -34,14 +35,14 @@ export async function digitollEnvironment(digitoll: DigitollSimulator): Promise<
   const client = await createTestClient({ clientId: 'voec-border-local' });
   digitoll.registerClient(client);
   return {
-    DIGITOLL_BASE_URL: digitoll.url,
-    MASKINPORTEN_TOKEN_URL: `${digitoll.url}/token`,
-    MASKINPORTEN_AUDIENCE: digitoll.audience,
+    [ENV.digitollBaseUrl]: digitoll.url,
+    [ENV.maskinportenTokenUrl]: `${digitoll.url}/token`,
+    [ENV.maskinportenAudience]: digitoll.audience,
     // Locally the credentials come from the environment, not Secrets Manager.
-    MASKINPORTEN_SECRET_ARN: '',
-    MASKINPORTEN_CLIENT_ID: client.clientId,
-    MASKINPORTEN_PRIVATE_KEY_PEM: client.privateKeyPem.replaceAll('\n', '\\n'),
-    MASKINPORTEN_KEY_ID: client.kid,
+    [ENV.maskinportenSecretArn]: '',
+    [ENV.maskinportenClientId]: client.clientId,
+    [ENV.maskinportenPrivateKeyPem]: client.privateKeyPem.replaceAll('\n', '\\n'),
+    [ENV.maskinportenKeyId]: client.kid,
   };
 }
 
@@ -59,12 +60,12 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
       extraEnv: {
         ...(await digitollEnvironment(digitoll)),
         // The simulator validates in ~300 ms: look and poll again after seconds, not minutes.
-        REPORT_UNCERTAIN_DELAY_SECONDS: '2',
-        REPORT_FIRST_POLL_DELAY_SECONDS: '1',
-        REPORT_CLAIM_TTL_SECONDS: '30',
+        [ENV.reportUncertainDelaySeconds]: '2',
+        [ENV.reportFirstPollDelaySeconds]: '1',
+        [ENV.reportClaimTtlSeconds]: '30',
         // Locally a partner's webhook receiver is typically http://localhost.
-        WEBHOOK_ALLOW_INSECURE_LOCALHOST: 'true',
-        WEBHOOK_BASE_DELAY_SECONDS: '1',
+        [ENV.webhookAllowInsecureLocalhost]: 'true',
+        [ENV.webhookBaseDelaySeconds]: '1',
         ...options.reporterEnv,
         ...options.extraEnv,
       },

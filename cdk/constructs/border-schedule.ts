@@ -10,6 +10,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/deployment.ts';
 import type { StageConfig } from '../config.ts';
 import { HouseFunction } from './house-function.ts';
 import { grantTable } from './table-grants.ts';
@@ -35,7 +36,7 @@ export class BorderSchedule extends Construct {
       description: 'Scheduled: border sweep, interrupted intakes, partner notifications',
       environment,
       logRetention: config.logRetentionDays,
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.borderSweep),
     }).fn;
     this.sweep = sweep;
 

@@ -12,6 +12,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/deployment.ts';
 import { acknowledgeNag } from './nag.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,7 +49,7 @@ export class HouseFunction extends Construct {
       runtime: NODE_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.seconds(29),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS.http),
       tracing: Tracing.ACTIVE,
       logGroup,
       projectRoot,

@@ -12,6 +12,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type HttpFunction, OPERATIONS, routeKey } from '../../functions/http/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { HouseFunction } from './house-function.ts';
 import { acknowledgeNag } from './nag.ts';
@@ -47,8 +48,10 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   partnerId: '$context.authorizer.partnerId',
 });
 
-/** Routes anyone may call: health for load balancers and uptime checks, and the public contract. */
-export const UNAUTHENTICATED_ROUTES = ['GET /health', 'GET /v1/openapi.json'] as const;
+/** Routes anyone may call (health for uptime checks, the public contract): the route table says which. */
+export const UNAUTHENTICATED_ROUTES: readonly string[] = OPERATIONS.filter((op) => !op.partnerKey).map(
+  routeKey,
+);
 
 export class PartnerApi extends Construct {
   readonly api: HttpApi;
@@ -138,64 +141,21 @@ export class PartnerApi extends Construct {
       };
     }
 
-    const integration = (id: string, handler: IFunction) => new HttpLambdaIntegration(id, handler);
-    const publicIntegration = integration('PublicIntegration', publicFn);
-    const intakeIntegration = integration('IntakeIntegration', intakeFn);
-    const readIntegration = integration('ReadIntegration', readFn);
-    const changesIntegration = integration('ChangesIntegration', changesFn);
-
-    this.api.addRoutes({ path: '/health', methods: [HttpMethod.GET], integration: publicIntegration });
-    this.api.addRoutes({
-      path: '/v1/openapi.json',
-      methods: [HttpMethod.GET],
-      integration: publicIntegration,
-    });
-    this.api.addRoutes({
-      path: '/v1/manifests',
-      methods: [HttpMethod.POST],
-      integration: intakeIntegration,
-      authorizer,
-    });
-    this.api.addRoutes({
-      path: '/v1/manifests/{manifestId}/shipments',
-      methods: [HttpMethod.POST],
-      integration: intakeIntegration,
-      authorizer,
-    });
-    for (const path of [
-      '/v1/manifests/{manifestId}',
-      '/v1/manifests/{manifestId}/shipments',
-      '/v1/shipments/{shipmentNumber}',
-      '/v1/alerts',
-      '/v1/manifests/{manifestId}/tvinn-declarations',
-      '/v1/transits/{mrn}',
-    ]) {
-      this.api.addRoutes({ path, methods: [HttpMethod.GET], integration: readIntegration, authorizer });
+    // One integration per function; every route of the route table goes to the function it names.
+    const integrations: Record<HttpFunction, HttpLambdaIntegration> = {
+      public: new HttpLambdaIntegration('PublicIntegration', publicFn),
+      intake: new HttpLambdaIntegration('IntakeIntegration', intakeFn),
+      read: new HttpLambdaIntegration('ReadIntegration', readFn),
+      changes: new HttpLambdaIntegration('ChangesIntegration', changesFn),
+    };
+    for (const operation of OPERATIONS) {
+      this.api.addRoutes({
+        path: operation.path,
+        methods: [HttpMethod[operation.method]],
+        integration: integrations[operation.function],
+        ...(operation.partnerKey ? { authorizer } : {}),
+      });
     }
-    this.api.addRoutes({
-      path: '/v1/shipments/{shipmentNumber}',
-      methods: [HttpMethod.PUT, HttpMethod.DELETE],
-      integration: changesIntegration,
-      authorizer,
-    });
-    this.api.addRoutes({
-      path: '/v1/manifests/{manifestId}/transport',
-      methods: [HttpMethod.PATCH],
-      integration: changesIntegration,
-      authorizer,
-    });
-    this.api.addRoutes({
-      path: '/v1/webhooks',
-      methods: [HttpMethod.POST, HttpMethod.GET],
-      integration: changesIntegration,
-      authorizer,
-    });
-    this.api.addRoutes({
-      path: '/v1/webhooks/{webhookId}',
-      methods: [HttpMethod.DELETE],
-      integration: changesIntegration,
-      authorizer,
-    });
 
     this.suppressFindings();
   }
@@ -204,13 +164,13 @@ export class PartnerApi extends Construct {
   private suppressFindings(): void {
     for (const child of this.api.node.children) {
       const route = child.node.tryFindChild('Resource');
-      const routeKey = (route as { routeKey?: unknown } | undefined)?.routeKey;
-      if (!route || typeof routeKey !== 'string') continue;
-      if (!(UNAUTHENTICATED_ROUTES as readonly string[]).includes(routeKey)) continue;
+      const key = (route as { routeKey?: unknown } | undefined)?.routeKey;
+      if (!route || typeof key !== 'string') continue;
+      if (!UNAUTHENTICATED_ROUTES.includes(key)) continue;
       acknowledgeNag(route, {
         id: 'AwsSolutions-APIG4',
         reason:
-          `${routeKey} is public on purpose: the health check and the published OpenAPI contract ` +
+          `${key} is public on purpose: the health check and the published OpenAPI contract ` +
           'hold no partner data; every other route uses the API-key Lambda authorizer.',
       });
     }

@@ -10,8 +10,8 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV, FUNCTION_TIMEOUT_SECONDS } from '../../lib/deployment.ts';
 import type { StageConfig } from '../config.ts';
-import { REPORT_MAX_RECEIVES, REPORTER_TIMEOUT_SECONDS } from '../stateful-stack.ts';
 import { HouseFunction } from './house-function.ts';
 import { grantTable } from './table-grants.ts';
 
@@ -36,18 +36,17 @@ export class Reporting extends Construct {
       entry: 'functions/queue/reporter.ts',
       description: 'Reports transports, masters and houses to Digitoll and follows them to their MRN',
       logRetention: config.logRetentionDays,
-      timeout: Duration.seconds(REPORTER_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.reporter),
       environment: {
         ...props.environment,
-        REPORT_DLQ_URL: reportDeadLetterQueue.queueUrl,
-        REPORT_FOLLOW_UP_QUEUE_URL: props.reportFollowUpQueue.queueUrl,
-        DIGITOLL_BASE_URL: config.digitollBaseUrl,
-        MASKINPORTEN_TOKEN_URL: config.maskinporten.tokenUrl,
-        MASKINPORTEN_AUDIENCE: config.maskinporten.audience,
-        MASKINPORTEN_SECRET_ARN: maskinportenSecret.secretArn,
-        DIGITOLL_RATE_LIMIT_PER_SECOND: String(config.digitollRateLimitPerInstance),
-        REPORT_MAX_RECEIVES: String(REPORT_MAX_RECEIVES),
-        ...(config.maskinporten.scope ? { MASKINPORTEN_SCOPE: config.maskinporten.scope } : {}),
+        [ENV.reportDlqUrl]: reportDeadLetterQueue.queueUrl,
+        [ENV.reportFollowUpQueueUrl]: props.reportFollowUpQueue.queueUrl,
+        [ENV.digitollBaseUrl]: config.digitollBaseUrl,
+        [ENV.maskinportenTokenUrl]: config.maskinporten.tokenUrl,
+        [ENV.maskinportenAudience]: config.maskinporten.audience,
+        [ENV.maskinportenSecretArn]: maskinportenSecret.secretArn,
+        [ENV.digitollRateLimitPerSecond]: String(config.digitollRateLimitPerInstance),
+        ...(config.maskinporten.scope ? { [ENV.maskinportenScope]: config.maskinporten.scope } : {}),
       },
     }).fn;
     this.reporter = reporter;

@@ -8,8 +8,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/deployment.ts';
 import type { StageConfig } from '../config.ts';
-import { WEBHOOK_TIMEOUT_SECONDS } from '../stateful-stack.ts';
 import { HouseFunction } from './house-function.ts';
 import { grantTable } from './table-grants.ts';
 
@@ -33,7 +33,7 @@ export class Webhooks extends Construct {
       description: 'Delivers signed notifications to partner webhooks',
       environment,
       logRetention: config.logRetentionDays,
-      timeout: Duration.seconds(WEBHOOK_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS.webhooks),
     }).fn;
     this.deliverer = deliverer;
 

@@ -6,19 +6,17 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { documentClient } from '../../lib/adapters/aws-clients.ts';
-import { DynamoPartnerKeyStore } from '../../lib/adapters/dynamodb/partner-key-store.ts';
+import { authorizerDeps } from '../../lib/compose/authorizer.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { authenticate } from '../../lib/domain/partner-keys.ts';
 
-const config = loadConfig();
-const store = new DynamoPartnerKeyStore(documentClient(config), config.TABLE_NAME);
+const { keys } = authorizerDeps(loadConfig());
 
 export const handler = async (
   event: APIGatewayRequestAuthorizerEventV2,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<{ partnerId: string }>> => {
   const authorization = event.headers?.authorization ?? event.headers?.Authorization;
-  const partnerId = await authenticate(store, authorization);
+  const partnerId = await authenticate(keys, authorization);
   return partnerId
     ? { isAuthorized: true, context: { partnerId } }
     : { isAuthorized: false, context: { partnerId: '' } };

@@ -1,23 +1,34 @@
 /**
- * The one wrapper for HTTP API (payload v2) handlers: routing by route key, body decoding
- * (gzip, base64, size limits, JSON), the partner from the authorizer, and the single mapping of
- * errors to problem documents. Handlers stay parse → call one domain function → map the result.
+ * The one wrapper for HTTP API (payload v2) handlers, as middlewares:
+ * - Lambda context on every log line, and the request's keys cleared after it (Powertools);
+ * - metrics flushed per invocation;
+ * - the route resolved from the route table and the request decoded and validated by its schemas
+ *   (partner, path parameters, query, body: gzip, base64, size limits, JSON) before any I/O;
+ * - any error answered as a problem document (answers.ts), unknown ones as a 500 that reveals nothing.
+ * Handlers get the validated request and stay: call one domain function → map the result.
  */
 import { gunzipSync } from 'node:zlib';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import type { NamedSchema } from '../../lib/manifest/openapi.ts';
+import { LIMITS } from '../../lib/manifest/schema.ts';
+import { logger, metrics } from '../observability.ts';
 import {
+  type HttpProblem,
+  type HttpResponse,
   NotFoundError,
   PayloadTooLargeError,
+  parseOrThrow,
+  problemFor,
+  problemResponse,
   UnauthorizedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../lib/domain/errors.ts';
-import { type HttpResponse, problemResponse } from '../../lib/http/problem.ts';
-import { LIMITS } from '../../lib/manifest/schema.ts';
-
-import { logger, metrics } from '../observability.ts';
+} from './answers.ts';
+import { type HttpFunction, ROUTES_BY_KEY, type Route, type Routes } from './routes.ts';
 
 export { logger };
 
@@ -27,66 +38,161 @@ type AuthorizedEvent = APIGatewayProxyEventV2 & {
   };
 };
 
-export interface HttpRequest {
-  routeKey: string;
-  pathParameters: Record<string, string>;
-  query: Record<string, string>;
-  /** The partner the authorizer resolved; throws 401 on a route without one. */
-  partnerId(): string;
-  /** The decoded, parsed JSON body. */
-  json(): unknown;
+// ---------------------------------------------------------------------------------------------------
+// Types: what a route's handler gets and may answer, from its entry in the route table
+// ---------------------------------------------------------------------------------------------------
+
+type Inferred<S> = S extends z.ZodType ? z.infer<S> : Record<string, never>;
+type Headers = Record<string, string>;
+
+export interface HttpRequest<R extends Route> {
+  /** The partner the authorizer resolved (routes that need the partner key only). */
+  partnerId: R['partnerKey'] extends true ? string : undefined;
+  params: Inferred<R['params']>;
+  query: Inferred<R['query']>;
+  body: R['body'] extends NamedSchema<infer S> ? z.infer<S> : undefined;
   /** A request header (case-insensitive). */
   header(name: string): string | undefined;
 }
 
-export type RouteHandler = (request: HttpRequest) => Promise<HttpResponse>;
+type SuccessReply<R extends Route> = {
+  [S in keyof R['responses'] & number]: R['responses'][S] extends { json: NamedSchema<infer J> }
+    ?
+        | { status: S; json: z.infer<J>; headers?: Headers }
+        | (R['responses'][S] extends { csv: true } ? { status: S; csv: string; headers?: Headers } : never)
+    : R['responses'][S] extends { csv: true }
+      ? { status: S; csv: string; headers?: Headers }
+      : { status: S; headers?: Headers };
+}[keyof R['responses'] & number];
 
-export function httpHandler(routes: Record<string, RouteHandler>) {
-  return middy<AuthorizedEvent, APIGatewayProxyResultV2, Error, Context>()
+/** A problem the handler decided on (a conflict, a broken rule): its status and document. */
+export type ProblemReply = { status: number; problem: HttpProblem; headers?: Headers };
+
+export type Reply<R extends Route> = SuccessReply<R> | ProblemReply;
+
+type RoutesOf<F extends HttpFunction> = {
+  [K in keyof Routes as Routes[K]['function'] extends F ? K : never]: Routes[K];
+};
+
+/** One implementation per operation the function serves, named by operationId. */
+export type Handlers<F extends HttpFunction> = {
+  [K in keyof RoutesOf<F>]: RoutesOf<F>[K] extends Route
+    ? (request: HttpRequest<RoutesOf<F>[K]>) => Promise<Reply<RoutesOf<F>[K]>>
+    : never;
+};
+
+/** Any reply, as the wrapper serialises it. */
+type AnyReply = { status: number; headers?: Headers; problem?: HttpProblem; csv?: string; json?: unknown };
+
+interface Resolved {
+  route: Route;
+  request: HttpRequest<Route>;
+}
+
+type HttpContext = Context & { resolved?: Resolved };
+
+// ---------------------------------------------------------------------------------------------------
+// The wrapper
+// ---------------------------------------------------------------------------------------------------
+
+export function httpHandler<F extends HttpFunction>(fn: F, handlers: Handlers<F>) {
+  // Each implementation is typed by its route; here they are looked up by operationId at run time.
+  const implementations = handlers as unknown as Record<
+    string,
+    ((request: HttpRequest<Route>) => Promise<AnyReply>) | undefined
+  >;
+  return middy<AuthorizedEvent, APIGatewayProxyResultV2, Error, HttpContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
-    .before(async (request) => {
-      logger.addContext(request.context);
-      logger.appendKeys({
-        routeKey: request.event.routeKey,
-        requestId: request.event.requestContext?.requestId,
-      });
-    })
-    .handler(async (event) => {
-      const route = routes[event.routeKey];
-      if (!route) return problemResponse(new NotFoundError(`No route ${event.routeKey}`));
-      try {
-        return await route(toRequest(event));
-      } catch (error) {
-        if ((error as { status?: number }).status === undefined) {
-          logger.error('Request failed', { error: error as Error });
-        } else {
-          logger.info('Request refused', { status: (error as { status: number }).status });
-        }
-        return problemResponse(error, event.rawPath);
-      } finally {
-        logger.resetKeys();
-      }
+    .use(answerErrors())
+    .use(decodeRequest(fn))
+    .handler(async (event, context) => {
+      const resolved = context.resolved;
+      if (!resolved) throw new Error('decodeRequest did not run');
+      const implementation = implementations[resolved.route.operationId];
+      if (!implementation) throw new NotFoundError(`No route ${event.routeKey}`);
+      return toResult(await implementation(resolved.request), event.rawPath);
     });
 }
 
-function toRequest(event: AuthorizedEvent): HttpRequest {
+// ---------------------------------------------------------------------------------------------------
+// Middlewares
+// ---------------------------------------------------------------------------------------------------
+
+/** Resolves the route (404 for one this function does not serve) and validates the request by it. */
+function decodeRequest(
+  fn: HttpFunction,
+): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2, Error, HttpContext> {
   return {
-    routeKey: event.routeKey,
-    pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
-    query: (event.queryStringParameters ?? {}) as Record<string, string>,
-    partnerId() {
-      const partnerId = event.requestContext.authorizer?.lambda?.partnerId;
-      if (!partnerId) throw new UnauthorizedError('No partner identified for this request.');
-      logger.appendKeys({ partnerId });
-      return partnerId;
+    before: async ({ event, context }) => {
+      logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext?.requestId });
+      const route = ROUTES_BY_KEY.get(event.routeKey);
+      if (!route || route.function !== fn) throw new NotFoundError(`No route ${event.routeKey}`);
+      context.resolved = { route, request: parseRequest(route, event) };
     },
-    json: () => decodeJsonBody(event),
+  };
+}
+
+/** Any error of the request (or of a middleware) answered as a problem document. */
+function answerErrors(): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2, Error, HttpContext> {
+  return {
+    onError: async (request) => {
+      const problem = problemFor(request.error);
+      if (problem) logger.info('Request refused', { status: problem.status });
+      else logger.error('Request failed', { error: request.error ?? undefined });
+      request.response = problemResponse(request.error, request.event.rawPath);
+    },
+  };
+}
+
+function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
+  let partnerId: string | undefined;
+  if (route.partnerKey) {
+    partnerId = event.requestContext.authorizer?.lambda?.partnerId;
+    if (!partnerId) throw new UnauthorizedError('No partner identified for this request.');
+    logger.appendKeys({ partnerId });
+  }
+  const params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}) : {};
+  const query = route.query ? parseOrThrow(route.query, event.queryStringParameters ?? {}) : {};
+  const body = route.body ? parseOrThrow(route.body.schema, decodeJsonBody(event)) : undefined;
+  return {
+    partnerId,
+    params,
+    query,
+    body,
     header: (name) => {
       const wanted = name.toLowerCase();
       return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === wanted)?.[1];
     },
-  };
+  } as HttpRequest<Route>;
 }
+
+function toResult(reply: AnyReply, instance: string): HttpResponse {
+  const headers = reply.headers ?? {};
+  if (reply.problem) {
+    logger.info('Request refused', { status: reply.status });
+    return problemResponse(reply.problem, instance);
+  }
+  if (reply.csv !== undefined) {
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
+      body: reply.csv,
+    };
+  }
+  if (reply.json !== undefined) {
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(reply.json),
+    };
+  }
+  return { statusCode: reply.status, headers, body: '' };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Body decoding
+// ---------------------------------------------------------------------------------------------------
 
 export function decodeJsonBody(
   event: Pick<APIGatewayProxyEventV2, 'body' | 'headers' | 'isBase64Encoded'>,

@@ -1,11 +1,15 @@
 /** GET /health and GET /v1/openapi.json (no key needed). */
-import { jsonResponse } from '../../lib/http/problem.ts';
 import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import { httpHandler } from './middleware.ts';
+import { OPERATIONS } from './routes.ts';
 
-const document = openApiDocument();
+const document = openApiDocument(OPERATIONS);
 
-export const handler = httpHandler({
-  'GET /health': async () => jsonResponse(200, { status: 'ok' }),
-  'GET /v1/openapi.json': async () => jsonResponse(200, document, { 'cache-control': 'public, max-age=300' }),
+export const handler = httpHandler('public', {
+  getHealth: async () => ({ status: 200, json: { status: 'ok' } }),
+  getOpenApi: async () => ({
+    status: 200,
+    json: document,
+    headers: { 'cache-control': 'public, max-age=300' },
+  }),
 });

@@ -1,63 +1,44 @@
-/** GET /v1/manifests/{manifestId}, …/shipments and GET /v1/shipments/{shipmentNumber}. */
-import { borderDeps } from '../../lib/adapters/aws-clients.ts';
+/** The GETs of the partner API: manifests, their shipments, shipments, alerts, TVINN drafts, transits. */
+import { readDeps } from '../../lib/compose/read.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { listAlerts, manifestTvinnDrafts, transitView } from '../../lib/domain/border-queries.ts';
-import { systemClock } from '../../lib/domain/ids.ts';
-import {
-  getManifestView,
-  getShipmentDetail,
-  listManifestShipments,
-  ShipmentListQuery,
-} from '../../lib/domain/queries.ts';
+import { listManifestShipments, manifestOverview, shipmentHistory } from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
-import { jsonResponse, parseOrThrow } from '../../lib/http/problem.ts';
+import { alertList, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
 import { httpHandler } from './middleware.ts';
 
-const { intake, store: border } = borderDeps(loadConfig());
-const { repository } = intake;
+const { manifests, border, clock } = readDeps(loadConfig());
 
-export const handler = httpHandler({
-  'GET /v1/manifests/{manifestId}': async (request) =>
-    jsonResponse(
-      200,
-      await getManifestView(repository, request.partnerId(), request.pathParameters.manifestId ?? ''),
-    ),
-  'GET /v1/manifests/{manifestId}/shipments': async (request) => {
-    const query = parseOrThrow(ShipmentListQuery, request.query);
-    const page = await listManifestShipments(
-      repository,
-      request.partnerId(),
-      request.pathParameters.manifestId ?? '',
-      query,
-    );
-    return jsonResponse(200, page);
-  },
-  'GET /v1/alerts': async (request) =>
-    jsonResponse(200, await listAlerts(border, request.partnerId(), systemClock.now())),
-  'GET /v1/manifests/{manifestId}/tvinn-declarations': async (request) => {
-    const result = await manifestTvinnDrafts(
-      border,
-      repository,
-      request.partnerId(),
-      request.pathParameters.manifestId ?? '',
-    );
-    const csv = request.query.format === 'csv' || (request.header('accept') ?? '').includes('text/csv');
+export const handler = httpHandler('read', {
+  getManifest: async ({ partnerId, params }) => ({
+    status: 200,
+    json: manifestView(await manifestOverview(manifests, partnerId, params.manifestId)),
+  }),
+  listShipments: async ({ partnerId, params, query }) => ({
+    status: 200,
+    json: shipmentPage(await listManifestShipments(manifests, partnerId, params.manifestId, query)),
+  }),
+  getShipment: async ({ partnerId, params }) => ({
+    status: 200,
+    json: shipmentDetail(await shipmentHistory(manifests, partnerId, params.shipmentNumber)),
+  }),
+  listAlerts: async ({ partnerId }) => ({
+    status: 200,
+    json: alertList(await listAlerts(border, partnerId, clock.now())),
+  }),
+  listTvinnDeclarations: async ({ partnerId, params, query, header }) => {
+    const drafts = await manifestTvinnDrafts(border, manifests, partnerId, params.manifestId);
+    const csv = query.format === 'csv' || (header('accept') ?? '').includes('text/csv');
     return csv
       ? {
-          statusCode: 200,
-          headers: {
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="tvinn-${result.manifestId}.csv"`,
-          },
-          body: tvinnCsv(result.declarations),
+          status: 200,
+          csv: tvinnCsv(drafts.declarations),
+          headers: { 'content-disposition': `attachment; filename="tvinn-${drafts.manifestId}.csv"` },
         }
-      : jsonResponse(200, result);
+      : { status: 200, json: drafts };
   },
-  'GET /v1/transits/{mrn}': async (request) =>
-    jsonResponse(200, await transitView(border, request.partnerId(), request.pathParameters.mrn ?? '')),
-  'GET /v1/shipments/{shipmentNumber}': async (request) =>
-    jsonResponse(
-      200,
-      await getShipmentDetail(repository, request.partnerId(), request.pathParameters.shipmentNumber ?? ''),
-    ),
+  getTransit: async ({ partnerId, params }) => ({
+    status: 200,
+    json: await transitView(border, partnerId, params.mrn),
+  }),
 });

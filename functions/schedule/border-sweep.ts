@@ -3,7 +3,7 @@
  * deadline is due (flags, TVINN drafts, NCTS closure), and moves partner notifications from the
  * outbox to the webhook queue. Each part reads only what is due in the sparse deadline index.
  */
-import { borderDeps } from '../../lib/adapters/aws-clients.ts';
+import { borderSweepDeps } from '../../lib/compose/border-sweep.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { runBorderSweep } from '../../lib/domain/border-sweep.ts';
 import { drainOutbox } from '../../lib/domain/outbox.ts';
@@ -11,12 +11,12 @@ import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
 import { count, METRIC } from '../observability.ts';
 import { scheduledHandler } from './middleware.ts';
 
-const deps = borderDeps(loadConfig());
+const deps = borderSweepDeps(loadConfig());
 
 export const handler = scheduledHandler(async () => {
-  const stalledIntakes = await completeStalledIntakes(deps.intake);
+  const stalledIntakes = await completeStalledIntakes(deps.stalledIntakes);
   const sweep = await runBorderSweep(deps.sweep);
-  const notifications = await drainOutbox({ ...deps.outbox, queue: deps.notificationQueue() });
+  const notifications = await drainOutbox(deps.outbox);
   count(METRIC.flagsRaised, sweep.flagsRaised);
   count(METRIC.notificationMissingRaised, sweep.raised.NOTIFICATION_MISSING ?? 0);
   return { stalledIntakes, sweep, notifications };

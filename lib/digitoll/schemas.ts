@@ -365,6 +365,13 @@ export type DeleteRequest = z.infer<typeof DeleteRequest>;
 export const MESSAGE_KINDS = ['transport', 'master-consignment', 'house-consignment'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
+/** The key of a master or house at Digitoll (its transport document and the carrier), for lookups (§2.3). */
+export interface WaybillKey {
+  documentNumber: string;
+  type: string;
+  carrierId: string;
+}
+
 export const REQUEST_SCHEMAS = {
   transport: TransportRequest,
   'master-consignment': MasterConsignmentRequest,

@@ -1,88 +1,118 @@
 /**
- * Changes before the border: amend a shipment (PUT), withdraw it (DELETE), or update the
- * transport (PATCH). Each stores the change with its timeline event and queues the report; the
- * reporter sends the PUT or DELETE by MRN (or replaces a report not yet sent).
+ * Changes before the border: amend a shipment (full replacement), withdraw it, or update the
+ * transport. Each stores the change with its timeline event and queues the report; the reporter
+ * sends the update or deletion by MRN (or replaces a report not yet sent).
  */
-import { z } from 'zod';
-import { type ShipmentInput, Transport, type TransportInput } from '../manifest/schema.ts';
+import type { ShipmentInput, TransportInput, TransportPatch } from '../manifest/schema.ts';
 import { evaluateShipment } from '../rules/index.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from './errors.ts';
+import { NotFound } from './errors.ts';
 import { contentHash } from './ids.ts';
-import { type IntakeDeps, reportMessagesFor } from './intake.ts';
+import { reportMessagesFor } from './intake.ts';
+import type { Conflict, Conflicted, Refused } from './outcomes.ts';
+import type { Clock, ReportQueue } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
 import type { ReportMessage } from './report-message.ts';
 
-export const TransportPatch = z
-  .strictObject({
-    estimatedArrival: Transport.shape.estimatedArrival.optional(),
-    vehicleRegistration: Transport.shape.vehicleRegistration.optional(),
-    vehicleCountry: Transport.shape.vehicleCountry.optional(),
-    vehicleType: Transport.shape.vehicleType,
-    driver: Transport.shape.driver.optional(),
-  })
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
-    message:
-      'must change at least one of estimatedArrival, vehicleRegistration, vehicleCountry, vehicleType, driver',
-  });
-export type TransportPatch = z.infer<typeof TransportPatch>;
+/** Whether a conditional write went through, or someone changed the record first. */
+export type WriteOutcome = 'saved' | 'changed-meanwhile';
 
-export interface Amended<T> {
-  httpStatus: 200 | 202;
-  body: T;
+/** What changing shipments and transports needs from storage. */
+export interface ChangeStore {
+  getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
+  /** The latest manifest's shipment with this number, or undefined. */
+  latestShipment(partnerId: string, shipmentNumber: string): Promise<ShipmentRecord | undefined>;
+  /** Replaces a shipment if it is still at `previous.version`, with its event. */
+  replaceShipment(
+    previous: ShipmentRecord,
+    next: ShipmentRecord,
+    event: ShipmentEvent,
+  ): Promise<WriteOutcome>;
+  /**
+   * Replaces the manifest's transport if nobody changed it meanwhile, with its event, and has the
+   * border sweep look at the transport again at `borderCheckAt` (its deadlines follow the new ETA).
+   */
+  replaceTransport(
+    previous: ManifestRecord,
+    next: ManifestRecord,
+    event: ShipmentEvent,
+    borderCheckAt: string,
+  ): Promise<WriteOutcome>;
 }
+
+export interface ChangeDeps {
+  store: ChangeStore;
+  queue: ReportQueue;
+  clock: Clock;
+}
+
+export type ShipmentChange =
+  /** Stored; Digitoll is updated (or the report replaced) by the reporter. */
+  | { outcome: 'amended'; shipment: ShipmentRecord }
+  /** The same content as stored: nothing to do. */
+  | { outcome: 'unchanged'; shipment: ShipmentRecord }
+  /** The reporter deletes it at Digitoll, then it is CANCELLED. */
+  | { outcome: 'withdrawal-requested'; shipment: ShipmentRecord }
+  /** Never reported (rejected at intake): cancelled at once. */
+  | { outcome: 'cancelled'; shipment: ShipmentRecord }
+  | { outcome: 'already-withdrawn'; shipment: ShipmentRecord }
+  | Conflicted
+  | Refused;
+
+export type TransportChange =
+  | { outcome: 'updated'; manifest: ManifestRecord }
+  | { outcome: 'unchanged'; manifest: ManifestRecord }
+  | Conflicted
+  | Refused;
 
 function event(at: string, type: string, detail: string, data?: Record<string, unknown>): ShipmentEvent {
   return { at, type, actor: 'partner', detail, ...(data ? { data } : {}) };
 }
 
-async function openShipment(deps: IntakeDeps, partnerId: string, shipmentNumber: string) {
-  const found = await deps.repository.getLatestShipment(partnerId, shipmentNumber);
-  if (!found) throw new NotFoundError(`Shipment ${shipmentNumber} was not found.`);
-  const manifest = await deps.repository.getManifest(partnerId, found.shipment.manifestId);
-  if (!manifest) throw new NotFoundError(`Shipment ${shipmentNumber} was not found.`);
-  return { shipment: found.shipment, manifest };
+const conflict = (value: Conflict): Conflicted => ({ outcome: 'conflict', conflict: value });
+
+async function openShipment(deps: ChangeDeps, partnerId: string, shipmentNumber: string) {
+  const shipment = await deps.store.latestShipment(partnerId, shipmentNumber);
+  if (!shipment) throw new NotFound('shipment', shipmentNumber);
+  const manifest = await deps.store.getManifest(partnerId, shipment.manifestId);
+  if (!manifest) throw new NotFound('shipment', shipmentNumber);
+  return { shipment, manifest };
 }
 
-function assertBeforeBorder(manifest: ManifestRecord, now: Date, what: string): void {
-  if (Date.parse(manifest.transport.estimatedArrival) <= now.getTime()) {
-    throw new ConflictError(
-      `The transport was due at the border at ${manifest.transport.estimatedArrival}; ${what} is no longer possible. Update the ETA first if it has not crossed.`,
-      { slug: 'transport-crossed', title: 'Transport already at the border' },
-    );
-  }
+/** A transport whose ETA has come may have crossed: nothing about it changes any more. */
+function crossed(
+  manifest: ManifestRecord,
+  now: Date,
+  attempted: 'amending' | 'withdrawing' | 'changing-transport-without-eta',
+): Conflicted | undefined {
+  return Date.parse(manifest.transport.estimatedArrival) <= now.getTime()
+    ? conflict({
+        reason: 'transport-crossed',
+        manifestId: manifest.manifestId,
+        estimatedArrival: manifest.transport.estimatedArrival,
+        attempted,
+      })
+    : undefined;
 }
 
-/** PUT /v1/shipments/{shipmentNumber}: full replacement of the shipment. */
+/** Full replacement of a shipment. */
 export async function amendShipment(
-  deps: IntakeDeps,
+  deps: ChangeDeps,
   partnerId: string,
   shipmentNumber: string,
   input: ShipmentInput,
-): Promise<Amended<ShipmentRecord>> {
+): Promise<ShipmentChange> {
   if (input.shipmentNumber !== shipmentNumber) {
-    throw new ConflictError(
-      `The shipment number is the house waybill number at Digitoll, which cannot be changed (${shipmentNumber} → ${input.shipmentNumber}). Withdraw this shipment and submit the new one.`,
-      {
-        slug: 'immutable-key',
-        title: 'Waybill numbers cannot be amended',
-        errors: [{ path: '/shipmentNumber', code: 'immutable', message: `must be ${shipmentNumber}` }],
-      },
-    );
+    return conflict({ reason: 'shipment-number-immutable', shipmentNumber, requested: input.shipmentNumber });
   }
   const { shipment, manifest } = await openShipment(deps, partnerId, shipmentNumber);
   const now = deps.clock.now();
   if (shipment.status === 'CANCELLED' || shipment.withdrawalRequestedAt) {
-    throw new ConflictError(
-      `Shipment ${shipmentNumber} was withdrawn; submit it again in a manifest instead.`,
-      {
-        slug: 'withdrawn',
-        title: 'Shipment withdrawn',
-      },
-    );
+    return conflict({ reason: 'shipment-withdrawn', shipmentNumber });
   }
-  assertBeforeBorder(manifest, now, 'amending it');
+  const late = crossed(manifest, now, 'amending');
+  if (late) return late;
   const hash = contentHash(input);
-  if (hash === shipment.inputHash) return { httpStatus: 200, body: shipment };
+  if (hash === shipment.inputHash) return { outcome: 'unchanged', shipment };
 
   const at = now.toISOString();
   const evaluation = evaluateShipment(input, {
@@ -90,19 +120,12 @@ export async function amendShipment(
     estimatedArrival: new Date(manifest.transport.estimatedArrival),
   });
   if (evaluation.status === 'REJECTED') {
-    throw new UnprocessableError(
-      `The amended shipment breaks ${evaluation.violations.length} VOEC rule(s); nothing was changed.`,
-      evaluation.violations.map((violation) => ({
-        path: violation.path,
-        code: violation.rule,
-        message: violation.message,
-      })),
-    );
+    return { outcome: 'refused', breach: { reason: 'voec-rules', violations: evaluation.violations } };
   }
   // Flags about the content are recomputed; when it was first received stays what it was.
-  const late = shipment.flags.filter((flag) => flag.code === 'LATE_SUBMISSION');
+  const lateFlags = shipment.flags.filter((flag) => flag.code === 'LATE_SUBMISSION');
   const flags = [
-    ...late,
+    ...lateFlags,
     ...evaluation.flags
       .filter((flag) => flag.code !== 'LATE_SUBMISSION')
       .map((flag) => ({ ...flag, raisedAt: at })),
@@ -118,7 +141,7 @@ export async function amendShipment(
     updatedAt: at,
     version: shipment.version + 1,
   };
-  await deps.repository.replaceShipment(
+  const saved = await deps.store.replaceShipment(
     shipment,
     next,
     event(
@@ -127,25 +150,28 @@ export async function amendShipment(
       shipment.mrn ? `Amended; Digitoll is updated by MRN ${shipment.mrn}` : 'Amended before reporting',
     ),
   );
+  if (saved === 'changed-meanwhile') return conflict({ reason: 'changed-meanwhile', shipmentNumber });
   const messages: ReportMessage[] =
     shipment.status === 'REJECTED'
       ? reportMessagesFor(manifest, [next])
       : [{ v: 1, partnerId, manifestId: manifest.manifestId, kind: 'HOUSE', shipmentNumber }];
   await deps.queue.send(messages);
-  return { httpStatus: 202, body: next };
+  return { outcome: 'amended', shipment: next };
 }
 
-/** DELETE /v1/shipments/{shipmentNumber}: taken off the truck; deleted at Digitoll, then CANCELLED. */
+/** Taken off the truck: deleted at Digitoll, then CANCELLED. */
 export async function withdrawShipment(
-  deps: IntakeDeps,
+  deps: ChangeDeps,
   partnerId: string,
   shipmentNumber: string,
-): Promise<Amended<ShipmentRecord>> {
+): Promise<ShipmentChange> {
   const { shipment, manifest } = await openShipment(deps, partnerId, shipmentNumber);
-  if (shipment.status === 'CANCELLED' || shipment.withdrawalRequestedAt)
-    return { httpStatus: 200, body: shipment };
+  if (shipment.status === 'CANCELLED' || shipment.withdrawalRequestedAt) {
+    return { outcome: 'already-withdrawn', shipment };
+  }
   const now = deps.clock.now();
-  assertBeforeBorder(manifest, now, 'withdrawing it');
+  const late = crossed(manifest, now, 'withdrawing');
+  if (late) return late;
   const at = now.toISOString();
   if (shipment.status === 'REJECTED') {
     // Never reported: nothing to delete at Digitoll.
@@ -156,15 +182,16 @@ export async function withdrawShipment(
       updatedAt: at,
       version: shipment.version + 1,
     };
-    await deps.repository.replaceShipment(
+    const saved = await deps.store.replaceShipment(
       shipment,
       next,
       event(at, 'WITHDRAWN', 'Withdrawn; it was never reported'),
     );
-    return { httpStatus: 200, body: next };
+    if (saved === 'changed-meanwhile') return conflict({ reason: 'changed-meanwhile', shipmentNumber });
+    return { outcome: 'cancelled', shipment: next };
   }
   const next = { ...shipment, withdrawalRequestedAt: at, updatedAt: at, version: shipment.version + 1 };
-  await deps.repository.replaceShipment(
+  const saved = await deps.store.replaceShipment(
     shipment,
     next,
     event(
@@ -173,27 +200,29 @@ export async function withdrawShipment(
       shipment.mrn ? `Deleting MRN ${shipment.mrn} at Digitoll` : 'Withdrawn before it was reported',
     ),
   );
+  if (saved === 'changed-meanwhile') return conflict({ reason: 'changed-meanwhile', shipmentNumber });
   await deps.queue.send([
     { v: 1, partnerId, manifestId: manifest.manifestId, kind: 'HOUSE', shipmentNumber },
   ]);
-  return { httpStatus: 202, body: next };
+  return { outcome: 'withdrawal-requested', shipment: next };
 }
 
-/** PATCH /v1/manifests/{manifestId}/transport: ETA, vehicle or driver, re-reported by a transport PUT. */
+/** ETA, vehicle or driver, re-reported by a transport update. */
 export async function updateTransport(
-  deps: IntakeDeps,
+  deps: ChangeDeps,
   partnerId: string,
   manifestId: string,
   patch: TransportPatch,
-): Promise<Amended<ManifestRecord>> {
-  const manifest = await deps.repository.getManifest(partnerId, manifestId);
-  if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
+): Promise<TransportChange> {
+  const manifest = await deps.store.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
   const now = deps.clock.now();
   // A transport whose ETA passed may simply be late: its ETA may still be moved to the future
   // (anything else about it only together with a new ETA).
-  const etaPassed = Date.parse(manifest.transport.estimatedArrival) <= now.getTime();
-  if (etaPassed && !patch.estimatedArrival)
-    assertBeforeBorder(manifest, now, 'changing the transport without a new ETA');
+  if (!patch.estimatedArrival) {
+    const late = crossed(manifest, now, 'changing-transport-without-eta');
+    if (late) return late;
+  }
   const reported =
     manifest.transportReport?.mrn !== undefined || manifest.transportReport?.phase === 'SUBMITTED';
   if (
@@ -201,42 +230,41 @@ export async function updateTransport(
     patch.vehicleRegistration !== manifest.transport.vehicleRegistration &&
     reported
   ) {
-    throw new ConflictError(
-      'The registration of the vehicle that crosses is a key of the transport at Digitoll and cannot be changed by an update (road v2 §4.5). Submit the shipments again in a new manifest for the new vehicle, then withdraw them here.',
-      {
-        slug: 'immutable-key',
-        title: 'Vehicle registration cannot be amended after reporting',
-        errors: [
-          {
-            path: '/vehicleRegistration',
-            code: 'immutable',
-            message: `must stay ${manifest.transport.vehicleRegistration}`,
-          },
-        ],
-      },
-    );
+    return conflict({
+      reason: 'vehicle-registration-immutable',
+      vehicleRegistration: manifest.transport.vehicleRegistration,
+    });
   }
   if (patch.estimatedArrival && Date.parse(patch.estimatedArrival) <= now.getTime()) {
-    throw new UnprocessableError('The new ETA has already passed.', [
-      { path: '/estimatedArrival', code: 'in_the_past', message: 'must be in the future' },
-    ]);
+    return {
+      outcome: 'refused',
+      breach: { reason: 'eta-in-the-past', estimatedArrival: patch.estimatedArrival },
+    };
   }
   const transport: TransportInput = {
     ...manifest.transport,
     ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
   };
   transport.estimatedArrival = new Date(transport.estimatedArrival).toISOString();
-  if (contentHash(transport) === contentHash(manifest.transport)) return { httpStatus: 200, body: manifest };
+  if (contentHash(transport) === contentHash(manifest.transport)) return { outcome: 'unchanged', manifest };
   const at = now.toISOString();
   const next: ManifestRecord = { ...manifest, transport };
   const changed = Object.keys(patch).filter((key) => patch[key as keyof TransportPatch] !== undefined);
-  await deps.repository.replaceTransport(manifest, next, {
+  const saved = await deps.store.replaceTransport(
+    manifest,
+    next,
+    {
+      at,
+      type: 'TRANSPORT_UPDATED',
+      actor: 'partner',
+      detail: `Transport changed (${changed.join(', ')}); Digitoll is updated by a transport PUT`,
+      data: { estimatedArrival: transport.estimatedArrival },
+    },
+    // The deadlines follow the new ETA: the sweep looks again now (it clears or raises flags and
+    // moves the marker on from there).
     at,
-    type: 'TRANSPORT_UPDATED',
-    actor: 'partner',
-    detail: `Transport changed (${changed.join(', ')}); Digitoll is updated by a transport PUT`,
-    data: { estimatedArrival: transport.estimatedArrival },
-  });
+  );
+  if (saved === 'changed-meanwhile') return conflict({ reason: 'transport-changed-meanwhile', manifestId });
   await deps.queue.send([{ v: 1, partnerId, manifestId, kind: 'TRANSPORT' }]);
-  return { httpStatus: 202, body: next };
+  return { outcome: 'updated', manifest: next };
 }

@@ -1,9 +1,10 @@
 /**
  * Read side of the border: open alerts, TVINN drafts and transits, scoped to the calling partner.
  */
-import type { TransitRecord } from './border-sweep.ts';
-import { NotFoundError } from './errors.ts';
-import type { ManifestRepository } from './ports.ts';
+
+import { NotFound } from './errors.ts';
+import type { TransitRecord } from './ncts.ts';
+import type { ManifestReads } from './queries.ts';
 import type { TvinnDeclarationDraft } from './tvinn.ts';
 
 export interface AlertRow {
@@ -21,42 +22,49 @@ export interface BorderReads {
   transit(partnerId: string, mrn: string): Promise<TransitRecord | undefined>;
 }
 
+export interface Alert extends AlertRow {
+  /** Minutes left to the border ETA (negative once it passed). */
+  minutesToBorder: number | null;
+}
+
 /** Open border flags, most urgent first: the least time left to the border (passed ETAs first). */
-export async function listAlerts(reads: BorderReads, partnerId: string, now: Date) {
+export async function listAlerts(
+  reads: Pick<BorderReads, 'alerts'>,
+  partnerId: string,
+  now: Date,
+): Promise<Alert[]> {
   const rows = await reads.alerts(partnerId);
-  return {
-    alerts: rows
-      .map((row) => ({
-        ...row,
-        minutesToBorder: row.estimatedArrival
-          ? Math.round((Date.parse(row.estimatedArrival) - now.getTime()) / 60_000)
-          : null,
-      }))
-      .sort(
-        (a, b) =>
-          (a.minutesToBorder ?? 0) - (b.minutesToBorder ?? 0) ||
-          a.shipmentNumber.localeCompare(b.shipmentNumber),
-      ),
-  };
+  return rows
+    .map((row) => ({
+      ...row,
+      minutesToBorder: row.estimatedArrival
+        ? Math.round((Date.parse(row.estimatedArrival) - now.getTime()) / 60_000)
+        : null,
+    }))
+    .sort(
+      (a, b) =>
+        (a.minutesToBorder ?? 0) - (b.minutesToBorder ?? 0) ||
+        a.shipmentNumber.localeCompare(b.shipmentNumber),
+    );
 }
 
 export async function manifestTvinnDrafts(
-  reads: BorderReads,
-  manifests: Pick<ManifestRepository, 'getManifest'>,
+  reads: Pick<BorderReads, 'tvinnDrafts'>,
+  manifests: Pick<ManifestReads, 'getManifest'>,
   partnerId: string,
   manifestId: string,
-) {
+): Promise<{ manifestId: string; declarations: TvinnDeclarationDraft[] }> {
   const manifest = await manifests.getManifest(partnerId, manifestId);
-  if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
+  if (!manifest) throw new NotFound('manifest', manifestId);
   return { manifestId, declarations: await reads.tvinnDrafts(partnerId, manifestId) };
 }
 
 export async function transitView(
-  reads: BorderReads,
+  reads: Pick<BorderReads, 'transit'>,
   partnerId: string,
   mrn: string,
 ): Promise<TransitRecord> {
   const transit = await reads.transit(partnerId, mrn);
-  if (!transit) throw new NotFoundError(`Transit ${mrn} was not found.`);
+  if (!transit) throw new NotFound('transit', mrn);
   return transit;
 }

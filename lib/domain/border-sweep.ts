@@ -8,7 +8,14 @@
  * and the deadline marker moves only if nobody moved it meanwhile. A run that dies half-way left
  * the marker where it was, so the next run does the rest.
  */
-import { type ArrivalNotification, decideTransitClosure, type TransitState } from './ncts.ts';
+import { REPORTING_LEAD_MS } from './deadlines.ts';
+import {
+  type ArrivalNotification,
+  decideTransitClosure,
+  type TransitRecord,
+  type TransitState,
+} from './ncts.ts';
+import { flagNotification, type PartnerNotification, transitClosureNotification } from './notifications.ts';
 import type { Clock } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
 import type { Flag, FlagCode } from './shipment.ts';
@@ -17,37 +24,11 @@ import { type TvinnDeclarationDraft, tvinnDrafts } from './tvinn.ts';
 /** Shipments of one transport reconciled at once. */
 const RECONCILE_CONCURRENCY = 16;
 
-/** VOEC reporting deadline: two hours before the border (seed 001). */
-export const REPORTING_LEAD_MS = 2 * 3_600_000;
-
 export interface BorderCheck {
   partnerId: string;
   manifestId: string;
   /** The marker's current sort key: it moves only if still this. */
   dueSk: string;
-}
-
-export interface TransitRecord {
-  partnerId: string;
-  mrn: string;
-  /** The manifests whose goods travel under this transit (usually one). */
-  manifestIds: string[];
-  state: TransitState;
-  reason: string;
-  arrivalNotification?: ArrivalNotification;
-  handedOver?: { at: string; gateway: string; reference: string };
-  history: Array<{ at: string; state: TransitState; detail: string }>;
-  decidedAt: string;
-  version: number;
-}
-
-/** A notification for the partner's webhooks, written with the change it reports. */
-export interface PartnerNotification {
-  id: string;
-  partnerId: string;
-  type: 'flag.raised' | 'flag.cleared' | 'shipment.status' | 'transit.closure';
-  at: string;
-  data: Record<string, unknown>;
 }
 
 export interface SweepStore {
@@ -240,36 +221,18 @@ async function reconcileFlags(
     })),
   ];
   const notifications: PartnerNotification[] = [
-    ...raise.map((code) => notification(shipment, 'flag.raised', at, { flag: code, estimatedArrival: eta })),
-    ...clear.map((code) => notification(shipment, 'flag.cleared', at, { flag: code, estimatedArrival: eta })),
+    ...raise.map((code) =>
+      flagNotification(shipment, 'flag.raised', at, { flag: code, estimatedArrival: eta }),
+    ),
+    ...clear.map((code) =>
+      flagNotification(shipment, 'flag.cleared', at, { flag: code, estimatedArrival: eta }),
+    ),
   ];
   if (!(await deps.store.updateFlags(shipment, flags, events, notifications))) return 'conflict';
   report.flagsRaised += raise.length;
   for (const code of raise) report.raised[code] = (report.raised[code] ?? 0) + 1;
   report.flagsCleared += clear.length;
   return 'changed';
-}
-
-function notification(
-  shipment: ShipmentRecord,
-  type: PartnerNotification['type'],
-  at: string,
-  data: Record<string, unknown>,
-): PartnerNotification {
-  // Deterministic: the same change notified twice has the same id (receivers deduplicate on it).
-  const id = `${shipment.manifestId}.${shipment.shipmentNumber}.${type}.${String(data.flag ?? '')}.v${shipment.version + 1}`;
-  return {
-    id,
-    partnerId: shipment.partnerId,
-    type,
-    at,
-    data: {
-      manifestId: shipment.manifestId,
-      shipmentNumber: shipment.shipmentNumber,
-      status: shipment.status,
-      ...data,
-    },
-  };
 }
 
 async function closeTransit(
@@ -302,18 +265,19 @@ async function closeTransit(
       decidedAt: at,
       version: (record?.version ?? 0) + 1,
     };
-    const saved = await deps.store.saveTransit(next, record?.version, {
-      id: `${manifest.transit.mrn}.transit.${decision.state}.v${next.version}`,
-      partnerId: manifest.partnerId,
-      type: 'transit.closure',
-      at,
-      data: {
+    const saved = await deps.store.saveTransit(
+      next,
+      record?.version,
+      transitClosureNotification({
+        partnerId: manifest.partnerId,
         mrn: manifest.transit.mrn,
         manifestId: manifest.manifestId,
         state: decision.state,
         reason: decision.reason,
-      },
-    });
+        at,
+        version: next.version,
+      }),
+    );
     if (!saved) return undefined; // another run decided it; it will also hand it over
     record = next;
   }

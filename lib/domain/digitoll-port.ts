@@ -1,34 +1,51 @@
 /**
- * What the reporter needs from Digitoll, in the reporter's terms. The HTTP client adapter
- * (`lib/adapters/digitoll/`) implements it; its short in-call retries end in RETRY_LATER or
- * UNKNOWN, and the reporter takes it from there with queue delays (never a sleeping Lambda).
+ * What the reporter needs from Digitoll, in the reporter's terms: it hands over what it knows (the
+ * kind of message, the manifest, the shipment, the operation) and gets outcomes back. The adapter
+ * (`lib/adapters/digitoll/`) owns the wire format: it maps our records to the messages of the
+ * Digitoll API of the transport's mode (road v2 today), tells the reporter what it needs of a
+ * message (its content hash, the scheduled arrival a transport carries), and maps Digitoll's error
+ * paths back into our data. Its short in-call retries end in RETRY_LATER or UNKNOWN, and the
+ * reporter takes it from there with queue delays (never a sleeping Lambda).
  */
-export type DigitollKind = 'transport' | 'master-consignment' | 'house-consignment';
+import type { ManifestRecord, ShipmentRecord } from './records.ts';
+import type { ReportTarget } from './report-message.ts';
+import type { DigitollError } from './report-state.ts';
 
-export interface WaybillKey {
-  documentNumber: string;
-  type: string;
-  carrierId: string;
+/** What is being reported: a transport, a master or a house, of this manifest. */
+export interface DigitollSubject {
+  kind: ReportTarget;
+  manifest: ManifestRecord;
 }
 
-/** A synchronous (400) validation error, verbatim. */
-export interface DigitollFieldError {
-  field: string;
-  error: string;
-}
+export type DigitollMessage =
+  | {
+      kind: 'TRANSPORT';
+      manifest: ManifestRecord;
+      /** Without a master, the houses hang directly under the transport, which lists them. */
+      directHouseNumbers: readonly string[];
+      /** The scheduled arrival Digitoll has; before the transport is first accepted, its current ETA. */
+      scheduledArrival: string | undefined;
+    }
+  | { kind: 'MASTER'; manifest: ManifestRecord }
+  | { kind: 'HOUSE'; manifest: ManifestRecord; shipment: ShipmentRecord };
 
-/** An asynchronous validation error, verbatim. */
-export interface DigitollValidationError {
-  description: string;
-  messageElementPath: string;
+/** A master or a house: those can be looked up by their waybill key. */
+export type KeyedMessage = Extract<DigitollMessage, { kind: 'MASTER' | 'HOUSE' }>;
+
+/** What the reporter needs to know of a message as it would be sent now. */
+export interface PreparedMessage {
+  /** Equal hashes mean Digitoll has this content already (the issue date aside). */
+  contentHash: string;
+  /** A transport: the scheduled arrival it carries. */
+  scheduledArrival?: string;
 }
 
 export type SubmitOutcome =
-  /** 202: Digitoll took it; poll `requestId`. */
+  /** Digitoll took it; poll `requestId`. */
   | { outcome: 'TAKEN'; requestId: string }
-  /** 400: refused as sent, nothing stored; permanent for this content. */
-  | { outcome: 'REFUSED'; errors: DigitollFieldError[] }
-  /** Definitely not processed (429, connection refused, 401 before a token refresh...): send again later. */
+  /** Refused as sent, nothing stored; permanent for this content (errors verbatim, located in our data). */
+  | { outcome: 'REFUSED'; errors: DigitollError[] }
+  /** Definitely not processed (throttled, not reachable, token refreshed...): send again later. */
   | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string }
   /** May or may not have been processed (timeout, dropped connection, 5xx): look before sending again. */
   | { outcome: 'UNKNOWN'; reason: string };
@@ -41,7 +58,8 @@ export type StatusOutcome =
       documentStatus?: string;
       incompleteReasons?: string[];
     }
-  | { outcome: 'FAILURE'; errors: DigitollValidationError[] }
+  /** Digitoll's validation failed (errors verbatim, located in our data). */
+  | { outcome: 'FAILURE'; errors: DigitollError[] }
   | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
 
 export type LookupOutcome =
@@ -49,12 +67,16 @@ export type LookupOutcome =
   | { outcome: 'NOT_FOUND' }
   | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
 
+export type Submission = { operation: 'CREATE' } | { operation: 'UPDATE'; mrn: string };
+
 export interface DigitollPort {
-  /** POST (no mrn) or PUT (mrn given: full replacement) of a transport, master or house message. */
-  submit(kind: DigitollKind, body: unknown, mrn?: string): Promise<SubmitOutcome>;
-  /** DELETE by MRN. */
-  withdraw(kind: DigitollKind, mrn: string, documentIssueDate: string): Promise<SubmitOutcome>;
-  validationStatus(kind: DigitollKind, requestId: string): Promise<StatusOutcome>;
-  /** Key-based lookup (query API): is a master or house with this waybill key already at Digitoll? */
-  findByWaybill(kind: 'master-consignment' | 'house-consignment', key: WaybillKey): Promise<LookupOutcome>;
+  /** The message as it would be sent now (pure: nothing is sent). */
+  prepare(message: DigitollMessage): PreparedMessage;
+  /** Creates it, or replaces it in full by its MRN. */
+  submit(message: DigitollMessage, submission: Submission): Promise<SubmitOutcome>;
+  /** Deletes it by its MRN. */
+  withdraw(subject: DigitollSubject, mrn: string): Promise<SubmitOutcome>;
+  validationStatus(subject: DigitollSubject, requestId: string): Promise<StatusOutcome>;
+  /** Is this master or house at Digitoll already (looked up by its waybill key)? */
+  findExisting(message: KeyedMessage): Promise<LookupOutcome>;
 }

@@ -13,19 +13,47 @@
  * messages (same key), and the reporter acts on a message only while the shipment still needs it.
  */
 
-import type { IntakeResponse, ShipmentOutcome } from '../manifest/responses.ts';
 import type { ManifestRequest, ShipmentInput } from '../manifest/schema.ts';
 import { LIMITS } from '../manifest/schema.ts';
 import { evaluateShipment, isMixedTransit } from '../rules/index.ts';
-import { ConflictError, NotFoundError, PayloadTooLargeError } from './errors.ts';
+import { reportingDeadline } from './deadlines.ts';
+import { LimitExceeded, NotFound } from './errors.ts';
 import { contentHash } from './ids.ts';
-import type { Clock, IdGenerator, ManifestRepository, ReportQueue } from './ports.ts';
+import type { Conflicted, Intake } from './outcomes.ts';
+import type { Clock, IdGenerator, ReportQueue } from './ports.ts';
 import type { IdempotencyRecord, ManifestRecord, ShipmentRecord, ShipmentSummary } from './records.ts';
 import type { ReportMessage } from './report-message.ts';
 import type { ShipmentStatus } from './shipment.ts';
 
+export type ClaimOutcome = { claimed: true } | { claimed: false; existing: IdempotencyRecord };
+
+/** What intake (a new manifest, or shipments added to one) needs from storage. */
+export interface IntakeStore {
+  /**
+   * Atomically records the partner's reference and creates the manifest (IN_PROGRESS), unless
+   * the reference exists, in which case the existing record is returned.
+   */
+  claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome>;
+  /** Moves the lease of an IN_PROGRESS claim from `expectedLeaseUntil` to `leaseUntil`; false if someone else did. */
+  takeOverLease(record: IdempotencyRecord, expectedLeaseUntil: string, leaseUntil: string): Promise<boolean>;
+  /** Ends the lease at once (after a failure), so the partner's retry need not wait. */
+  releaseLease(partnerId: string, reference: string, at: string): Promise<void>;
+  /** Writes shipments in batches (overwriting: callers write only new or identical ones). */
+  putShipments(shipments: ShipmentRecord[]): Promise<void>;
+  /**
+   * Marks the reference and the manifest COMPLETE (with the mixed-transit record if any) and has the
+   * border sweep look at the transport first at `firstBorderCheckAt`.
+   */
+  completeIntake(manifest: ManifestRecord, firstBorderCheckAt: string): Promise<void>;
+  getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
+  getShipments(partnerId: string, manifestId: string, shipmentNumbers: string[]): Promise<ShipmentRecord[]>;
+  /** Every shipment of the manifest, as index rows (for counts and fan-out completion). */
+  summarizeShipments(manifestId: string): Promise<ShipmentSummary[]>;
+  setMixedTransit(manifest: ManifestRecord): Promise<void>;
+}
+
 export interface IntakeDeps {
-  repository: ManifestRepository;
+  store: IntakeStore;
   queue: ReportQueue;
   clock: Clock;
   ids: IdGenerator;
@@ -34,17 +62,24 @@ export interface IntakeDeps {
 /** Longer than the intake function's timeout, so a live request never loses its lease. */
 export const INTAKE_LEASE_MS = 60_000;
 
-export interface IntakeResult {
-  /** 202 for a new manifest or new shipments; 200 when the request repeats one already done. */
-  httpStatus: 200 | 202;
-  body: IntakeResponse;
-}
+export type SubmitResult =
+  /** A new manifest (or one whose interrupted intake this request completed). */
+  | { outcome: 'created'; intake: Intake }
+  /** The same reference and body were accepted before: the original answer. */
+  | { outcome: 'replayed'; intake: Intake }
+  | Conflicted;
+
+export type AddShipmentsResult =
+  | { outcome: 'added'; intake: Intake }
+  /** Every shipment was on the manifest already, with the same content. */
+  | { outcome: 'replayed'; intake: Intake }
+  | Conflicted;
 
 export async function submitManifest(
   deps: IntakeDeps,
   partnerId: string,
   request: ManifestRequest,
-): Promise<IntakeResult> {
+): Promise<SubmitResult> {
   const now = deps.clock.now();
   const bodyHash = contentHash(request);
   const claim: IdempotencyRecord = {
@@ -56,74 +91,77 @@ export async function submitManifest(
     state: 'IN_PROGRESS',
     leaseUntil: new Date(now.getTime() + INTAKE_LEASE_MS).toISOString(),
   };
-  const outcome = await deps.repository.claimReference(claim, manifestFromRequest(claim, request));
+  const outcome = await deps.store.claimReference(claim, manifestFromRequest(claim, request));
   if (outcome.claimed) {
-    return { httpStatus: 202, body: await completeIntake(deps, claim, request) };
+    return { outcome: 'created', intake: await completeIntake(deps, claim, request) };
   }
 
   const existing = outcome.existing;
   if (existing.bodyHash !== bodyHash) {
-    throw new ConflictError(
-      `Reference "${request.reference}" was already used for manifest ${existing.manifestId} with a different body. ` +
-        'Use a new reference for a new manifest, POST /v1/manifests/{manifestId}/shipments to add shipments, ' +
-        'or PUT /v1/shipments/{shipmentNumber} to amend one.',
-      { slug: 'reference-reused', title: 'Reference already used with a different body' },
-    );
+    return {
+      outcome: 'conflict',
+      conflict: { reason: 'reference-reused', reference: request.reference, manifestId: existing.manifestId },
+    };
   }
   if (existing.state === 'COMPLETE') {
-    return { httpStatus: 200, body: buildIntake(existing, request).response };
+    return { outcome: 'replayed', intake: completed(buildIntake(existing, request)) };
   }
   if (existing.leaseUntil > now.toISOString()) {
-    throw new ConflictError(
-      `Manifest ${existing.manifestId} with this reference is being accepted by another request right now; retry shortly.`,
-      { slug: 'in-progress', title: 'Same manifest in progress', retryAfterSeconds: 2 },
-    );
+    return inProgress(existing.manifestId, 'lease-holder');
   }
   const leaseUntil = new Date(now.getTime() + INTAKE_LEASE_MS).toISOString();
-  if (!(await deps.repository.takeOverLease(existing, existing.leaseUntil, leaseUntil))) {
-    throw new ConflictError('Another request took over this manifest a moment ago; retry shortly.', {
-      slug: 'in-progress',
-      title: 'Same manifest in progress',
-      retryAfterSeconds: 2,
-    });
+  if (!(await deps.store.takeOverLease(existing, existing.leaseUntil, leaseUntil))) {
+    return inProgress(existing.manifestId, 'lease-taker');
   }
-  await completeIntake(deps, { ...existing, leaseUntil }, request);
-  return { httpStatus: 202, body: buildIntake(existing, request).response };
+  return { outcome: 'created', intake: await completeIntake(deps, { ...existing, leaseUntil }, request) };
 }
+
+const inProgress = (manifestId: string, by: 'lease-holder' | 'lease-taker' | 'intake'): Conflicted => ({
+  outcome: 'conflict',
+  conflict: { reason: 'intake-in-progress', manifestId, by },
+});
+
+const completed = ({ manifest, records }: ReturnType<typeof buildIntake>): Intake => ({
+  manifest: { ...manifest, intake: 'COMPLETE' },
+  shipments: records,
+});
 
 async function completeIntake(
   deps: IntakeDeps,
   claim: IdempotencyRecord,
   request: ManifestRequest,
-): Promise<IntakeResponse> {
-  const { manifest, records, response } = buildIntake(claim, request);
+): Promise<Intake> {
+  const built = buildIntake(claim, request);
+  const { manifest, records } = built;
   try {
-    await deps.repository.putShipments(records);
+    await deps.store.putShipments(records);
     await deps.queue.send(reportMessagesFor(manifest, records));
   } catch (error) {
-    await deps.repository
+    await deps.store
       .releaseLease(claim.partnerId, claim.reference, deps.clock.now().toISOString())
       .catch(() => undefined);
     throw error;
   }
-  await deps.repository.completeIntake({ ...manifest, intake: 'COMPLETE' });
-  return response;
+  const intake = completed(built);
+  await deps.store.completeIntake(intake.manifest, firstBorderCheckAt(intake.manifest));
+  return intake;
 }
 
-/** Deterministic: the same claim and body always give the same records and answer. */
+/** From now on the border sweep watches the transport: first at its reporting deadline. */
+export function firstBorderCheckAt(manifest: Pick<ManifestRecord, 'transport'>): string {
+  return reportingDeadline(manifest.transport.estimatedArrival);
+}
+
+/** Deterministic: the same claim and body always give the same records. */
 export function buildIntake(
   claim: Pick<IdempotencyRecord, 'partnerId' | 'manifestId' | 'receivedAt'>,
   request: ManifestRequest,
-): { manifest: ManifestRecord; records: ShipmentRecord[]; response: IntakeResponse } {
+): { manifest: ManifestRecord; records: ShipmentRecord[] } {
   const manifest = manifestFromRequest(claim, request);
   const records = request.shipments.map((shipment) => shipmentRecord(manifest, shipment, claim.receivedAt));
   const mixed = manifest.transit ? mixedTransitOf(records, claim.receivedAt) : undefined;
   if (mixed) manifest.mixedTransit = mixed;
-  return {
-    manifest,
-    records,
-    response: intakeResponse(manifest, records, 0),
-  };
+  return { manifest, records };
 }
 
 export function manifestFromRequest(
@@ -171,7 +209,8 @@ function shipmentRecord(manifest: ManifestRecord, input: ShipmentInput, received
   };
 }
 
-function mixedTransitOf(
+/** The mixed-transit record when a transit carries shipments that are not VOEC-eligible. */
+export function mixedTransitOf(
   shipments: ReadonlyArray<{ shipmentNumber: string; status: ShipmentStatus }>,
   at: string,
 ): ManifestRecord['mixedTransit'] {
@@ -196,38 +235,6 @@ export function reportMessagesFor(
   ];
 }
 
-function intakeResponse(
-  manifest: ManifestRecord,
-  records: ShipmentRecord[],
-  indexOffset: number,
-): IntakeResponse {
-  const shipments: ShipmentOutcome[] = records.map((record, index) => ({
-    shipmentNumber: record.shipmentNumber,
-    status: record.status,
-    flags: record.flags,
-    rejections: record.rejections.map((violation) => ({
-      ...violation,
-      path: `/shipments/${index + indexOffset}${violation.path}`,
-    })),
-  }));
-  return {
-    manifestId: manifest.manifestId,
-    reference: manifest.reference,
-    receivedAt: manifest.receivedAt,
-    ...(manifest.transit
-      ? {
-          transit: {
-            mrn: manifest.transit.mrn,
-            mixed: manifest.mixedTransit !== undefined,
-            ...(manifest.mixedTransit ? { mixedTransit: manifest.mixedTransit } : {}),
-          },
-        }
-      : {}),
-    counts: countByStatus(records),
-    shipments,
-  };
-}
-
 export function countByStatus(
   rows: ReadonlyArray<{ status: ShipmentStatus }>,
 ): Partial<Record<ShipmentStatus, number>> {
@@ -237,73 +244,61 @@ export function countByStatus(
 }
 
 /**
- * POST /v1/manifests/{id}/shipments: adds shipments to a manifest whose transport has not crossed.
+ * Adds shipments to a manifest whose transport has not crossed.
  * Safe to retry: shipments already added with the same content are answered as they are (and
  * re-queued while still RECEIVED, in case the first attempt died before queueing them); the
- * same shipment number with different content is a conflict (amend with PUT instead).
+ * same shipment number with different content is a conflict (amend it instead).
  */
 export async function addShipments(
   deps: IntakeDeps,
   partnerId: string,
   manifestId: string,
   shipments: ShipmentInput[],
-): Promise<IntakeResult> {
-  const manifest = await deps.repository.getManifest(partnerId, manifestId);
-  if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
+): Promise<AddShipmentsResult> {
+  const manifest = await deps.store.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
   const now = deps.clock.now();
   if (new Date(manifest.transport.estimatedArrival) <= now) {
-    throw new ConflictError(
-      `The transport of manifest ${manifestId} was due at the border at ${manifest.transport.estimatedArrival}; ` +
-        'shipments can no longer be added. Update the ETA first if it has not crossed.',
-      { slug: 'transport-crossed', title: 'Transport already at the border' },
-    );
+    return {
+      outcome: 'conflict',
+      conflict: {
+        reason: 'transport-crossed',
+        manifestId,
+        estimatedArrival: manifest.transport.estimatedArrival,
+        attempted: 'adding-shipments',
+      },
+    };
   }
-  if (manifest.intake !== 'COMPLETE') {
-    throw new ConflictError(`Manifest ${manifestId} is still being accepted; retry shortly.`, {
-      slug: 'in-progress',
-      title: 'Manifest in progress',
-      retryAfterSeconds: 2,
-    });
-  }
+  if (manifest.intake !== 'COMPLETE') return inProgress(manifestId, 'intake');
 
   const existing = new Map(
     (
-      await deps.repository.getShipments(
+      await deps.store.getShipments(
         partnerId,
         manifestId,
         shipments.map((s) => s.shipmentNumber),
       )
     ).map((record) => [record.shipmentNumber, record]),
   );
-  const conflicts = shipments.flatMap((input, index) => {
+  const changed = shipments.flatMap((input, index) => {
     const stored = existing.get(input.shipmentNumber);
     return stored && stored.inputHash !== contentHash(input)
-      ? [
-          {
-            path: `/shipments/${index}/shipmentNumber`,
-            code: 'already_exists',
-            message: `Shipment ${input.shipmentNumber} is already on this manifest with different content; amend it with PUT /v1/shipments/${input.shipmentNumber}.`,
-          },
-        ]
+      ? [{ index, shipmentNumber: input.shipmentNumber }]
       : [];
   });
-  if (conflicts.length > 0) {
-    throw new ConflictError(
-      `${conflicts.length} shipment(s) already exist on this manifest with other content.`,
-      {
-        slug: 'shipment-exists',
-        title: 'Shipment already on the manifest',
-        errors: conflicts,
-      },
-    );
+  if (changed.length > 0) {
+    return { outcome: 'conflict', conflict: { reason: 'shipment-exists', manifestId, shipments: changed } };
   }
 
-  const summaries = await deps.repository.summarizeShipments(manifestId);
+  const summaries = await deps.store.summarizeShipments(manifestId);
   const fresh = shipments.filter((input) => !existing.has(input.shipmentNumber));
   if (summaries.length + fresh.length > LIMITS.shipmentsPerManifest) {
-    throw new PayloadTooLargeError(
-      `Manifest ${manifestId} holds ${summaries.length} shipments; adding ${fresh.length} would exceed the limit of ${LIMITS.shipmentsPerManifest} per manifest.`,
-    );
+    throw new LimitExceeded('shipmentsPerManifest', {
+      manifestId,
+      holds: summaries.length,
+      adding: fresh.length,
+      max: LIMITS.shipmentsPerManifest,
+    });
   }
 
   const receivedAt = now.toISOString();
@@ -315,7 +310,7 @@ export async function addShipments(
       shipmentRecord(manifest, input, receivedAt),
   );
 
-  await deps.repository.putShipments(freshRecords);
+  await deps.store.putShipments(freshRecords);
   await deps.queue.send(reportMessagesFor(manifest, records));
 
   if (manifest.transit) {
@@ -326,11 +321,9 @@ export async function addShipments(
     const mixed = mixedTransitOf(all, receivedAt);
     if (mixed && !manifest.mixedTransit) {
       manifest.mixedTransit = mixed;
-      await deps.repository.setMixedTransit(manifest);
+      await deps.store.setMixedTransit(manifest);
     }
   }
-  return {
-    httpStatus: freshRecords.length > 0 ? 202 : 200,
-    body: intakeResponse(manifest, records, 0),
-  };
+  const intake: Intake = { manifest, shipments: records };
+  return freshRecords.length > 0 ? { outcome: 'added', intake } : { outcome: 'replayed', intake };
 }

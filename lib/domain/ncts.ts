@@ -57,6 +57,22 @@ export const ArrivalNotification = z.object({
 });
 export type ArrivalNotification = z.infer<typeof ArrivalNotification>;
 
+/** What we know of an NCTS transit: its closure state, decided by the border sweep, with history. */
+export const TransitRecord = z.object({
+  partnerId: z.string(),
+  mrn: z.string(),
+  /** The manifests whose goods travel under this transit (usually one). */
+  manifestIds: z.array(z.string()),
+  state: TransitState,
+  reason: z.string(),
+  arrivalNotification: ArrivalNotification.optional(),
+  handedOver: z.object({ at: z.string(), gateway: z.string(), reference: z.string() }).optional(),
+  history: z.array(z.object({ at: z.string(), state: TransitState, detail: z.string() })),
+  decidedAt: z.string(),
+  version: z.number().int(),
+});
+export type TransitRecord = z.infer<typeof TransitRecord>;
+
 export interface TransitDecision {
   state: TransitState;
   reason: string;

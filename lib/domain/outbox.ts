@@ -4,36 +4,40 @@
  * function, one message per registered webhook. A crash between sending and removing re-sends;
  * the deliverer drops what it already delivered (same notification id).
  */
-import type { PartnerNotification } from './border-sweep.ts';
+import type { PartnerNotification } from './notifications.ts';
 import type { Clock } from './ports.ts';
-import { fanOut, type NotificationQueue, type WebhookStore } from './webhooks.ts';
-
-export interface OutboxEntry {
-  key: { pk: string; sk: string };
-  notification: PartnerNotification;
-}
+import { fanOut, type NotificationQueue, type Webhook, type WebhookRegistry } from './webhooks.ts';
 
 export interface OutboxStore {
-  due(now: string, limit: number): Promise<OutboxEntry[]>;
-  remove(keys: Array<{ pk: string; sk: string }>): Promise<void>;
+  /** Notifications waiting (oldest first). */
+  due(now: string, limit: number): Promise<PartnerNotification[]>;
+  /** Takes them out once they are on the queue. */
+  remove(notifications: PartnerNotification[]): Promise<void>;
+}
+
+export interface OutboxDeps {
+  outbox: OutboxStore;
+  webhooks: Pick<WebhookRegistry, 'list'>;
+  queue: NotificationQueue;
+  clock: Clock;
 }
 
 export async function drainOutbox(
-  deps: { outbox: OutboxStore; webhooks: Pick<WebhookStore, 'list'>; queue: NotificationQueue; clock: Clock },
+  deps: OutboxDeps,
   limit = 500,
 ): Promise<{ queued: number; withoutWebhook: number }> {
   const entries = await deps.outbox.due(deps.clock.now().toISOString(), limit);
-  const hooks = new Map<string, Awaited<ReturnType<WebhookStore['list']>>>();
+  const hooks = new Map<string, Webhook[]>();
   let queued = 0;
   let withoutWebhook = 0;
-  for (const entry of entries) {
-    const partnerId = entry.notification.partnerId;
+  for (const notification of entries) {
+    const partnerId = notification.partnerId;
     if (!hooks.has(partnerId)) hooks.set(partnerId, await deps.webhooks.list(partnerId));
-    const messages = fanOut(entry.notification, hooks.get(partnerId) ?? []);
+    const messages = fanOut(notification, hooks.get(partnerId) ?? []);
     if (messages.length === 0) withoutWebhook++;
     await deps.queue.send(messages);
     queued += messages.length;
   }
-  await deps.outbox.remove(entries.map((entry) => entry.key));
+  await deps.outbox.remove(entries);
   return { queued, withoutWebhook };
 }

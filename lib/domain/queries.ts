@@ -2,30 +2,48 @@
  * Read side of the partner API: manifests, their shipments, one shipment with its timeline.
  * Everything is scoped to the calling partner: another partner's id is simply not found.
  */
-import { z } from 'zod';
-import type { ManifestView, ShipmentView } from '../manifest/responses.ts';
-import { NotFoundError } from './errors.ts';
+import { NotFound } from './errors.ts';
 import { countByStatus } from './intake.ts';
-import type { ManifestRepository, Page } from './ports.ts';
-import type { ShipmentEvent, ShipmentRecord } from './records.ts';
-import { FlagCode, ShipmentStatus } from './shipment.ts';
+import type { Page } from './ports.ts';
+import type { ManifestRecord, ShipmentEvent, ShipmentRecord, ShipmentSummary } from './records.ts';
+import { FlagCode, type ShipmentStatus } from './shipment.ts';
 
-export const ShipmentListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2048).optional(),
-  status: ShipmentStatus.optional(),
-  flag: FlagCode.optional(),
-});
-export type ShipmentListQuery = z.infer<typeof ShipmentListQuery>;
+export interface ShipmentFilter {
+  status?: ShipmentStatus;
+  flag?: FlagCode;
+}
 
-export async function getManifestView(
-  repository: ManifestRepository,
+/** What the queries read. */
+export interface ManifestReads {
+  getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
+  summarizeShipments(manifestId: string): Promise<ShipmentSummary[]>;
+  listShipments(
+    partnerId: string,
+    manifestId: string,
+    options: { limit: number; cursor?: string; filter: ShipmentFilter },
+  ): Promise<Page<ShipmentRecord>>;
+  /** The latest manifest's shipment with this number, with its events, or undefined. */
+  shipmentHistory(
+    partnerId: string,
+    shipmentNumber: string,
+  ): Promise<{ shipment: ShipmentRecord; events: ShipmentEvent[]; otherManifestIds: string[] } | undefined>;
+}
+
+export interface ManifestOverview {
+  manifest: ManifestRecord;
+  shipmentCount: number;
+  counts: Partial<Record<ShipmentStatus, number>>;
+  openFlags: Partial<Record<FlagCode, number>>;
+}
+
+export async function manifestOverview(
+  reads: Pick<ManifestReads, 'getManifest' | 'summarizeShipments'>,
   partnerId: string,
   manifestId: string,
-): Promise<ManifestView> {
-  const manifest = await repository.getManifest(partnerId, manifestId);
-  if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
-  const summaries = await repository.summarizeShipments(manifestId);
+): Promise<ManifestOverview> {
+  const manifest = await reads.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
+  const summaries = await reads.summarizeShipments(manifestId);
   const openFlags: Partial<Record<FlagCode, number>> = {};
   for (const summary of summaries) {
     for (const code of summary.flagCodes) {
@@ -33,55 +51,24 @@ export async function getManifestView(
       if (flag.success) openFlags[flag.data] = (openFlags[flag.data] ?? 0) + 1;
     }
   }
-  return {
-    manifestId: manifest.manifestId,
-    reference: manifest.reference,
-    receivedAt: manifest.receivedAt,
-    intake: manifest.intake,
-    transport: {
-      ...manifest.transport,
-      digitollStatus: manifest.transportReport?.phase ?? 'PENDING',
-      ...(manifest.transportReport?.mrn ? { mrn: manifest.transportReport.mrn } : {}),
-      ...(manifest.transportReport?.errors?.length
-        ? { digitollErrors: manifest.transportReport.errors }
-        : {}),
-    },
-    ...(manifest.masterConsignment
-      ? {
-          masterReport: {
-            digitollStatus: manifest.masterReport?.phase ?? 'PENDING',
-            ...(manifest.masterReport?.mrn ? { mrn: manifest.masterReport.mrn } : {}),
-            ...(manifest.masterReport?.errors?.length
-              ? { digitollErrors: manifest.masterReport.errors }
-              : {}),
-          },
-        }
-      : {}),
-    ...(manifest.transit
-      ? {
-          transit: {
-            ...manifest.transit,
-            mixed: manifest.mixedTransit !== undefined,
-            ...(manifest.mixedTransit ? { mixedTransit: manifest.mixedTransit } : {}),
-          },
-        }
-      : {}),
-    ...(manifest.masterConsignment ? { masterConsignment: manifest.masterConsignment } : {}),
-    shipmentCount: summaries.length,
-    counts: countByStatus(summaries),
-    openFlags,
-  };
+  return { manifest, shipmentCount: summaries.length, counts: countByStatus(summaries), openFlags };
+}
+
+export interface ShipmentListing {
+  page: Page<ShipmentRecord>;
+  /** The transport's current ETA (a transport update moves it; shipments keep their intake copy). */
+  estimatedArrival: string;
 }
 
 export async function listManifestShipments(
-  repository: ManifestRepository,
+  reads: Pick<ManifestReads, 'getManifest' | 'listShipments'>,
   partnerId: string,
   manifestId: string,
-  query: ShipmentListQuery,
-): Promise<Page<ShipmentView>> {
-  const manifest = await repository.getManifest(partnerId, manifestId);
-  if (!manifest) throw new NotFoundError(`Manifest ${manifestId} was not found.`);
-  const page = await repository.listShipments(partnerId, manifestId, {
+  query: { limit: number; cursor?: string | undefined } & ShipmentFilter,
+): Promise<ShipmentListing> {
+  const manifest = await reads.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
+  const page = await reads.listShipments(partnerId, manifestId, {
     limit: query.limit,
     ...(query.cursor ? { cursor: query.cursor } : {}),
     filter: {
@@ -89,49 +76,31 @@ export async function listManifestShipments(
       ...(query.flag ? { flag: query.flag } : {}),
     },
   });
-  const eta = manifest.transport.estimatedArrival;
-  return {
-    items: page.items.map((record) => shipmentView(record, eta)),
-    ...(page.cursor ? { cursor: page.cursor } : {}),
-  };
+  return { page, estimatedArrival: manifest.transport.estimatedArrival };
 }
 
-export async function getShipmentDetail(
-  repository: ManifestRepository,
+export interface ShipmentHistory {
+  shipment: ShipmentRecord;
+  /** The transport's current ETA. */
+  estimatedArrival: string;
+  timeline: ShipmentEvent[];
+  /** Earlier manifests that carried the same shipment number. */
+  otherManifestIds: string[];
+}
+
+export async function shipmentHistory(
+  reads: Pick<ManifestReads, 'getManifest' | 'shipmentHistory'>,
   partnerId: string,
   shipmentNumber: string,
-) {
-  const found = await repository.getLatestShipment(partnerId, shipmentNumber);
-  if (!found) throw new NotFoundError(`Shipment ${shipmentNumber} was not found.`);
-  const manifest = await repository.getManifest(partnerId, found.shipment.manifestId);
+): Promise<ShipmentHistory> {
+  const found = await reads.shipmentHistory(partnerId, shipmentNumber);
+  if (!found) throw new NotFound('shipment', shipmentNumber);
+  const manifest = await reads.getManifest(partnerId, found.shipment.manifestId);
   return {
-    ...shipmentView(found.shipment, manifest?.transport.estimatedArrival),
+    shipment: found.shipment,
+    estimatedArrival: manifest?.transport.estimatedArrival ?? found.shipment.estimatedArrival,
     timeline: timeline(found.shipment, found.events),
     otherManifestIds: found.otherManifestIds,
-  };
-}
-
-/** `estimatedArrival` is the transport's current ETA (a PATCH moves it; the shipment keeps its intake copy). */
-export function shipmentView(
-  record: ShipmentRecord,
-  estimatedArrival = record.estimatedArrival,
-): ShipmentView {
-  const report = record.report;
-  return {
-    shipmentNumber: record.shipmentNumber,
-    manifestId: record.manifestId,
-    status: record.status,
-    voecNumber: record.voecNumber,
-    ...(record.mrn ? { mrn: record.mrn } : {}),
-    flags: record.flags,
-    rejections: record.rejections,
-    ...(report?.errors?.length ? { digitollErrors: report.errors } : {}),
-    ...(report?.lastError && record.status === 'FAILED' ? { failureReason: report.lastError } : {}),
-    ...(record.withdrawalRequestedAt ? { withdrawalRequestedAt: record.withdrawalRequestedAt } : {}),
-    receivedAt: record.receivedAt,
-    updatedAt: record.updatedAt,
-    estimatedArrival,
-    shipment: record.input,
   };
 }
 

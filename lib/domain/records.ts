@@ -36,6 +36,16 @@ export const ManifestRecord = z.object({
 });
 export type ManifestRecord = z.infer<typeof ManifestRecord>;
 
+/**
+ * How a transport crosses the border; it decides which Digitoll movement API reports it. Every
+ * manifest is road today (its transport is a vehicle with a registration); air is a later issue.
+ */
+export type TransportMode = 'ROAD';
+
+export function transportModeOf(_manifest: Pick<ManifestRecord, 'transport'>): TransportMode {
+  return 'ROAD';
+}
+
 export const IdempotencyRecord = z.object({
   partnerId: z.string(),
   reference: z.string(),

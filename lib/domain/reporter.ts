@@ -1,6 +1,6 @@
 /**
  * The reporter: takes one report message (transport, master or house; a submission or a poll)
- * and moves that report one step through its state machine (see report-state.ts).
+ * and moves that report one step through its transition table (report-state.ts).
  *
  * Exactly once towards Customs:
  * - only the worker whose conditional claim succeeds sends; a duplicate or redelivered message
@@ -8,25 +8,20 @@
  * - a send whose outcome is unknown (timeout, dropped response, 5xx, or a crash between sending
  *   and recording, seen as a stale claim) is never simply repeated: masters and houses are first
  *   looked up at Digitoll by their waybill key, after Digitoll's processing time has passed;
- * - PUT (full replacement) and DELETE are by MRN, so repeating them does not create anything.
+ * - updates (full replacement) and deletions are by MRN, so repeating them creates nothing.
  * Waiting (for validation, after a 429, before a lookup) is a delayed message on the follow-up
  * queue, never a sleeping Lambda. After the last attempt the report is FAILED with the reason and the message
  * goes to the dead-letter queue.
+ *
+ * Each step is one transition of the table, stored with its timeline event and, when a house's
+ * partner-visible status changes, the `shipment.status` notification the step decides.
  */
-import {
-  type DigitollMessageKind,
-  deleteBody,
-  houseContent,
-  locateDigitollPath,
-  masterContent,
-  type ReportContent,
-  transportContent,
-} from '../digitoll/mapping.ts';
-import type { DigitollPort, SubmitOutcome } from './digitoll-port.ts';
+import type { DigitollMessage, DigitollPort, PreparedMessage, SubmitOutcome } from './digitoll-port.ts';
+import { type PartnerNotification, shipmentStatusNotification } from './notifications.ts';
 import type { Clock, DeadLetters, IdGenerator, ReportQueue } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
 import type { ReportMessage } from './report-message.ts';
-import type { DigitollError, ReportOperation, ReportState } from './report-state.ts';
+import { isIn, type ReportIn, type ReportOperation, type ReportState, transition } from './report-state.ts';
 import type { ShipmentStatus } from './shipment.ts';
 
 export interface ReporterSettings {
@@ -61,19 +56,22 @@ export interface ReportSubject {
   stored: boolean;
 }
 
+/** One step, as the store persists it: all of it in one transaction, or none. */
 export interface ReportTransition {
   next: ReportState;
   /** For houses: the shipment status this step leads to, with the MRN when accepted. */
   status?: ShipmentStatus;
   mrn?: string;
   event: ShipmentEvent;
+  /** What the partner is told about this step (webhooks, through the outbox). */
+  notifications: PartnerNotification[];
 }
 
 export interface ReportStore {
   load(message: ReportMessage): Promise<ReportSubject | undefined>;
   /** Shipment numbers of the manifest's houses that are (to be) reported: listed on a transport without master. */
   reportableHouseNumbers(manifest: ManifestRecord): Promise<string[]>;
-  /** Conditional on the stored report's `seq`; writes the event in the same transaction. False if it lost a race. */
+  /** Conditional on the stored report's `seq`; writes the event and notifications with it. False if it lost a race. */
   transition(message: ReportMessage, subject: ReportSubject, transition: ReportTransition): Promise<boolean>;
 }
 
@@ -99,12 +97,6 @@ export type ReporterOutcome =
   | { result: 'failed'; reason: string }
   | { result: 'lost-race' };
 
-const KIND: Record<ReportMessage['kind'], DigitollMessageKind> = {
-  TRANSPORT: 'transport',
-  MASTER: 'master-consignment',
-  HOUSE: 'house-consignment',
-};
-
 export async function handleReportMessage(
   deps: ReporterDeps,
   message: ReportMessage,
@@ -117,7 +109,52 @@ export async function handleReportMessage(
   if (message.kind === 'MASTER' && !subject.manifest.masterConsignment) {
     return { result: 'ignored', reason: 'no master consignment' };
   }
-  return message.poll ? poll(deps, message, subject, message.poll) : advance(deps, message, subject);
+  if (message.poll) {
+    const { report } = subject;
+    if (!isIn(report, 'SUBMITTED') || report.requestId !== message.poll) {
+      return { result: 'ignored', reason: 'poll for a request that is no longer pending' };
+    }
+    return poll(deps, message, subject, report, message.poll);
+  }
+  return advance(deps, message, subject);
+}
+
+/** The message to Digitoll for this subject, as it stands now. */
+async function digitollMessage(
+  deps: ReporterDeps,
+  message: ReportMessage,
+  subject: ReportSubject,
+): Promise<DigitollMessage> {
+  const { manifest } = subject;
+  if (message.kind === 'HOUSE') {
+    if (!subject.shipment) throw new Error('house message without shipment');
+    return { kind: 'HOUSE', manifest, shipment: subject.shipment };
+  }
+  if (message.kind === 'MASTER') return { kind: 'MASTER', manifest };
+  return {
+    kind: 'TRANSPORT',
+    manifest,
+    directHouseNumbers: manifest.masterConsignment ? [] : await deps.store.reportableHouseNumbers(manifest),
+    // Until Digitoll has the transport, its scheduled arrival is the current ETA (they must be equal
+    // on the first POST); after that it is what Digitoll has, and never changes (§4.1).
+    scheduledArrival: subject.report.mrn
+      ? subject.report.scheduledArrival
+      : manifest.transport.estimatedArrival,
+  };
+}
+
+interface Content {
+  message: DigitollMessage;
+  prepared: PreparedMessage;
+}
+
+async function contentOf(
+  deps: ReporterDeps,
+  message: ReportMessage,
+  subject: ReportSubject,
+): Promise<Content> {
+  const digitoll = await digitollMessage(deps, message, subject);
+  return { message: digitoll, prepared: deps.digitoll.prepare(digitoll) };
 }
 
 /** What should happen at Digitoll now, given the data and what was last reported. */
@@ -125,7 +162,7 @@ async function wanted(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
-): Promise<{ operation: ReportOperation | 'CANCEL_LOCALLY'; content?: ReportContent<unknown> } | undefined> {
+): Promise<{ operation: ReportOperation | 'CANCEL_LOCALLY'; content?: Content } | undefined> {
   const { report } = subject;
   if (message.kind === 'HOUSE' && subject.shipment?.withdrawalRequestedAt) {
     if (subject.shipment.status === 'CANCELLED') return undefined;
@@ -133,32 +170,10 @@ async function wanted(
     if (!report.mrn) return { operation: 'CANCEL_LOCALLY' };
     return report.operation === 'DELETE' && report.phase === 'ACCEPTED' ? undefined : { operation: 'DELETE' };
   }
-  const content = await buildContent(deps, message, subject);
+  const content = await contentOf(deps, message, subject);
   if (!report.mrn) return { operation: 'CREATE', content };
-  if (report.contentHash !== content.contentHash) return { operation: 'UPDATE', content };
+  if (report.contentHash !== content.prepared.contentHash) return { operation: 'UPDATE', content };
   return undefined;
-}
-
-async function buildContent(
-  deps: ReporterDeps,
-  message: ReportMessage,
-  subject: ReportSubject,
-): Promise<ReportContent<unknown>> {
-  const now = deps.clock.now();
-  if (message.kind === 'HOUSE') {
-    if (!subject.shipment) throw new Error('house message without shipment');
-    return houseContent(subject.manifest, subject.shipment, now);
-  }
-  if (message.kind === 'MASTER') return masterContent(subject.manifest, now);
-  const direct = subject.manifest.masterConsignment
-    ? []
-    : await deps.store.reportableHouseNumbers(subject.manifest);
-  // Until Digitoll has the transport, its scheduled arrival is the current ETA (they must be equal
-  // on the first POST); after that it is what Digitoll has, and never changes (§4.1).
-  const scheduled = subject.report.mrn
-    ? subject.report.scheduledArrival
-    : subject.manifest.transport.estimatedArrival;
-  return transportContent(subject.manifest, direct, now, scheduled);
 }
 
 async function advance(
@@ -168,133 +183,99 @@ async function advance(
 ): Promise<ReporterOutcome> {
   const { report } = subject;
   const now = deps.clock.now();
-  switch (report.phase) {
-    case 'SUBMITTED': {
-      // Normally its poll is queued; but a crash right after recording SUBMITTED would have lost
-      // it, so a redelivered message queues one again (an extra poll is harmless).
-      if (report.requestId) {
-        await deps.followUps.send(
-          [{ ...message, poll: report.requestId, attempt: report.polls }],
-          deps.settings.firstPollDelaySeconds,
-        );
-      }
-      return { result: 'ignored', reason: 'awaiting validation; poll queued' };
+  if (isIn(report, 'SUBMITTED')) {
+    // Normally its poll is queued; but a crash right after recording SUBMITTED would have lost
+    // it, so a redelivered message queues one again (an extra poll is harmless).
+    if (report.requestId) {
+      await deps.followUps.send(
+        [{ ...message, poll: report.requestId, attempt: report.polls }],
+        deps.settings.firstPollDelaySeconds,
+      );
     }
-    case 'IN_FLIGHT': {
-      const claimedAt = report.claimedAt ? Date.parse(report.claimedAt) : 0;
-      if (now.getTime() - claimedAt < deps.settings.claimTtlMs) {
-        return { result: 'ignored', reason: 'being sent by another worker' };
-      }
-      // A stale claim: the worker died between sending and recording. Look before sending again.
-      return resolveUncertain(deps, message, subject);
-    }
-    case 'UNCERTAIN':
-      return resolveUncertain(deps, message, subject);
-    default: {
-      if (report.phase === 'FAILED' && report.gaveUp) {
-        // A redriven dead letter: try again, looking first (the last outcome may have been unknown).
-        return resolveUncertain(deps, message, { ...subject, report: { ...report, attempts: 0 } });
-      }
-      const next = await wanted(deps, message, subject);
-      if (!next) {
-        return {
-          result: 'ignored',
-          reason: report.phase === 'FAILED' ? 'failed; waiting for an amendment' : 'up to date at Digitoll',
-        };
-      }
-      if (next.operation === 'CANCEL_LOCALLY') return cancelLocally(deps, message, subject);
-      if (
-        report.phase === 'FAILED' &&
-        next.operation !== 'DELETE' &&
-        next.content?.contentHash === report.contentHash
-      ) {
-        return { result: 'ignored', reason: 'failed with this content; waiting for an amendment' };
-      }
-      return claimAndSend(deps, message, subject, next.operation, next.content);
-    }
+    return { result: 'ignored', reason: 'awaiting validation; poll queued' };
   }
-}
-
-function claim(
-  deps: ReporterDeps,
-  report: ReportState,
-  operation: ReportOperation,
-  contentHash?: string,
-  scheduledArrival?: string,
-): ReportState {
-  const now = deps.clock.now().toISOString();
-  const fresh = report.phase === 'ACCEPTED' || report.phase === 'FAILED' || report.operation !== operation;
-  return {
-    ...report,
-    phase: 'IN_FLIGHT',
-    operation,
-    seq: report.seq + 1,
-    claimId: deps.ids.newId(),
-    claimedAt: now,
-    ...(contentHash ? { contentHash } : {}),
-    ...(scheduledArrival && !report.mrn ? { scheduledArrival } : {}),
-    attempts: (fresh ? 0 : report.attempts) + 1,
-    updatedAt: now,
-  };
-}
-
-async function claimAndSend(
-  deps: ReporterDeps,
-  message: ReportMessage,
-  subject: ReportSubject,
-  operation: ReportOperation,
-  content: ReportContent<unknown> | undefined,
-): Promise<ReporterOutcome> {
-  const claimed = claim(deps, subject.report, operation, content?.contentHash, scheduledOf(content));
-  const ok = await deps.store.transition(message, subject, {
+  if (isIn(report, 'IN_FLIGHT')) {
+    const claimedAt = report.claimedAt ? Date.parse(report.claimedAt) : 0;
+    if (now.getTime() - claimedAt < deps.settings.claimTtlMs) {
+      return { result: 'ignored', reason: 'being sent by another worker' };
+    }
+    // A stale claim: the worker died between sending and recording. Look before sending again.
+    return resolveUncertain(deps, message, subject, report);
+  }
+  if (isIn(report, 'UNCERTAIN')) return resolveUncertain(deps, message, subject, report);
+  if (!isIn(report, 'PENDING', 'ACCEPTED', 'FAILED')) throw new Error(`unknown phase ${report.phase}`);
+  if (isIn(report, 'FAILED') && report.gaveUp) {
+    // A redriven dead letter: try again, looking first (the last outcome may have been unknown).
+    return verifyAndSend(deps, message, subject, report);
+  }
+  const next = await wanted(deps, message, subject);
+  if (!next) {
+    return {
+      result: 'ignored',
+      reason: report.phase === 'FAILED' ? 'failed; waiting for an amendment' : 'up to date at Digitoll',
+    };
+  }
+  if (next.operation === 'CANCEL_LOCALLY') {
+    if (!isIn(report, 'PENDING', 'FAILED')) throw new Error('an accepted report has an MRN');
+    return cancelLocally(deps, message, subject, report);
+  }
+  if (
+    report.phase === 'FAILED' &&
+    next.operation !== 'DELETE' &&
+    next.content?.prepared.contentHash === report.contentHash
+  ) {
+    return { result: 'ignored', reason: 'failed with this content; waiting for an amendment' };
+  }
+  const at = deps.clock.now().toISOString();
+  const claimed = transition(report, 'claim', claimOf(deps, at, next.operation, next.content));
+  const ok = await record(deps, message, subject, {
     next: claimed,
     event: event(
       deps,
       'SENDING',
-      `${verb(operation)} the ${describe(message)} to Digitoll (attempt ${claimed.attempts})`,
+      `${verb(next.operation)} the ${describe(message)} to Digitoll (attempt ${claimed.attempts})`,
     ),
   });
   if (!ok) return { result: 'lost-race' };
-  return send(deps, message, { ...subject, report: claimed, stored: true }, content);
+  return send(deps, message, { ...subject, report: claimed, stored: true }, claimed, next.content);
+}
+
+function claimOf(deps: ReporterDeps, at: string, operation: ReportOperation, content: Content | undefined) {
+  return {
+    at,
+    claimId: deps.ids.newId(),
+    operation,
+    contentHash: content?.prepared.contentHash,
+    scheduledArrival: content?.prepared.scheduledArrival,
+  };
 }
 
 async function send(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
-  content: ReportContent<unknown> | undefined,
+  report: ReportIn<'IN_FLIGHT'>,
+  content: Content | undefined,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  const kind = KIND[message.kind];
   let outcome: SubmitOutcome;
   if (report.operation === 'DELETE') {
     if (!report.mrn) throw new Error('DELETE without MRN');
-    outcome = await deps.digitoll.withdraw(
-      kind,
-      report.mrn,
-      deleteBody(deps.clock.now()).documentIssueDate ?? '',
-    );
+    outcome = await deps.digitoll.withdraw({ kind: message.kind, manifest: subject.manifest }, report.mrn);
   } else {
     if (!content) throw new Error('send without content');
     outcome = await deps.digitoll.submit(
-      kind,
-      content.body,
-      report.operation === 'UPDATE' ? report.mrn : undefined,
+      content.message,
+      report.operation === 'UPDATE' && report.mrn
+        ? { operation: 'UPDATE', mrn: report.mrn }
+        : { operation: 'CREATE' },
     );
   }
-  const now = deps.clock.now().toISOString();
+  const at = deps.clock.now().toISOString();
   switch (outcome.outcome) {
     case 'TAKEN': {
-      const next: ReportState = {
-        ...report,
-        phase: 'SUBMITTED',
-        seq: report.seq + 1,
-        requestId: outcome.requestId,
-        polls: 0,
-        updatedAt: now,
-      };
-      const ok = await deps.store.transition(message, subject, {
-        next,
+      const submitted = transition(report, 'taken', { at, requestId: outcome.requestId });
+      const ok = await record(deps, message, subject, {
+        next: submitted,
         ...(message.kind === 'HOUSE' && report.operation === 'CREATE'
           ? { status: 'SUBMITTED' as const }
           : {}),
@@ -310,21 +291,32 @@ async function send(
       return { result: 'submitted', requestId: outcome.requestId };
     }
     case 'REFUSED': {
-      const errors: DigitollError[] = outcome.errors.map((error) => ({
-        message: error.error,
-        digitollPath: error.field,
-        ...located(kind, error.field),
-      }));
-      return fail(deps, message, subject, `Digitoll refused the ${describe(message)}`, errors);
+      const reason = `Digitoll refused the ${describe(message)}`;
+      return failed(
+        deps,
+        message,
+        subject,
+        transition(report, 'refused', { at, reason, errors: outcome.errors }),
+        reason,
+      );
     }
     case 'RETRY_LATER':
-      return retryLater(deps, message, subject, 'PENDING', outcome.reason, outcome.retryAfterSeconds);
+      return retryLater(
+        deps,
+        message,
+        subject,
+        report,
+        'throttled',
+        outcome.reason,
+        outcome.retryAfterSeconds,
+      );
     case 'UNKNOWN':
       return retryLater(
         deps,
         message,
         subject,
-        'UNCERTAIN',
+        report,
+        'outcome-unknown',
         outcome.reason,
         deps.settings.uncertainDelaySeconds,
       );
@@ -336,41 +328,61 @@ async function resolveUncertain(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  report: ReportIn<'IN_FLIGHT' | 'UNCERTAIN'>,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
   if (report.attempts >= deps.settings.maxAttempts) {
-    return giveUp(deps, message, subject, report.lastError ?? 'the outcome of the last send is unknown');
+    return giveUp(
+      deps,
+      message,
+      subject,
+      report,
+      report.lastError ?? 'the outcome of the last send is unknown',
+    );
   }
-  const content = report.operation === 'DELETE' ? undefined : await buildContent(deps, message, subject);
-  const claimed = claim(deps, report, report.operation, content?.contentHash, scheduledOf(content));
-  const ok = await deps.store.transition(message, subject, {
+  return verifyAndSend(deps, message, subject, report);
+}
+
+/** Claims it to look (masters and houses, by key) and then sends it, unless Digitoll has it. */
+async function verifyAndSend(
+  deps: ReporterDeps,
+  message: ReportMessage,
+  subject: ReportSubject,
+  report: ReportIn<'IN_FLIGHT' | 'UNCERTAIN' | 'FAILED'>,
+): Promise<ReporterOutcome> {
+  const content = report.operation === 'DELETE' ? undefined : await contentOf(deps, message, subject);
+  const at = deps.clock.now().toISOString();
+  const claimed = transition(report, 'verify', claimOf(deps, at, report.operation, content));
+  const ok = await record(deps, message, subject, {
     next: claimed,
     event: event(deps, 'VERIFYING', `Checking whether Digitoll already has the ${describe(message)}`),
   });
   if (!ok) return { result: 'lost-race' };
   const mine = { ...subject, report: claimed, stored: true };
 
-  if (report.operation === 'CREATE' && content?.waybillKey && message.kind !== 'TRANSPORT') {
-    const lookup = await deps.digitoll.findByWaybill(
-      message.kind === 'HOUSE' ? 'house-consignment' : 'master-consignment',
-      content.waybillKey,
-    );
-    if (lookup.outcome === 'FOUND')
-      return accept(deps, message, mine, lookup.mrn, 'found at Digitoll by its waybill key');
+  if (report.operation === 'CREATE' && content && content.message.kind !== 'TRANSPORT') {
+    const lookup = await deps.digitoll.findExisting(content.message);
+    if (lookup.outcome === 'FOUND') {
+      const found = transition(claimed, 'found', { at: deps.clock.now().toISOString(), mrn: lookup.mrn });
+      return accept(deps, message, mine, found, lookup.mrn, 'found at Digitoll by its waybill key');
+    }
     if (lookup.outcome === 'RETRY_LATER') {
-      return retryLater(deps, message, mine, 'UNCERTAIN', lookup.reason, lookup.retryAfterSeconds);
+      return retryLater(
+        deps,
+        message,
+        mine,
+        claimed,
+        'outcome-unknown',
+        lookup.reason,
+        lookup.retryAfterSeconds,
+      );
     }
   }
   if (report.operation === 'CREATE' && message.kind === 'TRANSPORT') {
     // Digitoll documents no way to find a transport without its MRN, so an unknown outcome can only
     // be resolved by sending again. A missing transport stops the truck; a duplicate one does not:
     // send, and say so loudly in the timeline for the operator.
-    const warned = {
-      ...claimed,
-      seq: claimed.seq + 1,
-      lastError: 'possible duplicate transport at Digitoll',
-    };
-    const recorded = await deps.store.transition(message, mine, {
+    const warned = transition(claimed, 'possible-duplicate', { at });
+    const recorded = await record(deps, message, mine, {
       next: warned,
       event: event(
         deps,
@@ -379,29 +391,28 @@ async function resolveUncertain(
       ),
     });
     if (!recorded) return { result: 'lost-race' };
-    return send(deps, message, { ...mine, report: warned }, content);
+    return send(deps, message, { ...mine, report: warned }, warned, content);
   }
-  // Not there (or a PUT/DELETE by MRN, which is safe to repeat): send it now, under our claim.
-  return send(deps, message, mine, content);
+  // Not there (or an update or deletion by MRN, which is safe to repeat): send it now, under our claim.
+  return send(deps, message, mine, claimed, content);
 }
 
 async function poll(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  report: ReportIn<'SUBMITTED'>,
   requestId: string,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  if (report.phase !== 'SUBMITTED' || report.requestId !== requestId) {
-    return { result: 'ignored', reason: 'poll for a request that is no longer pending' };
-  }
-  const kind = KIND[message.kind];
-  const status = await deps.digitoll.validationStatus(kind, requestId);
+  const status = await deps.digitoll.validationStatus(
+    { kind: message.kind, manifest: subject.manifest },
+    requestId,
+  );
   const attempt = message.attempt ?? 0;
   switch (status.outcome) {
     case 'NOT_READY': {
       if (attempt + 1 >= deps.settings.maxPolls) {
-        return giveUp(deps, message, subject, `no validation result after ${attempt + 1} polls`);
+        return giveUp(deps, message, subject, report, `no validation result after ${attempt + 1} polls`);
       }
       const delaySeconds = Math.min(
         deps.settings.firstPollDelaySeconds * 2 ** (attempt + 1),
@@ -414,15 +425,26 @@ async function poll(
       await deps.followUps.send([{ ...message, attempt }], status.retryAfterSeconds);
       return { result: 'requeued', reason: status.reason, delaySeconds: status.retryAfterSeconds };
     }
-    case 'SUCCESS':
-      return accept(deps, message, subject, status.mrn, 'validated by Digitoll', status);
+    case 'SUCCESS': {
+      const { mrn, documentStatus, incompleteReasons } = status;
+      const validated = transition(report, 'validated', {
+        at: deps.clock.now().toISOString(),
+        mrn,
+        ...(documentStatus ? { documentStatus } : {}),
+        ...(incompleteReasons ? { incompleteReasons } : {}),
+      });
+      return accept(deps, message, subject, validated, mrn, 'validated by Digitoll', documentStatus);
+    }
     case 'FAILURE': {
-      const errors: DigitollError[] = status.errors.map((error) => ({
-        message: error.description,
-        digitollPath: error.messageElementPath,
-        ...located(kind, error.messageElementPath),
-      }));
-      return fail(deps, message, subject, `Digitoll rejected the ${describe(message)}`, errors);
+      const reason = `Digitoll rejected the ${describe(message)}`;
+      const at = deps.clock.now().toISOString();
+      return failed(
+        deps,
+        message,
+        subject,
+        transition(report, 'rejected', { at, reason, errors: status.errors }),
+        reason,
+      );
     }
   }
 }
@@ -431,28 +453,13 @@ async function accept(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  next: ReportIn<'ACCEPTED'>,
   mrn: string,
   how: string,
-  details: { documentStatus?: string; incompleteReasons?: string[] } = {},
+  documentStatus?: string,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  const now = deps.clock.now().toISOString();
-  const next: ReportState = {
-    ...report,
-    phase: 'ACCEPTED',
-    seq: report.seq + 1,
-    mrn,
-    attempts: 0,
-    polls: 0,
-    updatedAt: now,
-    ...(details.documentStatus ? { documentStatus: details.documentStatus } : {}),
-    ...(details.incompleteReasons?.length ? { incompleteReasons: details.incompleteReasons } : {}),
-  };
-  delete next.errors;
-  delete next.lastError;
-  delete next.claimId;
-  const withdrawn = report.operation === 'DELETE';
-  const ok = await deps.store.transition(message, subject, {
+  const withdrawn = next.operation === 'DELETE';
+  const ok = await record(deps, message, subject, {
     next,
     ...(message.kind === 'HOUSE'
       ? { status: withdrawn ? ('CANCELLED' as const) : ('ACCEPTED' as const), mrn }
@@ -463,14 +470,15 @@ async function accept(
       withdrawn
         ? `The ${describe(message)} was deleted at Digitoll (${how})`
         : `The ${describe(message)} was accepted by Digitoll with MRN ${mrn} (${how})`,
-      { mrn, ...(details.documentStatus ? { documentStatus: details.documentStatus } : {}) },
+      { mrn, ...(documentStatus ? { documentStatus } : {}) },
     ),
   });
   if (!ok) return { result: 'lost-race' };
   // The data may have changed while this was in flight (an amendment, a withdrawal): go again.
   const after = await deps.store.load(message);
-  if (after && (await wanted(deps, message, after)))
+  if (after && (await wanted(deps, message, after))) {
     await deps.followUps.send([{ ...message, attempt: 0, poll: undefined }]);
+  }
   return { result: 'accepted', mrn };
 }
 
@@ -478,37 +486,32 @@ async function cancelLocally(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  report: ReportIn<'PENDING' | 'FAILED'>,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  const ok = await deps.store.transition(message, subject, {
-    next: { ...report, seq: report.seq + 1, updatedAt: deps.clock.now().toISOString() },
+  const ok = await record(deps, message, subject, {
+    next: transition(report, 'withdraw-locally', { at: deps.clock.now().toISOString() }),
     status: 'CANCELLED',
     event: event(deps, 'WITHDRAWN', 'Withdrawn by the partner before it reached Digitoll'),
   });
   return ok ? { result: 'ignored', reason: 'withdrawn before reporting' } : { result: 'lost-race' };
 }
 
-async function fail(
+/**
+ * Stores a FAILED report (Digitoll refused or rejected it, or it could not be delivered): a house
+ * is FAILED too, unless it was being deleted.
+ */
+async function failed(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  next: ReportIn<'FAILED'>,
   reason: string,
-  errors: DigitollError[],
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  const next: ReportState = {
-    ...report,
-    phase: 'FAILED',
-    seq: report.seq + 1,
-    errors,
-    lastError: reason,
-    updatedAt: deps.clock.now().toISOString(),
-  };
-  const withdrawal = report.operation === 'DELETE';
-  const ok = await deps.store.transition(message, subject, {
+  const withdrawal = next.operation === 'DELETE';
+  const ok = await record(deps, message, subject, {
     next,
     ...(message.kind === 'HOUSE' && !withdrawal ? { status: 'FAILED' as const } : {}),
-    event: event(deps, withdrawal ? 'WITHDRAWAL_FAILED' : 'FAILED', reason, { errors }),
+    event: event(deps, withdrawal ? 'WITHDRAWAL_FAILED' : 'FAILED', reason, { errors: next.errors ?? [] }),
   });
   return ok ? { result: 'failed', reason } : { result: 'lost-race' };
 }
@@ -517,25 +520,17 @@ async function retryLater(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
-  phase: 'PENDING' | 'UNCERTAIN',
+  report: ReportIn<'IN_FLIGHT'>,
+  kind: 'throttled' | 'outcome-unknown',
   reason: string,
   delaySeconds: number,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
-  if (report.attempts >= deps.settings.maxAttempts) return giveUp(deps, message, subject, reason);
-  const next: ReportState = {
-    ...report,
-    phase,
-    seq: report.seq + 1,
-    lastError: reason,
-    updatedAt: deps.clock.now().toISOString(),
-  };
-  delete next.claimId;
-  const ok = await deps.store.transition(message, subject, {
-    next,
+  if (report.attempts >= deps.settings.maxAttempts) return giveUp(deps, message, subject, report, reason);
+  const ok = await record(deps, message, subject, {
+    next: transition(report, kind, { at: deps.clock.now().toISOString(), reason }),
     event: event(
       deps,
-      phase === 'UNCERTAIN' ? 'OUTCOME_UNKNOWN' : 'RETRY_SCHEDULED',
+      kind === 'outcome-unknown' ? 'OUTCOME_UNKNOWN' : 'RETRY_SCHEDULED',
       `${reason}; trying again in ${delaySeconds} s`,
     ),
   });
@@ -549,27 +544,44 @@ async function giveUp(
   deps: ReporterDeps,
   message: ReportMessage,
   subject: ReportSubject,
+  report: ReportIn<'IN_FLIGHT' | 'UNCERTAIN' | 'SUBMITTED'>,
   reason: string,
 ): Promise<ReporterOutcome> {
-  const { report } = subject;
   const attempts = Math.max(report.attempts, message.attempt ?? 0);
   const why = `Could not be delivered to Digitoll after ${attempts} attempt(s): ${reason}`;
-  const marked = { ...subject, report: { ...report, gaveUp: true } };
-  const outcome = await fail(deps, message, marked, why, report.errors ?? []);
+  const next = transition(report, 'gave-up', { at: deps.clock.now().toISOString(), reason: why });
+  const outcome = await failed(deps, message, subject, next, why);
   if (outcome.result === 'lost-race') return outcome;
   await deps.deadLetters.send(message, why);
   return outcome;
 }
 
-/** The scheduled arrival a transport body carries. */
-function scheduledOf(content: ReportContent<unknown> | undefined): string | undefined {
-  const body = content?.body as { scheduledDateAndTimeOfArrival?: string } | undefined;
-  return content?.kind === 'transport' ? body?.scheduledDateAndTimeOfArrival : undefined;
-}
-
-function located(kind: DigitollMessageKind, digitollPath: string): Pick<DigitollError, 'path' | 'in'> {
-  const where = locateDigitollPath(kind, digitollPath);
-  return where ? { path: where.path, in: where.in } : {};
+/**
+ * Stores one step with its event, and the notification it decides: a house whose status changes
+ * tells the partner (shipment.status), in the same transaction.
+ */
+function record(
+  deps: ReporterDeps,
+  message: ReportMessage,
+  subject: ReportSubject,
+  step: Omit<ReportTransition, 'notifications'>,
+): Promise<boolean> {
+  const notifications =
+    message.kind === 'HOUSE' && step.status && step.status !== subject.shipment?.status
+      ? [
+          shipmentStatusNotification({
+            partnerId: message.partnerId,
+            manifestId: message.manifestId,
+            shipmentNumber: message.shipmentNumber,
+            status: step.status,
+            at: step.event.at,
+            seq: step.next.seq,
+            mrn: step.mrn,
+            digitollErrors: step.next.errors,
+          }),
+        ]
+      : [];
+  return deps.store.transition(message, subject, { ...step, notifications });
 }
 
 function describe(message: ReportMessage): string {
@@ -603,12 +615,13 @@ export async function recordUndeliverable(
   reason: string,
 ): Promise<void> {
   const subject = await deps.store.load(message);
-  if (!subject || subject.report.phase === 'ACCEPTED' || subject.report.phase === 'FAILED') return;
-  await fail(
+  if (!subject || !isIn(subject.report, 'PENDING', 'IN_FLIGHT', 'UNCERTAIN', 'SUBMITTED')) return;
+  const why = `Could not be processed after every retry: ${reason}`;
+  await failed(
     deps,
     message,
     subject,
-    `Could not be processed after every retry: ${reason}`,
-    subject.report.errors ?? [],
+    transition(subject.report, 'undeliverable', { at: deps.clock.now().toISOString(), reason: why }),
+    why,
   );
 }

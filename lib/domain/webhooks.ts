@@ -7,14 +7,10 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { PartnerNotification } from './border-sweep.ts';
-import { NotFoundError, ValidationError } from './errors.ts';
+import type { WebhookRegistration } from '../manifest/schema.ts';
+import { InvalidInput, NotFound } from './errors.ts';
+import { PartnerNotification } from './notifications.ts';
 import type { Clock, IdGenerator } from './ports.ts';
-
-export const WebhookRegistration = z.strictObject({
-  url: z.url({ message: 'must be an absolute URL' }).max(2048),
-  description: z.string().max(200).optional(),
-});
 
 export const Webhook = z.object({
   partnerId: z.string(),
@@ -29,22 +25,22 @@ export type Webhook = z.infer<typeof Webhook>;
 export const NotificationMessage = z.strictObject({
   v: z.literal(1),
   webhookId: z.string(),
-  notification: z.object({
-    id: z.string(),
-    partnerId: z.string(),
-    type: z.enum(['flag.raised', 'flag.cleared', 'shipment.status', 'transit.closure']),
-    at: z.string(),
-    data: z.record(z.string(), z.unknown()),
-  }),
+  notification: PartnerNotification,
   attempt: z.number().int().min(0),
 });
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 
-export interface WebhookStore {
+/** A partner's registered webhooks (registering, listing, removing; the outbox lists them too). */
+export interface WebhookRegistry {
   put(webhook: Webhook): Promise<void>;
   list(partnerId: string): Promise<Webhook[]>;
-  get(partnerId: string, webhookId: string): Promise<Webhook | undefined>;
+  /** False if there was no such webhook. */
   delete(partnerId: string, webhookId: string): Promise<boolean>;
+}
+
+/** What delivering a notification needs: the webhook, and receipts of what was delivered. */
+export interface DeliveryStore {
+  get(partnerId: string, webhookId: string): Promise<Webhook | undefined>;
   /** Records a successful delivery; false if it was already recorded (a duplicate message). */
   markDelivered(message: NotificationMessage, at: string): Promise<boolean>;
   wasDelivered(message: NotificationMessage): Promise<boolean>;
@@ -61,13 +57,19 @@ export type Poster = (
   headers: Record<string, string>,
 ) => Promise<{ status: number }>;
 
-export interface WebhookDeps {
-  store: WebhookStore;
+export interface RegistrationDeps {
+  webhooks: WebhookRegistry;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: { allowInsecureLocalhost: boolean };
+}
+
+export interface DeliveryDeps {
+  deliveries: DeliveryStore;
   queue: NotificationQueue;
   post: Poster;
   clock: Clock;
-  ids: IdGenerator;
-  settings: { maxAttempts: number; baseDelaySeconds: number; allowInsecureLocalhost: boolean };
+  settings: { maxAttempts: number; baseDelaySeconds: number };
 }
 
 export function sign(secret: string, timestamp: number, body: string): string {
@@ -98,7 +100,7 @@ function checkUrl(url: string, allowInsecureLocalhost: boolean): void {
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
   if (parsed.protocol === 'https:' && !local) return;
   if (parsed.protocol === 'http:' && local && allowInsecureLocalhost) return;
-  throw new ValidationError([
+  throw new InvalidInput([
     {
       path: '/url',
       code: 'insecure_url',
@@ -109,10 +111,11 @@ function checkUrl(url: string, allowInsecureLocalhost: boolean): void {
   ]);
 }
 
+/** Registers a webhook; its secret is in the answer this once (it signs every delivery). */
 export async function registerWebhook(
-  deps: Pick<WebhookDeps, 'store' | 'clock' | 'ids' | 'settings'>,
+  deps: RegistrationDeps,
   partnerId: string,
-  registration: z.infer<typeof WebhookRegistration>,
+  registration: WebhookRegistration,
 ): Promise<Webhook> {
   checkUrl(registration.url, deps.settings.allowInsecureLocalhost);
   const webhook: Webhook = {
@@ -123,17 +126,24 @@ export async function registerWebhook(
     ...(registration.description ? { description: registration.description } : {}),
     createdAt: deps.clock.now().toISOString(),
   };
-  await deps.store.put(webhook);
+  await deps.webhooks.put(webhook);
   return webhook;
 }
 
+/** A partner's webhooks, never with their secrets (shown once, at registration). */
+export async function listWebhooks(
+  deps: Pick<RegistrationDeps, 'webhooks'>,
+  partnerId: string,
+): Promise<Array<Omit<Webhook, 'secret'>>> {
+  return (await deps.webhooks.list(partnerId)).map(({ secret: _secret, ...rest }) => rest);
+}
+
 export async function removeWebhook(
-  deps: Pick<WebhookDeps, 'store'>,
+  deps: Pick<RegistrationDeps, 'webhooks'>,
   partnerId: string,
   webhookId: string,
 ): Promise<void> {
-  if (!(await deps.store.delete(partnerId, webhookId)))
-    throw new NotFoundError(`Webhook ${webhookId} was not found.`);
+  if (!(await deps.webhooks.delete(partnerId, webhookId))) throw new NotFound('webhook', webhookId);
 }
 
 /** One message per (notification, webhook): each endpoint is retried on its own. */
@@ -146,10 +156,10 @@ export function fanOut(
 
 export type DeliveryOutcome = 'delivered' | 'duplicate' | 'gone' | 'retrying' | 'dead-lettered';
 
-export async function deliver(deps: WebhookDeps, message: NotificationMessage): Promise<DeliveryOutcome> {
-  const webhook = await deps.store.get(message.notification.partnerId, message.webhookId);
+export async function deliver(deps: DeliveryDeps, message: NotificationMessage): Promise<DeliveryOutcome> {
+  const webhook = await deps.deliveries.get(message.notification.partnerId, message.webhookId);
   if (!webhook) return 'gone';
-  if (await deps.store.wasDelivered(message)) return 'duplicate';
+  if (await deps.deliveries.wasDelivered(message)) return 'duplicate';
   const body = JSON.stringify({
     id: message.notification.id,
     type: message.notification.type,
@@ -167,7 +177,7 @@ export async function deliver(deps: WebhookDeps, message: NotificationMessage): 
       'voec-signature': `t=${timestamp},v1=${sign(webhook.secret, timestamp, body)}`,
     });
     if (status >= 200 && status < 300) {
-      return (await deps.store.markDelivered(message, deps.clock.now().toISOString()))
+      return (await deps.deliveries.markDelivered(message, deps.clock.now().toISOString()))
         ? 'delivered'
         : 'duplicate';
     }

@@ -1,34 +1,134 @@
 /**
- * The OpenAPI 3.1 document, generated from the zod schemas (JSON Schema 2020-12, which 3.1 uses).
+ * The OpenAPI 3.1 document, generated from the operations of the partner API (the route table,
+ * functions/http/routes.ts) and their zod schemas (JSON Schema 2020-12, which 3.1 uses). This
+ * module only reads schemas: it knows nothing of Lambda or of how requests are served.
  */
 import { z } from 'zod';
-import { ShipmentListQuery } from '../domain/queries.ts';
-import { IntakeResponse, ManifestView, Problem, ShipmentDetail, ShipmentPage } from './responses.ts';
-import { AddShipmentsRequest, LIMITS, ManifestRequest } from './schema.ts';
+import { Problem } from './responses.ts';
+import { LIMITS } from './schema.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** A schema with the name it has in `components.schemas`. */
+export interface NamedSchema<S extends z.ZodType = z.ZodType> {
+  readonly name: string;
+  readonly schema: S;
+}
+
+export const named = <S extends z.ZodType>(name: string, schema: S): NamedSchema<S> => ({ name, schema });
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** An `application/json` body of this schema. */
+  readonly json?: NamedSchema;
+  /** A `text/csv` body (as well, or instead). */
+  readonly csv?: true;
+}
+
+/** One operation of the API: everything the router and this document need to know about it. */
+export interface OperationSpec {
+  readonly operationId: string;
+  readonly method: HttpMethod;
+  /** With `{name}` path parameters, as API Gateway writes route keys. */
+  readonly path: string;
+  readonly summary: string;
+  /** Needs `Authorization: Bearer <partner key>`. */
+  readonly partnerKey: boolean;
+  /** The path parameters, one property each. */
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  /** A JSON request body (which may be sent with `Content-Encoding: gzip`). */
+  readonly body?: NamedSchema;
+  /** Success statuses and their bodies. */
+  readonly responses: Readonly<Record<number, ResponseSpec>>;
+  /** The problem statuses it can answer, each with when. */
+  readonly problems: Readonly<Record<number, string>>;
+}
 
 const schema = (value: z.ZodType, io: 'input' | 'output' = 'output') =>
   z.toJSONSchema(value, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
-});
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
-const json = (ref: string, description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
-});
+function parameters(
+  object: z.ZodObject | undefined,
+  location: 'path' | 'query',
+): Array<Record<string, unknown>> {
+  if (!object) return [];
+  const json = schema(object, 'input');
+  return Object.entries(json.properties ?? {}).map(([name, value]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: value,
+  }));
+}
 
-const secured = [{ partnerKey: [] }];
-const commonErrors = {
-  '401': problem('Missing or unknown API key'),
-  '404': problem("Not found (or another partner's)"),
-};
+export function openApiDocument(operations: readonly OperationSpec[]): Record<string, unknown> {
+  const components = new Map<string, { schema: z.ZodType; io: 'input' | 'output' }>();
+  const register = (entry: NamedSchema, io: 'input' | 'output') => {
+    const known = components.get(entry.name);
+    if (known && (known.schema !== entry.schema || known.io !== io)) {
+      throw new Error(`Two different schemas are named ${entry.name}`);
+    }
+    components.set(entry.name, { schema: entry.schema, io });
+    return ref(entry.name);
+  };
+  register({ name: 'Problem', schema: Problem }, 'output');
 
-export function openApiDocument(): Record<string, unknown> {
-  const queryParameters = Object.entries(
-    (schema(ShipmentListQuery, 'input') as { properties: Record<string, unknown> }).properties,
-  ).map(([name, value]) => ({ name, in: 'query', required: false, schema: value }));
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations) {
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(operation.responses)) {
+      const content: Record<string, unknown> = {
+        ...(response.json ? { 'application/json': { schema: register(response.json, 'output') } } : {}),
+        ...(response.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+      };
+      responses[status] = {
+        description: response.description,
+        ...(Object.keys(content).length ? { content } : {}),
+      };
+    }
+    for (const [status, description] of Object.entries(operation.problems)) {
+      responses[status] = {
+        description,
+        content: { 'application/problem+json': { schema: ref('Problem') } },
+      };
+    }
+    const parametersOf = [
+      ...parameters(operation.params, 'path'),
+      ...parameters(operation.query, 'query'),
+      ...(operation.body
+        ? [
+            {
+              name: 'Content-Encoding',
+              in: 'header',
+              required: false,
+              schema: { enum: ['gzip', 'identity'] },
+            },
+          ]
+        : []),
+    ];
+    paths[operation.path] = {
+      ...paths[operation.path],
+      [operation.method.toLowerCase()]: {
+        operationId: operation.operationId,
+        summary: operation.summary,
+        security: operation.partnerKey ? [{ partnerKey: [] }] : [],
+        ...(parametersOf.length ? { parameters: parametersOf } : {}),
+        ...(operation.body
+          ? {
+              requestBody: {
+                required: true,
+                content: { 'application/json': { schema: register(operation.body, 'input') } },
+              },
+            }
+          : {}),
+        responses,
+      },
+    };
+  }
+
   return {
     openapi: '3.1.0',
     info: {
@@ -51,95 +151,10 @@ export function openApiDocument(): Record<string, unknown> {
       securitySchemes: {
         partnerKey: { type: 'http', scheme: 'bearer', description: 'Your partner API key' },
       },
-      schemas: {
-        ManifestRequest: schema(ManifestRequest, 'input'),
-        AddShipmentsRequest: schema(AddShipmentsRequest, 'input'),
-        IntakeResponse: schema(IntakeResponse),
-        ManifestView: schema(ManifestView),
-        ShipmentPage: schema(ShipmentPage),
-        ShipmentDetail: schema(ShipmentDetail),
-        Problem: schema(Problem),
-      },
+      schemas: Object.fromEntries(
+        [...components].map(([name, entry]) => [name, schema(entry.schema, entry.io)]),
+      ),
     },
-    paths: {
-      '/v1/manifests': {
-        post: {
-          summary: 'Submit a transport with its VOEC shipments',
-          security: secured,
-          parameters: [
-            {
-              name: 'Content-Encoding',
-              in: 'header',
-              required: false,
-              schema: { enum: ['gzip', 'identity'] },
-            },
-          ],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/ManifestRequest' } } },
-          },
-          responses: {
-            '202': json('IntakeResponse', 'Accepted: every shipment with its initial status and flags'),
-            '200': json(
-              'IntakeResponse',
-              'The same reference and body were already accepted: the original answer',
-            ),
-            '400': problem('Malformed JSON or schema errors, each with a JSON pointer'),
-            '401': commonErrors['401'],
-            '409': problem('The reference was used with a different body, or the same one is in progress'),
-            '413': problem('Body or shipment count over the limits'),
-            '415': problem('Not JSON, or an unsupported Content-Encoding'),
-          },
-        },
-      },
-      '/v1/manifests/{manifestId}': {
-        get: {
-          summary: 'A manifest with counts of shipments by status and open flags',
-          security: secured,
-          parameters: [{ name: 'manifestId', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('ManifestView', 'The manifest'), ...commonErrors },
-        },
-      },
-      '/v1/manifests/{manifestId}/shipments': {
-        get: {
-          summary: 'Shipments of a manifest, paginated, filterable by status and flag',
-          security: secured,
-          parameters: [
-            { name: 'manifestId', in: 'path', required: true, schema: { type: 'string' } },
-            ...queryParameters,
-          ],
-          responses: { '200': json('ShipmentPage', 'A page of shipments'), ...commonErrors },
-        },
-        post: {
-          summary: 'Add shipments to a manifest whose transport has not reached the border',
-          security: secured,
-          parameters: [{ name: 'manifestId', in: 'path', required: true, schema: { type: 'string' } }],
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: { $ref: '#/components/schemas/AddShipmentsRequest' } } },
-          },
-          responses: {
-            '202': json('IntakeResponse', 'New shipments accepted'),
-            '200': json('IntakeResponse', 'All these shipments were already on the manifest, unchanged'),
-            '400': problem('Schema errors'),
-            ...commonErrors,
-            '409': problem('A shipment number exists with other content, or the transport has crossed'),
-            '413': problem('Over the limits'),
-          },
-        },
-      },
-      '/v1/shipments/{shipmentNumber}': {
-        get: {
-          summary: 'One shipment: status, MRN, flags and its timeline',
-          security: secured,
-          parameters: [{ name: 'shipmentNumber', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': json('ShipmentDetail', 'The shipment (its latest manifest)'), ...commonErrors },
-        },
-      },
-      '/v1/openapi.json': {
-        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
-      },
-      '/health': { get: { summary: 'Liveness', responses: { '200': { description: 'OK' } } } },
-    },
+    paths,
   };
 }

@@ -2,8 +2,11 @@
  * Response bodies of the partner API, as zod schemas (they feed the OpenAPI document).
  */
 import { z } from 'zod';
+import { TransitRecord } from '../domain/ncts.ts';
 import { DigitollError } from '../domain/report-state.ts';
 import { Flag, FlagCode, RuleViolation, ShipmentStatus } from '../domain/shipment.ts';
+import { TvinnDeclarationDraft } from '../domain/tvinn.ts';
+import { Webhook } from '../domain/webhooks.ts';
 import { MasterConsignment, Shipment, Transit, Transport } from './schema.ts';
 
 export const ShipmentOutcome = z.object({
@@ -92,11 +95,46 @@ export const ShipmentDetail = ShipmentView.extend({
   /** Earlier manifests that carried the same shipment number. */
   otherManifestIds: z.array(z.string()),
 });
+export type ShipmentDetail = z.infer<typeof ShipmentDetail>;
 
 export const ShipmentPage = z.object({
   items: z.array(ShipmentView),
   cursor: z.string().optional().describe('Pass as ?cursor= to get the next page; absent on the last page'),
 });
+export type ShipmentPage = z.infer<typeof ShipmentPage>;
+
+/** The answer to a transport update. */
+export const TransportView = z.object({ manifestId: z.string(), transport: Transport });
+export type TransportView = z.infer<typeof TransportView>;
+
+export const AlertList = z.object({
+  alerts: z.array(
+    z.object({
+      manifestId: z.string(),
+      shipmentNumber: z.string(),
+      flag: z.string(),
+      raisedAt: z.string(),
+      detail: z.string(),
+      estimatedArrival: z.string(),
+      minutesToBorder: z.number().int().nullable().describe('Negative once the ETA passed'),
+    }),
+  ),
+});
+export type AlertList = z.infer<typeof AlertList>;
+
+export const TvinnDeclarations = z.object({
+  manifestId: z.string(),
+  declarations: z.array(TvinnDeclarationDraft),
+});
+
+export const TransitView = TransitRecord;
+
+/** A new webhook: the secret that signs every delivery is shown this once. */
+export const WebhookCreated = Webhook;
+
+export const WebhookList = z.object({ webhooks: z.array(Webhook.omit({ secret: true })) });
+
+export const Health = z.object({ status: z.literal('ok') });
 
 export const Problem = z.object({
   type: z.string(),

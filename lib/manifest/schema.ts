@@ -245,6 +245,26 @@ export const AddShipmentsRequest = z.strictObject({
   shipments: ShipmentList,
 });
 
+/** PATCH of the transport: ETA, vehicle or driver (at least one). */
+export const TransportPatch = z
+  .strictObject({
+    estimatedArrival: Transport.shape.estimatedArrival.optional(),
+    vehicleRegistration: Transport.shape.vehicleRegistration.optional(),
+    vehicleCountry: Transport.shape.vehicleCountry.optional(),
+    vehicleType: Transport.shape.vehicleType,
+    driver: Transport.shape.driver.optional(),
+  })
+  .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+    message:
+      'must change at least one of estimatedArrival, vehicleRegistration, vehicleCountry, vehicleType, driver',
+  });
+
+/** A partner's webhook endpoint. */
+export const WebhookRegistration = z.strictObject({
+  url: z.url({ message: 'must be an absolute URL' }).max(2048),
+  description: z.string().max(200).optional(),
+});
+
 export type ManifestRequest = z.infer<typeof ManifestRequest>;
 export type AddShipmentsRequest = z.infer<typeof AddShipmentsRequest>;
 export type ShipmentInput = z.infer<typeof Shipment>;
@@ -252,3 +272,5 @@ export type ItemInput = z.infer<typeof Item>;
 export type TransportInput = z.infer<typeof Transport>;
 export type MasterConsignmentInput = z.infer<typeof MasterConsignment>;
 export type AddressInput = z.infer<typeof Address>;
+export type TransportPatch = z.infer<typeof TransportPatch>;
+export type WebhookRegistration = z.infer<typeof WebhookRegistration>;

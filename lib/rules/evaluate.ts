@@ -3,6 +3,7 @@
  * (`shared/reference/voec-rules.md`, "What counts as VOEC goods" and "Reporting").
  * Pure: no I/O, no clock; the times come in through the context.
  */
+import { REPORTING_LEAD_MS } from '../domain/deadlines.ts';
 import type { FlagFinding, RuleViolation } from '../domain/shipment.ts';
 import { LIMITS, type ShipmentInput } from '../manifest/schema.ts';
 import { classifyCommodityCode } from './excluded-goods.ts';
@@ -24,9 +25,6 @@ export interface ShipmentEvaluation {
   /** Flags raised at intake, each code at most once. Computed for REJECTED shipments too. */
   flags: FlagFinding[];
 }
-
-/** Seed 001: the VOEC data must reach Customs at least two hours before the border crossing. */
-export const SUBMISSION_DEADLINE_MS = 2 * 60 * 60 * 1000;
 
 const ORDINARY_WAY = 'declare this shipment the ordinary way';
 
@@ -103,7 +101,7 @@ export function evaluateShipment(shipment: ShipmentInput, ctx: EvaluationContext
   }
 
   const marginMs = arrivalMs - receivedMs;
-  if (marginMs < SUBMISSION_DEADLINE_MS) {
+  if (marginMs < REPORTING_LEAD_MS) {
     const eta = ctx.estimatedArrival.toISOString();
     flags.push({
       code: 'LATE_SUBMISSION',

@@ -5,8 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PayloadTooLargeError } from '../../lib/domain/errors.ts';
-import { problemResponse } from '../../lib/http/problem.ts';
+import { PayloadTooLargeError, problemResponse } from '../../functions/http/answers.ts';
 import {
   buildAuthorizerEvent,
   buildHttpApiEvent,

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/app.ts';
 import { stageConfig } from '../../cdk/config.ts';
 import { ACCESS_LOG_FORMAT } from '../../cdk/constructs/partner-api.ts';
+import { ENV, FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import {
   actionsOf,
   DESCRIPTIONS,
@@ -220,6 +221,25 @@ describe('stateless stack', () => {
         Match.objectLike({ Arn: { 'Fn::GetAtt': [sweep, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } }),
       ],
     });
+  });
+
+  it('agrees with the functions on env variable names, timeouts and receive counts (lib/deployment.ts)', () => {
+    const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
+    const names = new Set<string>(Object.values(ENV));
+    const own = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOGGER_LOG_EVENT']);
+    for (const fn of functions) {
+      for (const name of Object.keys(fn.Properties.Environment.Variables)) {
+        if (!own.has(name)) expect(names.has(name), name).toBe(true);
+      }
+    }
+    const timeouts = functions.map((fn) => fn.Properties.Timeout).sort((a, b) => a - b);
+    expect([...new Set(timeouts)]).toEqual(
+      [...new Set(Object.values(FUNCTION_TIMEOUT_SECONDS))].sort((a, b) => a - b),
+    );
+    const queues = Object.values(dev.stateful.findResources('AWS::SQS::Queue')) as Resource[];
+    const receives = queues.flatMap((q) => q.Properties.RedrivePolicy?.maxReceiveCount ?? []);
+    expect(receives).toHaveLength(3);
+    for (const count of receives) expect(Object.values(QUEUE_MAX_RECEIVES)).toContain(count);
   });
 
   it('points dev at the Digitoll playground and prod at production', () => {

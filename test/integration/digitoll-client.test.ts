@@ -8,15 +8,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   DigitollHttpClient,
   type DigitollHttpClientConfig,
+  type DigitollKind,
   type DigitollTokenSource,
+  type StatusOutcome,
+  type SubmitOutcome,
+  type WaybillKey,
 } from '../../lib/adapters/digitoll/client.ts';
 import { MaskinportenTokenProvider } from '../../lib/adapters/maskinporten/token-provider.ts';
-import type {
-  DigitollKind,
-  StatusOutcome,
-  SubmitOutcome,
-  WaybillKey,
-} from '../../lib/domain/digitoll-port.ts';
 import {
   type DigitollSimulator,
   EXAMPLE_CARRIER_ID,

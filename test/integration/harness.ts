@@ -8,7 +8,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { inject } from 'vitest';
-import { documentClient, sqsClient } from '../../lib/adapters/aws-clients.ts';
+import { documentClient, sqsClient } from '../../lib/compose/aws.ts';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import { createTestQueue, createTestTable } from './support/resources.ts';
 

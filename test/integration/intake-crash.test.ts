@@ -7,14 +7,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoManifestRepository } from '../../lib/adapters/dynamodb/manifest-repository.ts';
+import { intakeAnswer, intakeBody } from '../../functions/http/answers.ts';
+import { DynamoIntakeStore } from '../../lib/adapters/dynamodb/intake-store.ts';
+import { Table } from '../../lib/adapters/dynamodb/table.ts';
 import { keys } from '../../lib/adapters/dynamodb/table-design.ts';
 import { SqsReportQueue } from '../../lib/adapters/sqs/report-queue.ts';
 import { timeOrderedIds } from '../../lib/domain/ids.ts';
-import { type IntakeDeps, submitManifest } from '../../lib/domain/intake.ts';
+import { type IntakeDeps, type SubmitResult, submitManifest } from '../../lib/domain/intake.ts';
+import type { Intake } from '../../lib/domain/outcomes.ts';
 import type { Clock } from '../../lib/domain/ports.ts';
 import { ReportMessage, reportMessageKey } from '../../lib/domain/report-message.ts';
-import { completeStalledIntakes } from '../../lib/domain/stalled-intakes.ts';
+import { completeStalledIntakes, type StalledIntakeDeps } from '../../lib/domain/stalled-intakes.ts';
 import { failFrom } from '../support/sdk-hooks.ts';
 import { drainQueue, type Env, manifestWith, manyShipments, setUpEnv } from './harness.ts';
 
@@ -39,20 +42,23 @@ function deps(clock: Clock = new MovableClock()) {
   const dynamo = new DynamoDBClient({ ...config, endpoint: env.dynamoEndpoint });
   const sqs = new SQSClient({ ...config, endpoint: env.sqsEndpoint });
   const document = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const repository = new DynamoManifestRepository({
-    client: document,
-    tableName: env.tableName,
-    retentionDays: 90,
-    retryBaseMs: 1,
-  });
-  const intake: IntakeDeps = {
-    repository,
-    queue: new SqsReportQueue(sqs, env.queueUrl, 1),
-    clock,
-    ids: timeOrderedIds(clock),
-  };
-  return { intake, dynamo, sqs, repository };
+  const repository = new DynamoIntakeStore(
+    new Table({ client: document, tableName: env.tableName, retentionDays: 90, retryBaseMs: 1 }),
+  );
+  const queue = new SqsReportQueue(sqs, env.queueUrl, 1);
+  const intake: IntakeDeps = { store: repository, queue, clock, ids: timeOrderedIds(clock) };
+  const stalled: StalledIntakeDeps = { store: repository, queue, clock };
+  return { intake, stalled, dynamo, sqs, repository };
 }
+
+/** How the partner API answers (functions/http/answers.ts), and the intake behind it. */
+const statusOf = (result: SubmitResult) => intakeAnswer(result).status;
+function intakeOf(result: SubmitResult): Intake {
+  if (result.outcome === 'conflict') throw new Error(`conflict: ${result.conflict.reason}`);
+  return result.intake;
+}
+const countsOf = (result: SubmitResult) => intakeBody(intakeOf(result)).counts;
+const manifestIdOf = (result: SubmitResult) => intakeOf(result).manifest.manifestId;
 
 async function queuedKeys() {
   return (await drainQueue(env.sqs, env.queueUrl)).map((body) => reportMessageKey(ReportMessage.parse(body)));
@@ -71,8 +77,8 @@ describe('a fan-out interrupted half-way', () => {
 
     fault.armed = false;
     const retry = await submitManifest(failing.intake, 'crash', structuredClone(manifest));
-    expect(retry.httpStatus).toBe(202);
-    expect(retry.body.counts).toEqual({ RECEIVED: 95 });
+    expect(statusOf(retry)).toBe(202);
+    expect(countsOf(retry)).toEqual({ RECEIVED: 95 });
 
     const afterRetry = await queuedKeys();
     const all = new Set([...firstAttempt, ...afterRetry]);
@@ -81,11 +87,11 @@ describe('a fan-out interrupted half-way', () => {
     // The retry re-sent the same messages (same keys): the reporter acts on state, not on message count.
     expect(afterRetry.length).toBe(97);
 
-    const summaries = await failing.repository.summarizeShipments(retry.body.manifestId);
+    const summaries = await failing.repository.summarizeShipments(manifestIdOf(retry));
     expect(summaries).toHaveLength(95);
     const again = await submitManifest(failing.intake, 'crash', structuredClone(manifest));
-    expect(again.httpStatus).toBe(200);
-    expect(again.body.manifestId).toBe(retry.body.manifestId);
+    expect(statusOf(again)).toBe(200);
+    expect(manifestIdOf(again)).toBe(manifestIdOf(retry));
   });
 
   it('table fails after 2 batch writes: nothing is queued, and the retry stores and queues everything', async () => {
@@ -98,9 +104,9 @@ describe('a fan-out interrupted half-way', () => {
 
     fault.armed = false;
     const retry = await submitManifest(failing.intake, 'crash-db', structuredClone(manifest));
-    expect(retry.httpStatus).toBe(202);
+    expect(statusOf(retry)).toBe(202);
     expect(new Set(await queuedKeys()).size).toBe(82);
-    expect(await failing.repository.summarizeShipments(retry.body.manifestId)).toHaveLength(80);
+    expect(await failing.repository.summarizeShipments(manifestIdOf(retry))).toHaveLength(80);
   });
 
   it('without a retry, the scheduled function completes it once the lease has ended', async () => {
@@ -116,11 +122,11 @@ describe('a fan-out interrupted half-way', () => {
     releaseFault.armed = false;
     await drainQueue(env.sqs, env.queueUrl);
 
-    const early = await completeStalledIntakes(failing.intake);
+    const early = await completeStalledIntakes(failing.stalled);
     expect(early.completed).toEqual([]);
 
     clock.advance(61_000);
-    const late = await completeStalledIntakes(failing.intake);
+    const late = await completeStalledIntakes(failing.stalled);
     expect(late.completed).toHaveLength(1);
     expect(new Set(await queuedKeys()).size).toBe(42);
 
@@ -137,11 +143,11 @@ describe('a fan-out interrupted half-way', () => {
     );
     expect(marker.Item).toBeUndefined();
     // Running it again finds nothing: it is idempotent.
-    expect((await completeStalledIntakes(failing.intake)).completed).toEqual([]);
+    expect((await completeStalledIntakes(failing.stalled)).completed).toEqual([]);
     // And the partner's eventual retry gets the original answer.
     const retry = await submitManifest(failing.intake, 'stalled', structuredClone(manifest));
-    expect(retry.httpStatus).toBe(200);
-    expect(retry.body.manifestId).toBe(manifestId);
+    expect(statusOf(retry)).toBe(200);
+    expect(manifestIdOf(retry)).toBe(manifestId);
   });
 
   it('a crash before all shipments were stored waits for the partner, who completes it', async () => {
@@ -156,18 +162,18 @@ describe('a fan-out interrupted half-way', () => {
     releaseFault.armed = false;
 
     clock.advance(61_000);
-    const sweep = await completeStalledIntakes(failing.intake);
+    const sweep = await completeStalledIntakes(failing.stalled);
     expect(sweep.completed).toEqual([]);
     expect(sweep.waitingForPartner).toHaveLength(1);
     expect(await queuedKeys()).toEqual([]);
 
     // The lease stays expired: the partner's retry is not made to wait, and completes it.
     const retry = await submitManifest(failing.intake, 'partial', structuredClone(manifest));
-    expect(retry.httpStatus).toBe(202);
+    expect(statusOf(retry)).toBe(202);
     expect(new Set(await queuedKeys()).size).toBe(62);
-    expect(await failing.repository.summarizeShipments(retry.body.manifestId)).toHaveLength(60);
+    expect(await failing.repository.summarizeShipments(manifestIdOf(retry))).toHaveLength(60);
     // Nothing left for the schedule.
     clock.advance(16 * 60_000);
-    expect(await completeStalledIntakes(failing.intake)).toEqual({ completed: [], waitingForPartner: [] });
+    expect(await completeStalledIntakes(failing.stalled)).toEqual({ completed: [], waitingForPartner: [] });
   });
 });

@@ -5,7 +5,7 @@
  * between sending and recording. Whatever happens, one house (and one master) per waybill key.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { houseContent } from '../../lib/digitoll/mapping.ts';
+import { houseContent } from '../../lib/adapters/digitoll/road-v2/mapping.ts';
 import type { ShipmentInput } from '../../lib/manifest/schema.ts';
 import { houseEventTypes, inOrder, ReportingSystem, waitFor } from './reporting-harness.ts';
 

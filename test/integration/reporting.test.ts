@@ -7,17 +7,17 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  digitollInstant,
+  houseContent,
+  masterContent,
+  transportContent,
+} from '../../lib/adapters/digitoll/road-v2/mapping.ts';
+import {
   A10_N820_WRONG_STATE,
   A11_VOEC_VALUE_LIMIT,
   A12_UNKNOWN_VOEC_NUMBER,
   T4_ETA_PASSED,
 } from '../../lib/digitoll/errors.ts';
-import {
-  digitollInstant,
-  houseContent,
-  masterContent,
-  transportContent,
-} from '../../lib/digitoll/mapping.ts';
 import { eventTypes, houseEventTypes, inOrder, ReportingSystem, waitFor } from './reporting-harness.ts';
 
 const sys = new ReportingSystem();

@@ -6,27 +6,27 @@ import {
   borderFlagsFor,
   DEFAULT_SWEEP_SETTINGS,
   type NctsGateway,
-  type PartnerNotification,
   runBorderSweep,
   type SweepDeps,
   type SweepStore,
-  type TransitRecord,
 } from '../../lib/domain/border-sweep.ts';
+import { reportingDeadline } from '../../lib/domain/deadlines.ts';
 import { buildIntake } from '../../lib/domain/intake.ts';
-import { decideTransitClosure } from '../../lib/domain/ncts.ts';
+import { decideTransitClosure, type TransitRecord } from '../../lib/domain/ncts.ts';
+import type { PartnerNotification } from '../../lib/domain/notifications.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../lib/domain/records.ts';
 import type { Flag } from '../../lib/domain/shipment.ts';
 import { type TvinnDeclarationDraft, tvinnCsv, tvinnDrafts } from '../../lib/domain/tvinn.ts';
 import {
+  type DeliveryDeps,
   deliver,
   type NotificationMessage,
   sign,
   verifySignature,
   type Webhook,
-  type WebhookDeps,
 } from '../../lib/domain/webhooks.ts';
 import { ManifestRequest } from '../../lib/manifest/schema.ts';
-import { FakeClock, sequentialIds } from './fakes.ts';
+import { FakeClock } from './fakes.ts';
 
 const example = ManifestRequest.parse(
   JSON.parse(readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8')),
@@ -56,9 +56,7 @@ class FakeSweepStore implements SweepStore {
     records: ShipmentRecord[],
   ) {
     for (const r of records) this.shipmentsById.set(r.shipmentNumber, structuredClone(r));
-    this.setMarker(
-      new Date(Date.parse(manifestRecord.transport.estimatedArrival) - 2 * 3_600_000).toISOString(),
-    );
+    this.setMarker(reportingDeadline(manifestRecord.transport.estimatedArrival));
   }
   setMarker(dueAt: string) {
     this.marker = { dueAt, dueSk: `${dueAt}#BORDER#m1` };
@@ -407,12 +405,9 @@ describe('webhooks', () => {
     const dead: string[] = [];
     const delivered = new Set<string>();
     const clock = new FakeClock(new Date('2026-12-01T11:00:10Z'));
-    const deps: WebhookDeps = {
-      store: {
-        put: async () => {},
-        list: async () => [webhook],
+    const deps: DeliveryDeps = {
+      deliveries: {
         get: async () => webhook,
-        delete: async () => true,
         markDelivered: async (m) =>
           !delivered.has(m.notification.id) && Boolean(delivered.add(m.notification.id)),
         wasDelivered: async (m) => delivered.has(m.notification.id),
@@ -430,8 +425,7 @@ describe('webhooks', () => {
         return { status: statuses.shift() ?? 200 };
       },
       clock,
-      ids: sequentialIds(),
-      settings: { maxAttempts: 3, baseDelaySeconds: 10, allowInsecureLocalhost: false },
+      settings: { maxAttempts: 3, baseDelaySeconds: 10 },
     };
     return { deps, posted, requeued, dead, clock };
   }

@@ -2,14 +2,26 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeJsonBody } from '../../functions/http/middleware.ts';
 import {
-  ConflictError,
+  HttpProblem,
+  intakeAnswer,
+  jsonPointer,
   PayloadTooLargeError,
+  parseOrThrow,
+  problemFor,
+  problemForBreach,
+  problemForConflict,
+  problemResponse,
+  shipmentChangeAnswer,
+  transportChangeAnswer,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../../lib/domain/errors.ts';
-import { jsonPointer, parseOrThrow, problemResponse } from '../../lib/http/problem.ts';
+} from '../../functions/http/answers.ts';
+import { decodeJsonBody } from '../../functions/http/middleware.ts';
+import { OPERATIONS } from '../../functions/http/routes.ts';
+import { InvalidInput, LimitExceeded, NotFound } from '../../lib/domain/errors.ts';
+import type { Conflict, Intake } from '../../lib/domain/outcomes.ts';
+import type { ManifestRecord, ShipmentRecord } from '../../lib/domain/records.ts';
 import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import { LIMITS, ManifestRequest } from '../../lib/manifest/schema.ts';
 
@@ -101,7 +113,10 @@ describe('problem documents', () => {
   });
 
   it('maps domain errors to their status with headers, and hides unknown errors', () => {
-    const conflict = problemResponse(new ConflictError('busy', { retryAfterSeconds: 2 }), '/v1/manifests');
+    const conflict = problemResponse(
+      new HttpProblem(409, 'in-progress', 'Busy', 'busy', { headers: { 'retry-after': '2' } }),
+      '/v1/manifests',
+    );
     expect(conflict).toMatchObject({ statusCode: 409, headers: { 'retry-after': '2' } });
     expect(JSON.parse(conflict.body)).toMatchObject({
       status: 409,
@@ -156,18 +171,24 @@ describe('request bodies', () => {
 });
 
 describe('the OpenAPI document', () => {
-  const document = openApiDocument() as any;
+  const document = openApiDocument(OPERATIONS) as any;
 
   it('is OpenAPI 3.1 with every partner route and the bearer scheme', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual(
       [
         '/health',
+        '/v1/alerts',
         '/v1/manifests',
         '/v1/manifests/{manifestId}',
         '/v1/manifests/{manifestId}/shipments',
+        '/v1/manifests/{manifestId}/transport',
+        '/v1/manifests/{manifestId}/tvinn-declarations',
         '/v1/openapi.json',
         '/v1/shipments/{shipmentNumber}',
+        '/v1/transits/{mrn}',
+        '/v1/webhooks',
+        '/v1/webhooks/{webhookId}',
       ].sort(),
     );
     expect(document.components.securitySchemes.partnerKey).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -180,5 +201,95 @@ describe('the OpenAPI document', () => {
     const item = manifest.properties.shipments.items.properties.items.items;
     expect(item.properties.commodityCode.pattern).toBe('^\\d{6}$');
     expect(item.additionalProperties).toBe(false);
+  });
+});
+
+describe('answers (functions/http/answers.ts)', () => {
+  const manifest = { manifestId: 'm1' } as ManifestRecord;
+  const shipment = {
+    shipmentNumber: 'S1',
+    flags: [],
+    rejections: [],
+    input: {},
+  } as unknown as ShipmentRecord;
+  const intake = { manifest: { ...manifest, reference: 'r', receivedAt: 'now' }, shipments: [] } as Intake;
+
+  it('give every outcome its status', () => {
+    expect(intakeAnswer({ outcome: 'created', intake }).status).toBe(202);
+    expect(intakeAnswer({ outcome: 'added', intake }).status).toBe(202);
+    expect(intakeAnswer({ outcome: 'replayed', intake }).status).toBe(200);
+    for (const outcome of ['amended', 'withdrawal-requested'] as const) {
+      expect(shipmentChangeAnswer({ outcome, shipment }).status).toBe(202);
+    }
+    for (const outcome of ['unchanged', 'cancelled', 'already-withdrawn'] as const) {
+      expect(shipmentChangeAnswer({ outcome, shipment }).status).toBe(200);
+    }
+    expect(transportChangeAnswer({ outcome: 'updated', manifest }).status).toBe(202);
+    expect(transportChangeAnswer({ outcome: 'unchanged', manifest }).status).toBe(200);
+  });
+
+  it('answer every conflict with 409 and its problem type, and a broken rule with 422', () => {
+    const conflicts: Array<[Conflict, string, string | undefined]> = [
+      [{ reason: 'reference-reused', reference: 'r', manifestId: 'm1' }, 'reference-reused', undefined],
+      [{ reason: 'intake-in-progress', manifestId: 'm1', by: 'lease-holder' }, 'in-progress', '2'],
+      [{ reason: 'intake-in-progress', manifestId: 'm1', by: 'lease-taker' }, 'in-progress', '2'],
+      [{ reason: 'intake-in-progress', manifestId: 'm1', by: 'intake' }, 'in-progress', '2'],
+      [
+        {
+          reason: 'transport-crossed',
+          manifestId: 'm1',
+          estimatedArrival: 'x',
+          attempted: 'adding-shipments',
+        },
+        'transport-crossed',
+        undefined,
+      ],
+      [
+        { reason: 'shipment-exists', manifestId: 'm1', shipments: [{ index: 3, shipmentNumber: 'S1' }] },
+        'shipment-exists',
+        undefined,
+      ],
+      [
+        { reason: 'shipment-number-immutable', shipmentNumber: 'S1', requested: 'S2' },
+        'immutable-key',
+        undefined,
+      ],
+      [{ reason: 'vehicle-registration-immutable', vehicleRegistration: 'ABC' }, 'immutable-key', undefined],
+      [{ reason: 'shipment-withdrawn', shipmentNumber: 'S1' }, 'withdrawn', undefined],
+      [{ reason: 'changed-meanwhile', shipmentNumber: 'S1' }, 'concurrent-change', '1'],
+      [{ reason: 'transport-changed-meanwhile', manifestId: 'm1' }, 'concurrent-change', '1'],
+    ];
+    for (const [conflict, slug, retryAfter] of conflicts) {
+      const problem = problemForConflict(conflict);
+      expect(problem.status, conflict.reason).toBe(409);
+      expect(problem.type).toBe(`https://voec-border.dev/problems/${slug}`);
+      expect(problem.headers?.['retry-after']).toBe(retryAfter);
+      expect(problem.message).not.toBe('');
+    }
+    expect(
+      problemForConflict({
+        reason: 'shipment-exists',
+        manifestId: 'm1',
+        shipments: [{ index: 3, shipmentNumber: 'S1' }],
+      }).errors,
+    ).toEqual([expect.objectContaining({ path: '/shipments/3/shipmentNumber', code: 'already_exists' })]);
+    expect(problemForBreach({ reason: 'eta-in-the-past', estimatedArrival: 'x' })).toMatchObject({
+      status: 422,
+      errors: [{ path: '/estimatedArrival', code: 'in_the_past' }],
+    });
+  });
+
+  it('answer domain errors with 404, 400 and 413, and anything else with a 500', () => {
+    expect(problemFor(new NotFound('manifest', 'm1'))).toMatchObject({
+      status: 404,
+      message: 'Manifest m1 was not found.',
+    });
+    expect(problemFor(new InvalidInput([{ path: '/url', code: 'x', message: 'y' }]))?.status).toBe(400);
+    expect(
+      problemFor(new LimitExceeded('shipmentsPerManifest', { manifestId: 'm1', holds: 1, adding: 2, max: 2 }))
+        ?.status,
+    ).toBe(413);
+    expect(problemFor(new Error('boom'))).toBeUndefined();
+    expect(problemResponse(new Error('boom')).statusCode).toBe(500);
   });
 });

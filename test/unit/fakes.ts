@@ -1,15 +1,10 @@
 /**
  * Simple in-memory fakes of the ports, for domain unit tests (no I/O).
  */
-import { ConflictError } from '../../lib/domain/errors.ts';
-import type {
-  ClaimOutcome,
-  Clock,
-  IdGenerator,
-  ManifestRepository,
-  Page,
-  ReportQueue,
-} from '../../lib/domain/ports.ts';
+import type { ChangeStore, WriteOutcome } from '../../lib/domain/amend.ts';
+import type { ClaimOutcome, IntakeStore } from '../../lib/domain/intake.ts';
+import type { Clock, IdGenerator, Page, ReportQueue } from '../../lib/domain/ports.ts';
+import type { ManifestReads } from '../../lib/domain/queries.ts';
 import type {
   IdempotencyRecord,
   ManifestRecord,
@@ -18,6 +13,7 @@ import type {
   ShipmentSummary,
 } from '../../lib/domain/records.ts';
 import type { ReportMessage } from '../../lib/domain/report-message.ts';
+import type { StalledIntakeStore } from '../../lib/domain/stalled-intakes.ts';
 
 export class FakeClock implements Clock {
   constructor(public at = new Date('2026-12-01T08:00:00Z')) {}
@@ -45,7 +41,8 @@ export class FakeQueue implements ReportQueue {
   }
 }
 
-export class FakeRepository implements ManifestRepository {
+/** The table as intake, changes, queries and the schedule see it. */
+export class FakeRepository implements IntakeStore, StalledIntakeStore, ChangeStore, ManifestReads {
   claims = new Map<string, IdempotencyRecord>();
   manifests = new Map<string, ManifestRecord & { dueAt?: string }>();
   shipments = new Map<string, ShipmentRecord>();
@@ -81,7 +78,7 @@ export class FakeRepository implements ManifestRepository {
     const stored = this.claims.get(this.claimKey(partnerId, reference));
     if (stored?.state === 'IN_PROGRESS') await this.takeOverLease(stored, stored.leaseUntil, at);
   }
-  async completeIntake(manifest: ManifestRecord) {
+  async completeIntake(manifest: ManifestRecord, _firstBorderCheckAt: string) {
     const claim = this.claims.get(this.claimKey(manifest.partnerId, manifest.reference));
     if (!claim || claim.manifestId !== manifest.manifestId) throw new Error('condition failed');
     claim.state = 'COMPLETE';
@@ -116,7 +113,10 @@ export class FakeRepository implements ManifestRepository {
       return found ? [structuredClone(found)] : [];
     });
   }
-  async getLatestShipment(partnerId: string, shipmentNumber: string) {
+  async latestShipment(partnerId: string, shipmentNumber: string) {
+    return (await this.shipmentHistory(partnerId, shipmentNumber))?.shipment;
+  }
+  async shipmentHistory(partnerId: string, shipmentNumber: string) {
     const all = [...this.shipments.values()]
       .filter((s) => s.partnerId === partnerId && s.shipmentNumber === shipmentNumber)
       .sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
@@ -150,20 +150,31 @@ export class FakeRepository implements ManifestRepository {
       .slice(0, limit)
       .map((m) => ({ partnerId: m.partnerId, reference: m.reference }));
   }
-  async replaceShipment(previous: ShipmentRecord, next: ShipmentRecord, event: ShipmentEvent) {
+  async replaceShipment(
+    previous: ShipmentRecord,
+    next: ShipmentRecord,
+    event: ShipmentEvent,
+  ): Promise<WriteOutcome> {
     const key = this.shipmentKey(previous.partnerId, previous.manifestId, previous.shipmentNumber);
-    if (this.shipments.get(key)?.version !== previous.version) throw new ConflictError('changed meanwhile');
+    if (this.shipments.get(key)?.version !== previous.version) return 'changed-meanwhile';
     this.shipments.set(key, structuredClone(next));
     this.events.push({ ...event, key });
+    return 'saved';
   }
-  async replaceTransport(previous: ManifestRecord, next: ManifestRecord, event: ShipmentEvent) {
+  async replaceTransport(
+    previous: ManifestRecord,
+    next: ManifestRecord,
+    event: ShipmentEvent,
+    _borderCheckAt: string,
+  ): Promise<WriteOutcome> {
     const stored = this.manifests.get(`${previous.partnerId}/${previous.manifestId}`);
     if (!stored || (stored.transportRevision ?? 0) !== (previous.transportRevision ?? 0)) {
-      throw new ConflictError('changed meanwhile');
+      return 'changed-meanwhile';
     }
     stored.transport = structuredClone(next.transport);
     stored.transportRevision = (previous.transportRevision ?? 0) + 1;
     this.events.push({ ...event, key: `${previous.partnerId}/${previous.manifestId}` });
+    return 'saved';
   }
   async getIdempotency(partnerId: string, reference: string) {
     const found = this.claims.get(this.claimKey(partnerId, reference));

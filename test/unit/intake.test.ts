@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, PayloadTooLargeError } from '../../lib/domain/errors.ts';
+import { intakeAnswer, intakeBody, problemFor } from '../../functions/http/answers.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../lib/deployment.ts';
+import { LimitExceeded, NotFound } from '../../lib/domain/errors.ts';
 import { canonicalJson, contentHash } from '../../lib/domain/ids.ts';
 import {
   addShipments,
@@ -11,8 +13,13 @@ import {
   reportMessagesFor,
   submitManifest,
 } from '../../lib/domain/intake.ts';
+import type { Intake } from '../../lib/domain/outcomes.ts';
 import { reportMessageKey } from '../../lib/domain/report-message.ts';
-import { completeStalledIntakes, WAIT_FOR_PARTNER_MS } from '../../lib/domain/stalled-intakes.ts';
+import {
+  completeStalledIntakes,
+  type StalledIntakeDeps,
+  WAIT_FOR_PARTNER_MS,
+} from '../../lib/domain/stalled-intakes.ts';
 import { LIMITS, ManifestRequest } from '../../lib/manifest/schema.ts';
 import { FakeClock, FakeQueue, FakeRepository, sequentialIds } from './fakes.ts';
 
@@ -24,9 +31,21 @@ function setup() {
   const clock = new FakeClock(new Date('2026-12-01T08:00:00Z'));
   const repository = new FakeRepository();
   const queue = new FakeQueue();
-  const deps: IntakeDeps = { repository, queue, clock, ids: sequentialIds() };
-  return { clock, repository, queue, deps };
+  const deps: IntakeDeps = { store: repository, queue, clock, ids: sequentialIds() };
+  const stalled: StalledIntakeDeps = { store: repository, queue, clock };
+  return { clock, repository, queue, deps, stalled };
 }
+
+/** The HTTP status the partner gets for an intake outcome (functions/http/answers.ts). */
+const statusOf = (result: Parameters<typeof intakeAnswer>[0]) => intakeAnswer(result).status;
+
+/** The intake of an outcome that has one (throws on a conflict, failing the test). */
+function intakeOf(result: Awaited<ReturnType<typeof submitManifest | typeof addShipments>>): Intake {
+  if (result.outcome === 'conflict') throw new Error(`conflict: ${result.conflict.reason}`);
+  return result.intake;
+}
+const manifestIdOf = (result: Awaited<ReturnType<typeof submitManifest>>) =>
+  intakeOf(result).manifest.manifestId;
 
 const withShipments = (count: number): ManifestRequest => {
   const [template] = example.shipments;
@@ -44,17 +63,17 @@ describe('submitManifest', () => {
   it('stores every shipment, queues transport + master + houses, and completes the claim', async () => {
     const { deps, repository, queue } = setup();
     const result = await submitManifest(deps, 'p1', example);
-    expect(result.httpStatus).toBe(202);
+    expect(statusOf(result)).toBe(202);
     expect(repository.shipments.size).toBe(3);
     expect(queue.sent.map((m) => m.kind)).toEqual(['TRANSPORT', 'MASTER', 'HOUSE', 'HOUSE', 'HOUSE']);
     expect(repository.claims.get('p1/NORDLINE-2026-12-01-0042')?.state).toBe('COMPLETE');
-    expect((await repository.getManifest('p1', result.body.manifestId))?.intake).toBe('COMPLETE');
+    expect((await repository.getManifest('p1', manifestIdOf(result)))?.intake).toBe('COMPLETE');
   });
 
   it('stores ETAs in UTC', async () => {
     const { deps, repository } = setup();
-    const { body } = await submitManifest(deps, 'p1', example);
-    expect((await repository.getManifest('p1', body.manifestId))?.transport.estimatedArrival).toBe(
+    const manifestId = manifestIdOf(await submitManifest(deps, 'p1', example));
+    expect((await repository.getManifest('p1', manifestId))?.transport.estimatedArrival).toBe(
       '2026-12-01T13:00:00.000Z',
     );
   });
@@ -70,7 +89,7 @@ describe('submitManifest', () => {
     for (const s of allBusiness.shipments) s.consignee.type = 'BUSINESS';
     queue.sent = [];
     const result = await submitManifest(deps, 'p1', allBusiness);
-    expect(result.body.counts).toEqual({ REJECTED: 3 });
+    expect(intakeBody(intakeOf(result)).counts).toEqual({ REJECTED: 3 });
     expect(queue.sent).toEqual([]);
   });
 
@@ -79,10 +98,14 @@ describe('submitManifest', () => {
     const first = await submitManifest(deps, 'p1', example);
     clock.advance(3 * 3_600_000); // later, when the same body would be LATE: the answer must not change
     const again = await submitManifest(deps, 'p1', structuredClone(example));
-    expect(again).toEqual({ httpStatus: 200, body: first.body });
+    expect(statusOf(again)).toBe(200);
+    expect(again).toEqual({ outcome: 'replayed', intake: intakeOf(first) });
+    expect(intakeAnswer(again)).toEqual({ status: 200, json: intakeBody(intakeOf(first)) });
     const changed = structuredClone(example);
     changed.transport.vehicleRegistration = 'XYZ999';
-    await expect(submitManifest(deps, 'p1', changed)).rejects.toBeInstanceOf(ConflictError);
+    const conflict = await submitManifest(deps, 'p1', changed);
+    expect(conflict).toMatchObject({ outcome: 'conflict', conflict: { reason: 'reference-reused' } });
+    expect(statusOf(conflict)).toBe(409);
   });
 
   it('answers 409 in-progress while another request holds the lease, and takes over once it ends', async () => {
@@ -94,11 +117,11 @@ describe('submitManifest', () => {
     };
     await expect(submitManifest(deps, 'p1', example)).rejects.toThrow('queue down');
     queue.failAfter = Number.POSITIVE_INFINITY;
-    const busy = submitManifest(deps, 'p1', structuredClone(example));
-    await expect(busy).rejects.toMatchObject({ status: 409, headers: { 'retry-after': '2' } });
+    const busy = await submitManifest(deps, 'p1', structuredClone(example));
+    expect(intakeAnswer(busy)).toMatchObject({ status: 409, headers: { 'retry-after': '2' } });
     clock.advance(INTAKE_LEASE_MS + 1);
     const retry = await submitManifest(deps, 'p1', structuredClone(example));
-    expect(retry.httpStatus).toBe(202);
+    expect(statusOf(retry)).toBe(202);
     expect(new Set(queue.sent.map(reportMessageKey)).size).toBe(5);
     expect(repository.shipments.size).toBe(3);
   });
@@ -121,7 +144,7 @@ describe('submitManifest', () => {
           expect(repository.shipments.size).toBe(count);
           expect(new Set(queue.sent.map(reportMessageKey)).size).toBe(count + 2);
           expect(repository.manifests.size).toBe(1);
-          expect([...repository.manifests.values()][0]?.manifestId).toBe(final.body.manifestId);
+          expect([...repository.manifests.values()][0]?.manifestId).toBe(manifestIdOf(final));
         },
       ),
       { numRuns: 60 },
@@ -140,10 +163,11 @@ describe('buildIntake', () => {
     const item = manifest.shipments[2]?.items[1];
     if (!item) throw new Error('fixture changed');
     item.unitValueNok = 3000;
-    const { response } = buildIntake(
+    const { manifest: record, records } = buildIntake(
       { partnerId: 'p', manifestId: 'm', receivedAt: '2026-12-01T08:00:00Z' },
       manifest,
     );
+    const response = intakeBody({ manifest: record, shipments: records });
     expect(response.shipments[2]?.rejections).toEqual([
       expect.objectContaining({ rule: 'ITEM_VALUE_LIMIT', path: '/shipments/2/items/1/unitValueNok' }),
     ]);
@@ -172,71 +196,88 @@ describe('reportMessagesFor', () => {
 describe('addShipments', () => {
   it('adds new shipments, answers repeats with 200, refuses changed ones and unknown manifests', async () => {
     const { deps, queue } = setup();
-    const { body } = await submitManifest(deps, 'p1', example);
+    const manifestId = manifestIdOf(await submitManifest(deps, 'p1', example));
     const extra = withShipments(2).shipments;
-    expect((await addShipments(deps, 'p1', body.manifestId, extra)).httpStatus).toBe(202);
+    expect(statusOf(await addShipments(deps, 'p1', manifestId, extra))).toBe(202);
     queue.sent = [];
-    const repeat = await addShipments(deps, 'p1', body.manifestId, structuredClone(extra));
-    expect(repeat.httpStatus).toBe(200);
+    const repeat = await addShipments(deps, 'p1', manifestId, structuredClone(extra));
+    expect(statusOf(repeat)).toBe(200);
     // Re-queued while RECEIVED, in case the first attempt died before queueing.
     expect(queue.sent.filter((m) => m.kind === 'HOUSE')).toHaveLength(2);
     const changed = structuredClone(extra);
     if (!changed[0]) throw new Error('no shipment');
     changed[0].packages = 9;
-    await expect(addShipments(deps, 'p1', body.manifestId, changed)).rejects.toBeInstanceOf(ConflictError);
-    await expect(addShipments(deps, 'p2', body.manifestId, extra)).rejects.toBeInstanceOf(NotFoundError);
+    const conflict = await addShipments(deps, 'p1', manifestId, changed);
+    expect(conflict).toMatchObject({ outcome: 'conflict', conflict: { reason: 'shipment-exists' } });
+    expect(intakeAnswer(conflict)).toMatchObject({
+      status: 409,
+      problem: { errors: [{ path: '/shipments/0/shipmentNumber', code: 'already_exists' }] },
+    });
+    const missing = await addShipments(deps, 'p2', manifestId, extra).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NotFound);
+    expect(problemFor(missing)?.status).toBe(404);
   });
 
   it('enforces the shipments-per-manifest limit with 413', async () => {
     const { deps } = setup();
-    const { body } = await submitManifest(deps, 'p1', withShipments(LIMITS.shipmentsPerManifest - 1));
+    const manifestId = manifestIdOf(
+      await submitManifest(deps, 'p1', withShipments(LIMITS.shipmentsPerManifest - 1)),
+    );
     const two = withShipments(2).shipments.map((s, i) => ({ ...s, shipmentNumber: `X${i}` }));
-    await expect(addShipments(deps, 'p1', body.manifestId, two)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    const error = await addShipments(deps, 'p1', manifestId, two).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LimitExceeded);
+    expect(problemFor(error)?.status).toBe(413);
   });
 
   it('marks the transit mixed when an added shipment is not VOEC-eligible', async () => {
     const { deps, repository } = setup();
-    const { body } = await submitManifest(deps, 'p1', example);
+    const manifestId = manifestIdOf(await submitManifest(deps, 'p1', example));
     const business = withShipments(1).shipments.map((s) => ({
       ...s,
       shipmentNumber: 'B1',
       consignee: { ...s.consignee, type: 'BUSINESS' as const },
     }));
-    const result = await addShipments(deps, 'p1', body.manifestId, business);
-    expect(result.body.transit?.mixed).toBe(true);
-    expect(
-      (await repository.getManifest('p1', body.manifestId))?.mixedTransit?.ineligibleShipmentNumbers,
-    ).toEqual(['B1']);
+    const result = await addShipments(deps, 'p1', manifestId, business);
+    expect(intakeBody(intakeOf(result)).transit?.mixed).toBe(true);
+    expect((await repository.getManifest('p1', manifestId))?.mixedTransit?.ineligibleShipmentNumbers).toEqual(
+      ['B1'],
+    );
   });
 });
 
 describe('completeStalledIntakes', () => {
   it('completes a stalled intake whose shipments are all stored, once', async () => {
-    const { deps, repository, queue, clock } = setup();
+    const { deps, stalled, repository, queue, clock } = setup();
     queue.failAfter = 1;
     repository.releaseLease = async () => {};
     await expect(submitManifest(deps, 'p1', example)).rejects.toThrow();
     queue.failAfter = Number.POSITIVE_INFINITY;
-    expect((await completeStalledIntakes(deps)).completed).toEqual([]);
+    expect((await completeStalledIntakes(stalled)).completed).toEqual([]);
     clock.advance(INTAKE_LEASE_MS + 1);
-    const report = await completeStalledIntakes(deps);
+    const report = await completeStalledIntakes(stalled);
     expect(report.completed).toHaveLength(1);
     expect(new Set(queue.sent.map(reportMessageKey)).size).toBe(5);
-    expect((await completeStalledIntakes(deps)).completed).toEqual([]);
+    expect((await completeStalledIntakes(stalled)).completed).toEqual([]);
   });
 
   it('waits for the partner when shipments are missing, without blocking the partner', async () => {
-    const { deps, repository, clock } = setup();
+    const { deps, stalled, repository, clock } = setup();
     repository.failPutShipmentsAfter = 1;
     repository.releaseLease = async () => {};
     await expect(submitManifest(deps, 'p1', example)).rejects.toThrow();
     repository.failPutShipmentsAfter = Number.POSITIVE_INFINITY;
     clock.advance(INTAKE_LEASE_MS + 1);
-    expect((await completeStalledIntakes(deps)).waitingForPartner).toHaveLength(1);
-    expect((await completeStalledIntakes(deps)).waitingForPartner).toEqual([]);
+    expect((await completeStalledIntakes(stalled)).waitingForPartner).toHaveLength(1);
+    expect((await completeStalledIntakes(stalled)).waitingForPartner).toEqual([]);
     clock.advance(WAIT_FOR_PARTNER_MS);
-    expect((await completeStalledIntakes(deps)).waitingForPartner).toHaveLength(1);
-    expect((await submitManifest(deps, 'p1', structuredClone(example))).httpStatus).toBe(202);
+    expect((await completeStalledIntakes(stalled)).waitingForPartner).toHaveLength(1);
+    expect(statusOf(await submitManifest(deps, 'p1', structuredClone(example)))).toBe(202);
+  });
+});
+
+describe('the intake lease', () => {
+  it('outlasts the intake function, so a live request never loses it', () => {
+    expect(INTAKE_LEASE_MS).toBeGreaterThan(FUNCTION_TIMEOUT_SECONDS.http * 1000);
   });
 });
 

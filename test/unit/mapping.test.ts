@@ -1,5 +1,5 @@
 /**
- * Our manifest → Digitoll road v2 messages (`lib/digitoll/mapping.ts`), checked field for field
+ * Our manifest → Digitoll road v2 messages (`lib/adapters/digitoll/road-v2/mapping.ts`), checked field for field
  * against the documented examples of `shared/reference/digitoll-road-v2.md` §12, against the
  * shared zod request schemas, and by property over every schema-valid manifest; and Digitoll's
  * error paths (§7) mapped back to ours.
@@ -18,7 +18,7 @@ import {
   masterContent,
   masterWaybillKey,
   transportContent,
-} from '../../lib/digitoll/mapping.ts';
+} from '../../lib/adapters/digitoll/road-v2/mapping.ts';
 import {
   DeleteRequest,
   type HouseConsignmentRequest,

@@ -1,5 +1,5 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { sqsHandler } from '../../functions/queue/middleware.ts';
 
@@ -57,5 +57,43 @@ describe('the SQS wrapper', () => {
     expect(invalid).toEqual(['not json', '{"n":"two"}']);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['d', 'e']);
     expect(last).toEqual(['-2: bad -2']);
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('logs each record with its own keys, though records are processed in parallel', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) lines.push(JSON.parse(line));
+      return true;
+    });
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const handler = sqsHandler({
+      schema: z.strictObject({ n: z.number() }),
+      // The first record waits until the second has been handled: it logs last, after the other's keys were set.
+      handle: async (message) => {
+        if (message.n === 1) await slow;
+        else release();
+        return { n: message.n };
+      },
+      correlation: (message) => ({ shipmentNumber: `S${message.n}` }),
+      onInvalid: async () => {},
+      onLastReceive: async () => {},
+      maxReceives: 3,
+    });
+    await handler({ Records: [record('first', '{"n":1}'), record('second', '{"n":2}')] }, context);
+    const handled = lines.filter((line) => line.message === 'Message handled');
+    expect(
+      handled.map((line) => [line.messageId, line.shipmentNumber, (line.outcome as { n: number }).n]),
+    ).toEqual([
+      ['second', 'S2', 2],
+      ['first', 'S1', 1],
+    ]);
+    // And nothing is left on the shared logger for the next invocation.
+    const { logger } = await import('../../functions/observability.ts');
+    expect(logger.getPersistentLogAttributes()).not.toHaveProperty('shipmentNumber');
   });
 });

@@ -3,12 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
   DigitollKind,
-  DigitollPort,
   LookupOutcome,
   StatusOutcome,
   SubmitOutcome,
   WaybillKey,
-} from '../../lib/domain/digitoll-port.ts';
+} from '../../lib/adapters/digitoll/client.ts';
+import { DigitollReporting, type MovementApi } from '../../lib/adapters/digitoll/reporting.ts';
+import { ROAD_V2_MAPPING } from '../../lib/adapters/digitoll/road-v2/mapping.ts';
 import { buildIntake, reportMessagesFor } from '../../lib/domain/intake.ts';
 import type { DeadLetters, ReportQueue } from '../../lib/domain/ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../lib/domain/records.ts';
@@ -25,14 +26,19 @@ import {
 import { ManifestRequest } from '../../lib/manifest/schema.ts';
 import { FakeClock, sequentialIds } from './fakes.ts';
 
+type WireClient = MovementApi['client'];
+
 const example = ManifestRequest.parse(
   JSON.parse(readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8')),
 );
 
 type Behaviour = 'ok' | 'drop' | 'fail-before' | 'throttle' | 'crash-after-send';
 
-/** Digitoll as the reporter sees it: processes what it takes, counts what it processed per key. */
-class FakeDigitoll implements DigitollPort {
+/**
+ * Digitoll on the wire: processes what it takes, counts what it processed per key. The reporter
+ * reaches it through the real adapter (DigitollReporting with the road v2 mapping).
+ */
+class FakeDigitoll implements WireClient {
   script: Behaviour[] = [];
   processed: Array<{ kind: DigitollKind; key: string; mrn: string; requestId: string; method: string }> = [];
   /** Requests that finish validation only after this many polls. */
@@ -174,7 +180,7 @@ function world(manifestRequest: ManifestRequest = example) {
   const deadLetters = new FakeDeadLetters();
   const deps: ReporterDeps = {
     store,
-    digitoll,
+    digitoll: new DigitollReporting({ ROAD: { mapping: ROAD_V2_MAPPING, client: digitoll } }, clock),
     followUps: queue,
     deadLetters,
     clock,

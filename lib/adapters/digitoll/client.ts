@@ -1,6 +1,7 @@
 /**
- * Digitoll road v2 over HTTP (`shared/reference/digitoll-road-v2.md` §2, §2.5, §7, §10): the
- * `DigitollPort` adapter.
+ * Digitoll road v2 over HTTP (`shared/reference/digitoll-road-v2.md` §2, §2.5, §7, §10): Digitoll's
+ * messages in, Digitoll's answers interpreted as outcomes out. It knows the wire, not the domain:
+ * `reporting.ts` maps the domain's messages to bodies with it (the `DigitollPort`).
  *
  * Exactly-once comes first. A POST/PUT/DELETE that may have been processed (our timeout fired, the
  * connection broke after sending, a 5xx, a 2xx we cannot read) is never sent again in-call: it ends in
@@ -20,25 +21,54 @@
  */
 import type { z } from 'zod';
 import {
+  type MessageKind,
   mrnOf,
   SubmissionAccepted,
   SyncValidationErrorBody,
   ValidationStatus,
+  type WaybillKey,
 } from '../../digitoll/schemas.ts';
-import type {
-  DigitollFieldError,
-  DigitollKind,
-  DigitollPort,
-  LookupOutcome,
-  StatusOutcome,
-  SubmitOutcome,
-  WaybillKey,
-} from '../../domain/digitoll-port.ts';
 import { systemClock } from '../../domain/ids.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { LOOKUP_PATHS, lookupQuery, readLookup, WaybillLookupBody } from './lookup.ts';
 import { TokenBucketRateLimiter } from './rate-limiter.ts';
 import { classifyFetchError, fullJitterDelayMs, parseRetryAfterMs } from './retry.ts';
+
+export type DigitollKind = MessageKind;
+export type { WaybillKey };
+
+/** A synchronous (400) validation error, verbatim. */
+export interface DigitollFieldError {
+  field: string;
+  error: string;
+}
+
+/** An asynchronous validation error, verbatim. */
+export interface DigitollValidationError {
+  description: string;
+  messageElementPath: string;
+}
+
+export type SubmitOutcome =
+  /** 202: Digitoll took it; poll `requestId`. */
+  | { outcome: 'TAKEN'; requestId: string }
+  /** 400: refused as sent, nothing stored; permanent for this content. */
+  | { outcome: 'REFUSED'; errors: DigitollFieldError[] }
+  /** Definitely not processed (429, connection refused, 401 before a token refresh...): send again later. */
+  | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string }
+  /** May or may not have been processed (timeout, dropped connection, 5xx): look before sending again. */
+  | { outcome: 'UNKNOWN'; reason: string };
+
+export type StatusOutcome =
+  | { outcome: 'NOT_READY' }
+  | { outcome: 'SUCCESS'; mrn: string; documentStatus?: string; incompleteReasons?: string[] }
+  | { outcome: 'FAILURE'; errors: DigitollValidationError[] }
+  | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
+
+export type LookupOutcome =
+  | { outcome: 'FOUND'; mrn: string }
+  | { outcome: 'NOT_FOUND' }
+  | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
 
 /** Digitoll hosts per environment (§2.1). */
 export const DIGITOLL_BASE_URLS = {
@@ -111,7 +141,7 @@ type Exchange =
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const RAW_TEXT_LIMIT = 2_000;
 
-export class DigitollHttpClient implements DigitollPort {
+export class DigitollHttpClient {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
@@ -150,15 +180,17 @@ export class DigitollHttpClient implements DigitollPort {
   }
 
   // -------------------------------------------------------------------------------------------------
-  // DigitollPort
+  // The road v2 API
   // -------------------------------------------------------------------------------------------------
 
+  /** POST (no mrn) or PUT (mrn given: full replacement) of a transport, master or house message. */
   submit(kind: DigitollKind, body: unknown, mrn?: string): Promise<SubmitOutcome> {
     return mrn === undefined
       ? this.submission({ method: 'POST', path: `${SUBMISSION_BASE_PATH}/${kind}`, body })
       : this.submission({ method: 'PUT', path: `${SUBMISSION_BASE_PATH}/${kind}/${segment(mrn)}`, body });
   }
 
+  /** DELETE by MRN. */
   withdraw(kind: DigitollKind, mrn: string, documentIssueDate: string): Promise<SubmitOutcome> {
     return this.submission({
       method: 'DELETE',
@@ -207,6 +239,7 @@ export class DigitollHttpClient implements DigitollPort {
     };
   }
 
+  /** Key-based lookup (query API): is a master or house with this waybill key already at Digitoll? */
   async findByWaybill(
     kind: 'master-consignment' | 'house-consignment',
     key: WaybillKey,

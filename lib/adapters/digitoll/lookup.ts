@@ -13,8 +13,7 @@
  * live entry without an MRN cannot be used (the port needs the MRN) and is reported as unusable.
  */
 import { z } from 'zod';
-import { TransportDocumentStatus } from '../../digitoll/schemas.ts';
-import type { WaybillKey } from '../../domain/digitoll-port.ts';
+import { TransportDocumentStatus, type WaybillKey } from '../../digitoll/schemas.ts';
 
 export const LOOKUP_PATHS = {
   'master-consignment': '/api/movement/road/status/v2/master-consignment/transport-document/status',

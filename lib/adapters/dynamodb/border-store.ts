@@ -1,114 +1,46 @@
 /**
- * DynamoDB side of the border sweep and of its read API (alerts, TVINN drafts, transits).
- *
- * Items (pk / sk):
- *   TVINN draft     PARTNER#<p>#MANIFEST#<m>    / TVINN#<draftId>
- *   transit         PARTNER#<p>#TRANSIT#<mrn>   / TRANSIT
- *   alert           PARTNER#<p>#ALERTS          / ALERT#<m>#<shipment>#<flag>   (one per open border flag)
- *   notification    PARTNER#<p>#OUTBOX          / NOTE#<id>   (in the deadline index until delivered to the queue)
+ * DynamoDB side of the border sweep (flags, TVINN drafts, transits, deadline markers) and of its
+ * read API (alerts, TVINN drafts, transits).
  */
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type {
-  BorderCheck,
-  PartnerNotification,
-  SweepStore,
-  TransitRecord,
-} from '../../domain/border-sweep.ts';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AlertRow, BorderReads } from '../../domain/border-queries.ts';
+import type { BorderCheck, SweepStore } from '../../domain/border-sweep.ts';
+import { TransitRecord } from '../../domain/ncts.ts';
+import type { PartnerNotification } from '../../domain/notifications.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../domain/records.ts';
 import type { Flag } from '../../domain/shipment.ts';
 import { TvinnDeclarationDraft } from '../../domain/tvinn.ts';
 import { isConditionFailure } from './conditions.ts';
-import type { DynamoManifestRepository } from './manifest-repository.ts';
-import {
-  DEADLINE_INDEX,
-  DEADLINE_INDEX_SHARDS,
-  type DueKind,
-  dueRange,
-  keys,
-  outboxItem,
-  TTL_ATTRIBUTE,
-} from './table-design.ts';
+import { outboxItem, shipmentEventItem } from './items.ts';
+import { getManifest, getShipments, summarizeShipments } from './reads.ts';
+import type { Item, ReadCounter, Table, TransactItems } from './table.ts';
+import { keys } from './table-design.ts';
 
-type Item = Record<string, unknown>;
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
-
-export interface AlertRow {
-  partnerId: string;
-  manifestId: string;
-  shipmentNumber: string;
-  flag: string;
-  raisedAt: string;
-  detail: string;
-}
-
-export interface BorderCheckCounters {
-  /** Items read from the table and its indexes, for the cost benchmark. */
-  itemsRead: number;
-}
+/** The flags that have an alert item while they are open. */
+const ALERT_FLAGS = new Set(['NOTIFICATION_MISSING', 'DECLARE_IN_TVINN']);
 
 export class DynamoBorderStore implements SweepStore {
-  readonly counters: BorderCheckCounters = { itemsRead: 0 };
+  /** Items read from the table and its indexes, for the cost benchmark. */
+  readonly counters: ReadCounter = { itemsRead: 0 };
 
-  constructor(
-    private readonly client: DynamoDBDocumentClient,
-    private readonly table: string,
-    private readonly repository: DynamoManifestRepository,
-    private readonly retentionDays: number,
-  ) {}
-
-  private expiresAt(estimatedArrival: string): number {
-    return Math.floor(Date.parse(estimatedArrival) / 1000) + this.retentionDays * 86_400;
-  }
+  constructor(private readonly table: Table) {}
 
   async dueBorderChecks(now: string, limit: number): Promise<BorderCheck[]> {
-    return (await this.dueMarkers('BORDER', now, limit)).map((row) => {
-      const [, partnerId = '', , manifestId = ''] = String(row.pk).split('#');
-      return { partnerId, manifestId, dueSk: String(row.dueSk) };
-    });
-  }
-
-  /** Due items of one kind from the sparse deadline index, shard by shard: only that kind is read. */
-  async dueMarkers(kind: DueKind, now: string, limit: number): Promise<Item[]> {
-    const range = dueRange(kind, now);
-    const found: Item[] = [];
-    for (let shard = 0; shard < DEADLINE_INDEX_SHARDS && found.length < limit; shard++) {
-      let startKey: Item | undefined;
-      do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: DEADLINE_INDEX.name,
-            KeyConditionExpression: 'duePk = :p AND dueSk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':p': `DUE#${shard}`, ':from': range.from, ':to': range.to },
-            Limit: limit - found.length,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        this.counters.itemsRead += page.Items?.length ?? 0;
-        found.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey && found.length < limit);
-    }
-    return found.slice(0, limit);
+    return (await this.table.dueMarkers('BORDER', now, limit, this.counters)).map((row) => ({
+      ...keys.manifestOf(row.pk),
+      dueSk: String(row.dueSk),
+    }));
   }
 
   async manifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined> {
     this.counters.itemsRead++;
-    return this.repository.getManifest(partnerId, manifestId);
+    return getManifest(this.table, partnerId, manifestId);
   }
 
   async shipments(partnerId: string, manifestId: string): Promise<ShipmentRecord[]> {
-    const rows = await this.repository.summarizeShipments(manifestId);
-    const records = await this.repository.getShipments(
+    const rows = await summarizeShipments(this.table, manifestId);
+    const records = await getShipments(
+      this.table,
       partnerId,
       manifestId,
       rows.map((row) => row.shipmentNumber),
@@ -122,7 +54,7 @@ export class DynamoBorderStore implements SweepStore {
     manifestId: string,
     shipmentNumber: string,
   ): Promise<ShipmentRecord | undefined> {
-    const [record] = await this.repository.getShipments(partnerId, manifestId, [shipmentNumber]);
+    const [record] = await getShipments(this.table, partnerId, manifestId, [shipmentNumber]);
     this.counters.itemsRead++;
     return record;
   }
@@ -135,13 +67,13 @@ export class DynamoBorderStore implements SweepStore {
   ): Promise<boolean> {
     const before = new Set(shipment.flags.map((f) => f.code));
     const after = new Set(flags.map((f) => f.code));
-    const alertPk = `PARTNER#${shipment.partnerId}#ALERTS`;
-    const alertSk = (flag: string) => `ALERT#${shipment.manifestId}#${shipment.shipmentNumber}#${flag}`;
-    const expiresAt = this.expiresAt(shipment.estimatedArrival);
+    const alertKey = (flag: string) =>
+      keys.alert(shipment.partnerId, shipment.manifestId, shipment.shipmentNumber, flag);
+    const ttl = this.table.ttl(shipment.estimatedArrival);
     const items: TransactItems = [
       {
         Update: {
-          TableName: this.table,
+          TableName: this.table.name,
           Key: keys.shipment(shipment.partnerId, shipment.shipmentNumber, shipment.manifestId),
           UpdateExpression:
             'SET flags = :flags, flagCodes = :codes, version = version + :one, updatedAt = :now',
@@ -157,34 +89,22 @@ export class DynamoBorderStore implements SweepStore {
       },
       ...events.map((event, index) => ({
         Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.event(
-              shipment.partnerId,
-              shipment.shipmentNumber,
-              shipment.manifestId,
-              event.at,
-              `${event.type}-${shipment.version + 1}-${index}`,
-            ),
-            kind: 'EVENT',
-            subject: 'HOUSE',
-            ...event,
-            [TTL_ATTRIBUTE]: expiresAt,
-          },
+          TableName: this.table.name,
+          Item: shipmentEventItem(
+            this.table,
+            shipment,
+            event,
+            `${event.type}-${shipment.version + 1}-${index}`,
+          ),
         },
       })),
       ...flags
-        .filter(
-          (flag) =>
-            !before.has(flag.code) &&
-            (flag.code === 'NOTIFICATION_MISSING' || flag.code === 'DECLARE_IN_TVINN'),
-        )
+        .filter((flag) => !before.has(flag.code) && ALERT_FLAGS.has(flag.code))
         .map((flag) => ({
           Put: {
-            TableName: this.table,
+            TableName: this.table.name,
             Item: {
-              pk: alertPk,
-              sk: alertSk(flag.code),
+              ...alertKey(flag.code),
               kind: 'ALERT',
               partnerId: shipment.partnerId,
               manifestId: shipment.manifestId,
@@ -192,26 +112,24 @@ export class DynamoBorderStore implements SweepStore {
               flag: flag.code,
               raisedAt: flag.raisedAt,
               detail: flag.detail ?? flag.code,
-              [TTL_ATTRIBUTE]: expiresAt,
+              ...ttl,
             },
           },
         })),
       ...[...before]
         .filter((code) => !after.has(code))
-        .map((code) => ({ Delete: { TableName: this.table, Key: { pk: alertPk, sk: alertSk(code) } } })),
-      ...notifications.map((note) => ({
-        Put: { TableName: this.table, Item: outboxItem(note, expiresAt) },
-      })),
+        .map((code) => ({ Delete: { TableName: this.table.name, Key: alertKey(code) } })),
+      ...notifications.map((note) => ({ Put: { TableName: this.table.name, Item: outboxItem(note, ttl) } })),
     ];
-    return this.transact(items);
+    return this.table.transact(items);
   }
 
   async saveTvinnDrafts(manifest: ManifestRecord, drafts: TvinnDeclarationDraft[]): Promise<void> {
-    const pk = keys.manifest(manifest.partnerId, manifest.manifestId).pk;
-    const existing = await this.tvinnDrafts(manifest.partnerId, manifest.manifestId);
+    const existing = await tvinnDrafts(this.table, manifest.partnerId, manifest.manifestId, this.counters);
     const byId = new Map(existing.map((draft) => [draft.draftId, draft]));
     const same = (a: TvinnDeclarationDraft, b: TvinnDeclarationDraft) =>
       JSON.stringify({ ...a, preparedAt: '' }) === JSON.stringify({ ...b, preparedAt: '' });
+    const key = (draftId: string) => keys.tvinnDraft(manifest.partnerId, manifest.manifestId, draftId);
     const puts = drafts
       .filter((draft) => {
         const old = byId.get(draft.draftId);
@@ -220,65 +138,42 @@ export class DynamoBorderStore implements SweepStore {
       .map((draft) => ({
         PutRequest: {
           Item: {
-            pk,
-            sk: `TVINN#${draft.draftId}`,
+            ...key(draft.draftId),
             kind: 'TVINN_DRAFT',
             draft,
-            [TTL_ATTRIBUTE]: this.expiresAt(manifest.transport.estimatedArrival),
+            ...this.table.ttl(manifest.transport.estimatedArrival),
           },
         },
       }));
     const wanted = new Set(drafts.map((d) => d.draftId));
     const deletes = existing
       .filter((draft) => !wanted.has(draft.draftId))
-      .map((draft) => ({ DeleteRequest: { Key: { pk, sk: `TVINN#${draft.draftId}` } } }));
-    const requests = [...puts, ...deletes];
-    for (let start = 0; start < requests.length; start += 25) {
-      let batch: Item[] = requests.slice(start, start + 25);
-      for (let attempt = 0; batch.length > 0 && attempt < 8; attempt++) {
-        const result = await this.client.send(
-          new BatchWriteCommand({ RequestItems: { [this.table]: batch as never } }),
-        );
-        batch = (result.UnprocessedItems?.[this.table] ?? []) as Item[];
-        if (batch.length > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-      }
-      if (batch.length > 0) throw new Error('TVINN drafts: BatchWriteItem left items unprocessed');
-    }
+      .map((draft) => ({ DeleteRequest: { Key: key(draft.draftId) } }));
+    await this.table.batchWrite([...puts, ...deletes]);
   }
 
-  async tvinnDrafts(partnerId: string, manifestId: string): Promise<TvinnDeclarationDraft[]> {
-    const items = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': keys.manifest(partnerId, manifestId).pk, ':prefix': 'TVINN#' },
-    });
-    return items.map((item) => TvinnDeclarationDraft.parse(item.draft));
-  }
-
-  async transit(partnerId: string, mrn: string): Promise<TransitRecord | undefined> {
-    const { Item: item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: transitKey(partnerId, mrn), ConsistentRead: true }),
-    );
+  transit(partnerId: string, mrn: string): Promise<TransitRecord | undefined> {
     this.counters.itemsRead++;
-    return item ? transitFromItem(item) : undefined;
+    return transit(this.table, partnerId, mrn);
   }
 
-  async saveTransit(
+  saveTransit(
     record: TransitRecord,
     expectedVersion: number | undefined,
     note?: PartnerNotification,
   ): Promise<boolean> {
-    const expiresAt = Math.floor(Date.now() / 1000) + this.retentionDays * 86_400;
-    return this.transact([
+    // A transit can carry several manifests: its record expires the retention after its decision.
+    const ttl = this.table.ttl(record.decidedAt);
+    return this.table.transact([
       {
         Put: {
-          TableName: this.table,
+          TableName: this.table.name,
           Item: {
-            ...transitKey(record.partnerId, record.mrn),
+            ...keys.transit(record.partnerId, record.mrn),
             kind: 'TRANSIT',
             version: record.version,
             record,
-            [TTL_ATTRIBUTE]: expiresAt,
+            ...ttl,
           },
           // A transit item exists from intake (OPEN, no version yet) or not at all.
           ConditionExpression:
@@ -292,7 +187,7 @@ export class DynamoBorderStore implements SweepStore {
             : { ExpressionAttributeValues: { ':version': expectedVersion } }),
         },
       },
-      ...(note ? [{ Put: { TableName: this.table, Item: outboxItem(note, expiresAt) } }] : []),
+      ...(note ? [{ Put: { TableName: this.table.name, Item: outboxItem(note, ttl) } }] : []),
     ]);
   }
 
@@ -300,9 +195,9 @@ export class DynamoBorderStore implements SweepStore {
     const key = keys.dueMarker(check.partnerId, check.manifestId, 'BORDER');
     try {
       if (nextDueAt === undefined) {
-        await this.client.send(
+        await this.table.client.send(
           new DeleteCommand({
-            TableName: this.table,
+            TableName: this.table.name,
             Key: key,
             ConditionExpression: 'dueSk = :old',
             ExpressionAttributeValues: { ':old': check.dueSk },
@@ -310,9 +205,9 @@ export class DynamoBorderStore implements SweepStore {
         );
       } else {
         const due = keys.deadline(nextDueAt, 'BORDER', check.manifestId);
-        await this.client.send(
+        await this.table.client.send(
           new UpdateCommand({
-            TableName: this.table,
+            TableName: this.table.name,
             Key: key,
             UpdateExpression: 'SET duePk = :pk, dueSk = :sk',
             ConditionExpression: 'dueSk = :old',
@@ -325,34 +220,25 @@ export class DynamoBorderStore implements SweepStore {
       if (!isConditionFailure(error)) throw error;
     }
   }
+}
+
+export class DynamoBorderReads implements BorderReads {
+  constructor(private readonly table: Table) {}
 
   /** Open border flags of a partner, with the manifests' current ETAs. */
-  async alerts(partnerId: string): Promise<Array<AlertRow & { estimatedArrival: string }>> {
-    const rows = await this.queryAll({
-      TableName: this.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `PARTNER#${partnerId}#ALERTS`, ':prefix': 'ALERT#' },
-    });
+  async alerts(partnerId: string): Promise<AlertRow[]> {
+    const rows = await this.table.queryPrefix(keys.alerts(partnerId));
     const manifestIds = [...new Set(rows.map((row) => String(row.manifestId)))];
     const etas = new Map<string, string>();
-    for (let start = 0; start < manifestIds.length; start += 100) {
-      const result = await this.client.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [this.table]: {
-              Keys: manifestIds.slice(start, start + 100).map((id) => keys.manifest(partnerId, id)),
-              ProjectionExpression: 'manifestId, transport',
-            },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[this.table] ?? []) {
-        const transport = item.transport as { estimatedArrival?: string } | undefined;
-        if (transport?.estimatedArrival) etas.set(String(item.manifestId), transport.estimatedArrival);
-      }
+    const manifests = await this.table.batchGet(
+      manifestIds.map((id) => keys.manifest(partnerId, id)),
+      { projection: 'manifestId, transport' },
+    );
+    for (const item of manifests) {
+      const transport = item.transport as { estimatedArrival?: string } | undefined;
+      if (transport?.estimatedArrival) etas.set(String(item.manifestId), transport.estimatedArrival);
     }
     return rows.map((row) => ({
-      partnerId,
       manifestId: String(row.manifestId),
       shipmentNumber: String(row.shipmentNumber),
       flag: String(row.flag),
@@ -362,27 +248,28 @@ export class DynamoBorderStore implements SweepStore {
     }));
   }
 
-  private async transact(items: TransactItems): Promise<boolean> {
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  tvinnDrafts(partnerId: string, manifestId: string): Promise<TvinnDeclarationDraft[]> {
+    return tvinnDrafts(this.table, partnerId, manifestId);
   }
 
-  private async queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    this.counters.itemsRead += items.length;
-    return items;
+  transit(partnerId: string, mrn: string): Promise<TransitRecord | undefined> {
+    return transit(this.table, partnerId, mrn);
   }
+}
+
+async function tvinnDrafts(
+  table: Table,
+  partnerId: string,
+  manifestId: string,
+  counter?: ReadCounter,
+): Promise<TvinnDeclarationDraft[]> {
+  const items = await table.queryPrefix(keys.tvinnDrafts(partnerId, manifestId), counter);
+  return items.map((item) => TvinnDeclarationDraft.parse(item.draft));
+}
+
+async function transit(table: Table, partnerId: string, mrn: string): Promise<TransitRecord | undefined> {
+  const item = await table.get(keys.transit(partnerId, mrn));
+  return item ? transitFromItem(item) : undefined;
 }
 
 /**
@@ -392,7 +279,7 @@ export class DynamoBorderStore implements SweepStore {
 export function transitFromItem(item: Item): TransitRecord {
   const manifestIds = item.manifestIds instanceof Set ? [...item.manifestIds].map(String) : [];
   if (item.record) {
-    const record = item.record as TransitRecord;
+    const record = TransitRecord.parse(item.record);
     return {
       ...record,
       manifestIds: [...new Set([...record.manifestIds, ...manifestIds])],
@@ -410,8 +297,4 @@ export function transitFromItem(item: Item): TransitRecord {
     decidedAt: openedAt,
     version: Number(item.version ?? 0),
   };
-}
-
-export function transitKey(partnerId: string, mrn: string) {
-  return { pk: `PARTNER#${partnerId}#TRANSIT#${mrn}`, sk: 'TRANSIT' };
 }

@@ -1,6 +1,6 @@
 /** Opaque pagination cursors: base64url JSON, validated when they come back. */
 import { z } from 'zod';
-import { ValidationError } from '../../domain/errors.ts';
+import { InvalidInput } from '../../domain/errors.ts';
 
 const Cursor = z.object({
   shard: z.number().int().min(0),
@@ -17,7 +17,7 @@ export function decodeCursor(value: string): { shard: number; key: Record<string
     const cursor = Cursor.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
     return { shard: cursor.shard, key: cursor.key };
   } catch {
-    throw new ValidationError([
+    throw new InvalidInput([
       { path: '/cursor', code: 'invalid_cursor', message: 'is not a cursor this API returned' },
     ]);
   }

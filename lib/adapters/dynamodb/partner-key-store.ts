@@ -1,30 +1,27 @@
 /**
- * Partner keys in the table. The authorizer reads one item by hash (`KEY#<sha256>` / `KEY`).
- * For the operator's tooling each key also has a listing item in one small partition
- * (`PARTNER_KEYS` / `<partnerId>#<keyId>`), so listing is a Query, never a Scan; both items are
- * written together in a transaction.
+ * Partner keys in the table. The authorizer reads one item by hash (`keys.partnerKey`). For the
+ * operator's tooling each key also has a listing item in one small partition
+ * (`keys.partnerKeyListing`), so listing is a Query, never a Scan; both items are written together
+ * in a transaction.
  */
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  paginateQuery,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { keyIdOf, type PartnerKeyAdminStore, PartnerKeyRecord } from '../../domain/partner-keys.ts';
+import { Table } from './table.ts';
 import { keys } from './table-design.ts';
 
-/** The partition listing every partner key (a few per partner: small, read only by operators). */
-export const PARTNER_KEY_LISTING_PK = 'PARTNER_KEYS';
-export const partnerKeyListing = (partnerId: string, keyHash: string) => ({
-  pk: PARTNER_KEY_LISTING_PK,
-  sk: `${partnerId}#${keyIdOf(keyHash)}`,
-});
+/** The listing item of a key (a few per partner in one small partition, read only by operators). */
+const partnerKeyListing = (partnerId: string, keyHash: string) =>
+  keys.partnerKeyListing(partnerId, keyIdOf(keyHash));
 
 export class DynamoPartnerKeyStore implements PartnerKeyAdminStore {
+  private readonly table: Table;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.table = new Table({ client, tableName });
+  }
 
   async findByHash(keyHash: string): Promise<PartnerKeyRecord | undefined> {
     const { Item: item } = await this.client.send(
@@ -60,22 +57,15 @@ export class DynamoPartnerKeyStore implements PartnerKeyAdminStore {
   }
 
   async list(partnerId?: string): Promise<PartnerKeyRecord[]> {
-    const records: PartnerKeyRecord[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: partnerId ? 'pk = :pk AND begins_with(sk, :partner)' : 'pk = :pk',
-        ExpressionAttributeValues: {
-          ':pk': PARTNER_KEY_LISTING_PK,
-          ...(partnerId ? { ':partner': `${partnerId}#` } : {}),
-        },
+    const listing = keys.partnerKeyListings(partnerId);
+    const items = await this.table.queryAll({
+      KeyConditionExpression: listing.skPrefix ? 'pk = :pk AND begins_with(sk, :partner)' : 'pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': listing.pk,
+        ...(listing.skPrefix ? { ':partner': listing.skPrefix } : {}),
       },
-    );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) records.push(PartnerKeyRecord.parse(item));
-    }
-    return records;
+    });
+    return items.map((item) => PartnerKeyRecord.parse(item));
   }
 
   async revoke(keyHash: string, revokedAt: string): Promise<PartnerKeyRecord | undefined> {

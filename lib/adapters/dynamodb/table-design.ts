@@ -1,15 +1,24 @@
 /**
- * The single-table design: attribute names, indexes and key builders, in one place.
- * CDK, the local runtime and the integration tests all create the table from this.
+ * The single-table design: attribute names, indexes and EVERY key, in one place. CDK, the local
+ * runtime and the integration tests create the table from this; every adapter builds and reads
+ * keys only through `keys` (test/unit/table-keys.test.ts fails if anything else spells one).
  *
  * Items (pk / sk):
- *   partner key    KEY#<sha256>                         / KEY
- *   key listing    PARTNER_KEYS                         / <partnerId>#<keyId>   (for `npm run partner -- list`)
- *   idempotency    PARTNER#<p>#REF#<reference>          / IDEMPOTENCY
- *   manifest       PARTNER#<p>#MANIFEST#<m>             / MANIFEST
- *   shipment       PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>
- *   event          PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>#EVENT#<iso time>#<id>
- *   due marker     PARTNER#<p>#MANIFEST#<m>             / DUE#<kind>   (the only items in the deadline index)
+ *   partner key     KEY#<sha256>                         / KEY
+ *   key listing     PARTNER_KEYS                         / <partnerId>#<keyId>   (for `npm run partner -- list`)
+ *   idempotency     PARTNER#<p>#REF#<reference>          / IDEMPOTENCY
+ *   manifest        PARTNER#<p>#MANIFEST#<m>             / MANIFEST
+ *   manifest event  PARTNER#<p>#MANIFEST#<m>             / EVENT#<iso time>#<id>   (transport and master)
+ *   due marker      PARTNER#<p>#MANIFEST#<m>             / DUE#<kind>   (the only items in the deadline index)
+ *   TVINN draft     PARTNER#<p>#MANIFEST#<m>             / TVINN#<draftId>
+ *   shipment        PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>
+ *   shipment event  PARTNER#<p>#SHIPMENT#<number>        / MANIFEST#<m>#EVENT#<iso time>#<id>
+ *   transit         PARTNER#<p>#TRANSIT#<mrn>            / TRANSIT
+ *   NCTS hand-over  PARTNER#<p>#TRANSIT#<mrn>            / NCTS#CC007C
+ *   alert           PARTNER#<p>#ALERTS                   / ALERT#<m>#<shipment>#<flag>   (one per open border flag)
+ *   notification    PARTNER#<p>#OUTBOX                   / NOTE#<id>   (in the deadline index until queued)
+ *   webhook         PARTNER#<p>                          / WEBHOOK#<id>
+ *   delivery        PARTNER#<p>#DELIVERY                 / <notification id>#<webhook id>
  *
  * Shipments are keyed by partner + shipment number, not by manifest, so a 10,000-shipment
  * intake spreads its writes over many partitions (one partition takes ~1,000 WCU/s).
@@ -34,68 +43,148 @@ export function shardOf(value: string, shards: number): number {
   return createHash('sha1').update(value).digest().readUInt32BE(0) % shards;
 }
 
-export const keys = {
-  partnerKey: (keyHash: string) => ({ pk: `KEY#${keyHash}`, sk: 'KEY' }),
-  idempotency: (partnerId: string, reference: string) => ({
-    pk: `PARTNER#${partnerId}#REF#${reference}`,
-    sk: 'IDEMPOTENCY',
-  }),
-  manifest: (partnerId: string, manifestId: string) => ({
-    pk: `PARTNER#${partnerId}#MANIFEST#${manifestId}`,
-    sk: 'MANIFEST',
-  }),
-  shipment: (partnerId: string, shipmentNumber: string, manifestId: string) => ({
-    pk: `PARTNER#${partnerId}#SHIPMENT#${shipmentNumber}`,
-    sk: `MANIFEST#${manifestId}`,
-  }),
-  shipmentPartition: (partnerId: string, shipmentNumber: string) =>
-    `PARTNER#${partnerId}#SHIPMENT#${shipmentNumber}`,
-  event: (partnerId: string, shipmentNumber: string, manifestId: string, at: string, id: string) => ({
-    pk: `PARTNER#${partnerId}#SHIPMENT#${shipmentNumber}`,
-    sk: `MANIFEST#${manifestId}#EVENT#${at}#${id}`,
-  }),
-  manifestIndex: (manifestId: string, shipmentNumber: string) => ({
-    gsi1pk: manifestIndexPartition(manifestId, shardOf(shipmentNumber, MANIFEST_INDEX_SHARDS)),
-    gsi1sk: shipmentNumber,
-  }),
-  dueMarker: (partnerId: string, manifestId: string, kind: DueKind) => ({
-    pk: `PARTNER#${partnerId}#MANIFEST#${manifestId}`,
-    sk: `DUE#${kind}`,
-  }),
-  /**
-   * `dueSk` is the kind, then the time: `dueSk BETWEEN <kind># AND <kind>#<now>~` selects what of
-   * one kind is due, so each reader reads only its own due items.
-   */
-  deadline: (dueAt: string, kind: DueKind, ref: string) => ({
-    duePk: `DUE#${shardOf(ref, DEADLINE_INDEX_SHARDS)}`,
-    dueSk: `${kind}#${dueAt}#${ref}`,
-  }),
-};
-
 /**
  * FANOUT: an intake to complete (its lease end). BORDER: the transport's next border deadline.
  * NOTIFY: a partner notification waiting in the outbox.
  */
 export type DueKind = 'FANOUT' | 'BORDER' | 'NOTIFY';
 
-/** The `dueSk` range of everything of one kind due at `at` or before. */
-export const dueRange = (kind: DueKind, at: string) => ({ from: `${kind}#`, to: `${kind}#${at}#~` });
+export type TableKey = {
+  pk: string;
+  sk: string;
+};
 
-export function manifestIndexPartition(manifestId: string, shard: number): string {
+const partner = (partnerId: string) => `PARTNER#${partnerId}`;
+const manifestPartition = (partnerId: string, manifestId: string) =>
+  `${partner(partnerId)}#MANIFEST#${manifestId}`;
+const shipmentPartition = (partnerId: string, shipmentNumber: string) =>
+  `${partner(partnerId)}#SHIPMENT#${shipmentNumber}`;
+const transitPartition = (partnerId: string, mrn: string) => `${partner(partnerId)}#TRANSIT#${mrn}`;
+const alertsPartition = (partnerId: string) => `${partner(partnerId)}#ALERTS`;
+const PARTNER_KEY_LISTING = 'PARTNER_KEYS';
+
+export const keys = {
+  partnerKey: (keyHash: string): TableKey => ({ pk: `KEY#${keyHash}`, sk: 'KEY' }),
+  /** The listing item of a partner key (one small partition, read only by operators). */
+  partnerKeyListing: (partnerId: string, keyId: string): TableKey => ({
+    pk: PARTNER_KEY_LISTING,
+    sk: `${partnerId}#${keyId}`,
+  }),
+  /** Query every listing item, or one partner's (`skPrefix`). */
+  partnerKeyListings: (partnerId?: string) => ({
+    pk: PARTNER_KEY_LISTING,
+    ...(partnerId ? { skPrefix: `${partnerId}#` } : {}),
+  }),
+
+  idempotency: (partnerId: string, reference: string): TableKey => ({
+    pk: `${partner(partnerId)}#REF#${reference}`,
+    sk: 'IDEMPOTENCY',
+  }),
+  manifest: (partnerId: string, manifestId: string): TableKey => ({
+    pk: manifestPartition(partnerId, manifestId),
+    sk: 'MANIFEST',
+  }),
+  /** An event about the transport or the master: it belongs to every shipment of the manifest. */
+  manifestEvent: (partnerId: string, manifestId: string, at: string, id: string): TableKey => ({
+    pk: manifestPartition(partnerId, manifestId),
+    sk: `EVENT#${at}#${id}`,
+  }),
+  manifestEvents: (partnerId: string, manifestId: string) => ({
+    pk: manifestPartition(partnerId, manifestId),
+    skPrefix: 'EVENT#',
+  }),
+  tvinnDraft: (partnerId: string, manifestId: string, draftId: string): TableKey => ({
+    pk: manifestPartition(partnerId, manifestId),
+    sk: `TVINN#${draftId}`,
+  }),
+  tvinnDrafts: (partnerId: string, manifestId: string) => ({
+    pk: manifestPartition(partnerId, manifestId),
+    skPrefix: 'TVINN#',
+  }),
+
+  shipment: (partnerId: string, shipmentNumber: string, manifestId: string): TableKey => ({
+    pk: shipmentPartition(partnerId, shipmentNumber),
+    sk: `MANIFEST#${manifestId}`,
+  }),
+  /** Every item under one shipment number: the shipment on each manifest that carried it, and events. */
+  shipmentPartition: (partnerId: string, shipmentNumber: string): string =>
+    shipmentPartition(partnerId, shipmentNumber),
+  event: (
+    partnerId: string,
+    shipmentNumber: string,
+    manifestId: string,
+    at: string,
+    id: string,
+  ): TableKey => ({
+    pk: shipmentPartition(partnerId, shipmentNumber),
+    sk: `MANIFEST#${manifestId}#EVENT#${at}#${id}`,
+  }),
+  /** Whether an item of a shipment partition is an event of the shipment on this manifest. */
+  isEventOf: (sk: unknown, manifestId: string): boolean =>
+    typeof sk === 'string' && sk.startsWith(`MANIFEST#${manifestId}#EVENT#`),
+
+  manifestIndex: (manifestId: string, shipmentNumber: string) => ({
+    gsi1pk: manifestIndexPartition(manifestId, shardOf(shipmentNumber, MANIFEST_INDEX_SHARDS)),
+    gsi1sk: shipmentNumber,
+  }),
+  manifestIndexPartition: (manifestId: string, shard: number) => manifestIndexPartition(manifestId, shard),
+
+  dueMarker: (partnerId: string, manifestId: string, kind: DueKind): TableKey => ({
+    pk: manifestPartition(partnerId, manifestId),
+    sk: `DUE#${kind}`,
+  }),
+  /** The manifest a due marker (or any manifest-partition item) belongs to, from its pk. */
+  manifestOf: (pk: unknown): { partnerId: string; manifestId: string } => {
+    const [, partnerId = '', , manifestId = ''] = String(pk).split('#');
+    return { partnerId, manifestId };
+  },
+  /**
+   * `dueSk` is the kind, then the time: `dueSk BETWEEN <kind># AND <kind>#<now>~` selects what of
+   * one kind is due, so each reader reads only its own due items.
+   */
+  deadline: (dueAt: string, kind: DueKind, ref: string) => ({
+    duePk: deadlinePartition(shardOf(ref, DEADLINE_INDEX_SHARDS)),
+    dueSk: `${kind}#${dueAt}#${ref}`,
+  }),
+  deadlinePartition: (shard: number) => deadlinePartition(shard),
+  /** The `dueSk` range of everything of one kind due at `at` or before. */
+  dueRange: (kind: DueKind, at: string) => ({ from: `${kind}#`, to: `${kind}#${at}#~` }),
+
+  transit: (partnerId: string, mrn: string): TableKey => ({
+    pk: transitPartition(partnerId, mrn),
+    sk: 'TRANSIT',
+  }),
+  nctsHandOver: (partnerId: string, mrn: string): TableKey => ({
+    pk: transitPartition(partnerId, mrn),
+    sk: 'NCTS#CC007C',
+  }),
+
+  alert: (partnerId: string, manifestId: string, shipmentNumber: string, flag: string): TableKey => ({
+    pk: alertsPartition(partnerId),
+    sk: `ALERT#${manifestId}#${shipmentNumber}#${flag}`,
+  }),
+  alerts: (partnerId: string) => ({ pk: alertsPartition(partnerId), skPrefix: 'ALERT#' }),
+
+  outbox: (partnerId: string, notificationId: string): TableKey => ({
+    pk: `${partner(partnerId)}#OUTBOX`,
+    sk: `NOTE#${notificationId}`,
+  }),
+
+  webhook: (partnerId: string, webhookId: string): TableKey => ({
+    pk: partner(partnerId),
+    sk: `WEBHOOK#${webhookId}`,
+  }),
+  webhooks: (partnerId: string) => ({ pk: partner(partnerId), skPrefix: 'WEBHOOK#' }),
+  delivery: (partnerId: string, notificationId: string, webhookId: string): TableKey => ({
+    pk: `${partner(partnerId)}#DELIVERY`,
+    sk: `${notificationId}#${webhookId}`,
+  }),
+};
+
+function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;
 }
 
-/** A partner notification waiting in the outbox (written in the same transaction as its change). */
-export function outboxItem(
-  note: { id: string; partnerId: string; at: string; type: string; data: Record<string, unknown> },
-  expiresAt: number,
-): Record<string, unknown> {
-  return {
-    pk: `PARTNER#${note.partnerId}#OUTBOX`,
-    sk: `NOTE#${note.id}`,
-    ...keys.deadline(note.at, 'NOTIFY', note.id),
-    kind: 'NOTIFICATION',
-    notification: note,
-    [TTL_ATTRIBUTE]: expiresAt,
-  };
+function deadlinePartition(shard: number): string {
+  return `DUE#${shard}`;
 }

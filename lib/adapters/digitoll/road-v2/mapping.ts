@@ -1,14 +1,11 @@
 /**
- * Our manifest → Digitoll road v2 messages (transport, master consignment, house consignment),
+ * Our records → Digitoll road v2 messages (transport, master consignment, house consignment),
  * field for field per `shared/reference/digitoll-road-v2.md` §4–5 and §12, and Digitoll's paths
  * back to ours. Where the documentation is ambiguous the reading taken is marked [INF] and lives
- * only here.
+ * only here. The bodies are typed by the Digitoll zod schemas (`lib/digitoll/schemas.ts`), without
+ * casts, so the compiler checks every field against what Digitoll takes.
  */
 
-import type { WaybillKey } from '../domain/digitoll-port.ts';
-import { contentHash } from '../domain/ids.ts';
-import type { ManifestRecord, ShipmentRecord } from '../domain/records.ts';
-import type { AddressInput } from '../manifest/schema.ts';
 import type {
   Address,
   Communication,
@@ -16,9 +13,16 @@ import type {
   GoodsItem,
   HouseConsignmentRequest,
   MasterConsignmentRequest,
+  MessageKind,
   Party,
+  PartyAddress,
   TransportRequest,
-} from './schemas.ts';
+  WaybillKey,
+} from '../../../digitoll/schemas.ts';
+import { contentHash } from '../../../domain/ids.ts';
+import type { ManifestRecord, ShipmentRecord } from '../../../domain/records.ts';
+import type { AddressInput } from '../../../manifest/schema.ts';
+import type { LocatedPath, ReportContent, WireMapping } from '../wire-mapping.ts';
 
 /** [INF] House waybills of road VOEC parcels as road consignment notes (CL754 N730), per §12. */
 export const HOUSE_DOCUMENT_TYPE = 'N730';
@@ -37,17 +41,6 @@ const VOEC_ROLE = 'FR5';
 /** CL228 N820: transit declaration (NCTS MRN). */
 const TRANSIT_DOCUMENT = 'N820';
 
-export type DigitollMessageKind = 'transport' | 'master-consignment' | 'house-consignment';
-
-export interface ReportContent<T> {
-  kind: DigitollMessageKind;
-  body: T;
-  /** Hash of the content, without the issue date: equal hashes mean nothing to update. */
-  contentHash: string;
-  /** Master and house waybill key, for key-based lookups. */
-  waybillKey?: WaybillKey;
-}
-
 /** Digitoll instants are `yyyy-MM-ddTHH:mm:ssZ`: UTC, no fraction (§3). */
 export function digitollInstant(value: Date | string): string {
   return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -61,8 +54,8 @@ export function digitollMass(kg: number): number {
   return Math.max(Number(kg.toFixed(6)), 0.000001);
 }
 
-function content<T extends { documentIssueDate?: string }>(
-  kind: DigitollMessageKind,
+function content<T extends { documentIssueDate?: string | undefined }>(
+  kind: MessageKind,
   body: T,
   waybillKey?: WaybillKey,
 ): ReportContent<T> {
@@ -71,6 +64,11 @@ function content<T extends { documentIssueDate?: string }>(
 }
 
 function address(input: AddressInput): Address {
+  return { streetLine: input.street, postcode: input.postcode, city: input.city, country: input.country };
+}
+
+/** Consignors and consignees must have a postcode and a street line (or PO box), which ours always have. */
+function partyAddress(input: AddressInput): PartyAddress {
   return { streetLine: input.street, postcode: input.postcode, city: input.city, country: input.country };
 }
 
@@ -83,9 +81,9 @@ function party(
     name: input.name,
     ...(input.identificationNumber ? { identificationNumber: input.identificationNumber } : {}),
     typeOfPerson,
-    address: address(input.address),
+    address: partyAddress(input.address),
     ...(communication.length > 0 ? { communication } : {}),
-  } as Party;
+  };
 }
 
 export function masterWaybillKey(manifest: ManifestRecord): WaybillKey | undefined {
@@ -159,7 +157,7 @@ export function transportContent(
           })),
         }),
   };
-  return content('transport', body);
+  return { ...content('transport', body), scheduledArrival: body.scheduledDateAndTimeOfArrival };
 }
 
 export function masterContent(
@@ -239,17 +237,12 @@ export function houseContent(
       consignee: party(input.consignee, NATURAL_PERSON, consigneeContacts),
       goodsItem,
     },
-  } as HouseConsignmentRequest;
+  };
   return content('house-consignment', body, houseWaybillKey(manifest, input.shipmentNumber));
 }
 
 export function deleteBody(issuedAt: Date): DeleteRequest {
   return { documentIssueDate: digitollInstant(issuedAt) };
-}
-
-export interface LocatedPath {
-  in: 'shipment' | 'manifest';
-  path: string;
 }
 
 const PARTY_FIELDS: Record<string, string> = {
@@ -329,7 +322,7 @@ const TRANSPORT_RULES: Rule[] = [
 ];
 
 /** Where a Digitoll error path (sync `field` or async `messageElementPath`) points in our data. */
-export function locateDigitollPath(kind: DigitollMessageKind, digitollPath: string): LocatedPath | undefined {
+export function locateDigitollPath(kind: MessageKind, digitollPath: string): LocatedPath | undefined {
   const [prefix, rules] =
     kind === 'house-consignment'
       ? ['consignmentHouseLevel.', HOUSE_RULES]
@@ -344,3 +337,24 @@ export function locateDigitollPath(kind: DigitollMessageKind, digitollPath: stri
   }
   return undefined;
 }
+
+/** The road v2 mapping, as the reporting adapter uses it (one per Digitoll movement API). */
+export const ROAD_V2_MAPPING: WireMapping = {
+  content(message, issuedAt) {
+    switch (message.kind) {
+      case 'TRANSPORT':
+        return transportContent(
+          message.manifest,
+          message.directHouseNumbers,
+          issuedAt,
+          message.scheduledArrival,
+        );
+      case 'MASTER':
+        return masterContent(message.manifest, issuedAt);
+      case 'HOUSE':
+        return houseContent(message.manifest, message.shipment, issuedAt);
+    }
+  },
+  deleteBody,
+  locate: locateDigitollPath,
+};

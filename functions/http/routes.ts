@@ -1,0 +1,332 @@
+/**
+ * The route table: every operation of the partner API, once. For each: method and path (its API
+ * Gateway route key), operationId, summary, the zod schemas of its path parameters, query, body
+ * and responses, the problems it can answer, whether it needs the partner key, and which function
+ * serves it. The HTTP wrapper routes and validates by it, CDK creates the API Gateway routes from
+ * it, and the OpenAPI document (GET /v1/openapi.json) is generated from it.
+ */
+import { z } from 'zod';
+import { FlagCode, ShipmentStatus } from '../../lib/domain/shipment.ts';
+import { named, type OperationSpec } from '../../lib/manifest/openapi.ts';
+import {
+  AlertList,
+  Health,
+  IntakeResponse,
+  ManifestView,
+  ShipmentDetail,
+  ShipmentPage,
+  ShipmentView,
+  TransitView,
+  TransportView,
+  TvinnDeclarations,
+  WebhookCreated,
+  WebhookList,
+} from '../../lib/manifest/responses.ts';
+import {
+  AddShipmentsRequest,
+  ManifestRequest,
+  Shipment,
+  TransportPatch,
+  WebhookRegistration,
+} from '../../lib/manifest/schema.ts';
+
+/** The Lambda function behind a route (one per concern; see cdk/constructs/partner-api.ts). */
+export type HttpFunction = 'public' | 'intake' | 'read' | 'changes';
+
+export interface Route extends OperationSpec {
+  readonly function: HttpFunction;
+}
+
+// Path parameters: bounded before any I/O (a key longer than DynamoDB takes must be a 400, not a 500).
+const ManifestId = z
+  .string()
+  .regex(/^[0-9A-Za-z-]{1,64}$/, { message: 'must be a manifest id this API returned' })
+  .describe('The manifestId the intake answered');
+const ShipmentNumber = Shipment.shape.shipmentNumber;
+const Mrn = z
+  .string()
+  .regex(/^[0-9A-Z]{1,35}$/, { message: 'must be an MRN: capital letters and digits' })
+  .describe('The NCTS transit MRN the manifest named');
+const WebhookId = z.string().regex(/^[0-9a-z]{1,64}$/, { message: 'must be a webhook id this API returned' });
+
+const ShipmentListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2048).optional(),
+  status: ShipmentStatus.optional(),
+  flag: FlagCode.optional(),
+});
+
+const KEY = { 401: 'Missing or unknown API key' } as const;
+const INVALID_PATH = { 400: 'A path parameter that cannot name anything' } as const;
+const NOT_FOUND = { 404: "Not found (or another partner's)" } as const;
+const JSON_BODY = {
+  400: 'Malformed JSON or schema errors, each with a JSON pointer',
+  413: 'Body over the limits',
+  415: 'Not JSON, or an unsupported Content-Encoding',
+} as const;
+
+const route = <const R extends Route>(spec: R): R => spec;
+
+// In the order API Gateway's routes were first created (each integration is named after its first route).
+export const ROUTES = {
+  getHealth: route({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    function: 'public',
+    summary: 'Liveness',
+    partnerKey: false,
+    responses: { 200: { description: 'OK', json: named('Health', Health) } },
+    problems: {},
+  }),
+  getOpenApi: route({
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/v1/openapi.json',
+    function: 'public',
+    summary: 'This document',
+    partnerKey: false,
+    responses: {
+      200: { description: 'OpenAPI 3.1', json: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
+    },
+    problems: {},
+  }),
+  submitManifest: route({
+    operationId: 'submitManifest',
+    method: 'POST',
+    path: '/v1/manifests',
+    function: 'intake',
+    summary: 'Submit a transport with its VOEC shipments',
+    partnerKey: true,
+    body: named('ManifestRequest', ManifestRequest),
+    responses: {
+      202: {
+        description: 'Accepted: every shipment with its initial status and flags',
+        json: named('IntakeResponse', IntakeResponse),
+      },
+      200: {
+        description: 'The same reference and body were already accepted: the original answer',
+        json: named('IntakeResponse', IntakeResponse),
+      },
+    },
+    problems: {
+      ...JSON_BODY,
+      ...KEY,
+      409: 'The reference was used with a different body, or the same one is in progress',
+      413: 'Body or shipment count over the limits',
+    },
+  }),
+  addShipments: route({
+    operationId: 'addShipments',
+    method: 'POST',
+    path: '/v1/manifests/{manifestId}/shipments',
+    function: 'intake',
+    summary: 'Add shipments to a manifest whose transport has not reached the border',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    body: named('AddShipmentsRequest', AddShipmentsRequest),
+    responses: {
+      202: { description: 'New shipments accepted', json: named('IntakeResponse', IntakeResponse) },
+      200: {
+        description: 'All these shipments were already on the manifest, unchanged',
+        json: named('IntakeResponse', IntakeResponse),
+      },
+    },
+    problems: {
+      ...JSON_BODY,
+      ...KEY,
+      ...NOT_FOUND,
+      409: 'A shipment number exists with other content, the transport has crossed, or the intake is in progress',
+      413: 'Over the limits (per request or per manifest)',
+    },
+  }),
+  getManifest: route({
+    operationId: 'getManifest',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}',
+    function: 'read',
+    summary: 'A manifest with counts of shipments by status and open flags',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    responses: { 200: { description: 'The manifest', json: named('ManifestView', ManifestView) } },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  listShipments: route({
+    operationId: 'listShipments',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/shipments',
+    function: 'read',
+    summary: 'Shipments of a manifest, paginated, filterable by status and flag',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    query: ShipmentListQuery,
+    responses: { 200: { description: 'A page of shipments', json: named('ShipmentPage', ShipmentPage) } },
+    problems: { 400: 'A bad path parameter, query parameter or cursor', ...KEY, ...NOT_FOUND },
+  }),
+  getShipment: route({
+    operationId: 'getShipment',
+    method: 'GET',
+    path: '/v1/shipments/{shipmentNumber}',
+    function: 'read',
+    summary: 'One shipment: status, MRN, flags and its timeline',
+    partnerKey: true,
+    params: z.strictObject({ shipmentNumber: ShipmentNumber }),
+    responses: {
+      200: {
+        description: 'The shipment (its latest manifest)',
+        json: named('ShipmentDetail', ShipmentDetail),
+      },
+    },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  listAlerts: route({
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/v1/alerts',
+    function: 'read',
+    summary: 'Open NOTIFICATION_MISSING and DECLARE_IN_TVINN flags, least time to the border first',
+    partnerKey: true,
+    responses: { 200: { description: 'The open alerts', json: named('AlertList', AlertList) } },
+    problems: { ...KEY },
+  }),
+  listTvinnDeclarations: route({
+    operationId: 'listTvinnDeclarations',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/tvinn-declarations',
+    function: 'read',
+    summary:
+      'TVINN backup declaration drafts of a manifest (JSON, or CSV with ?format=csv or Accept: text/csv)',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    // Any other format answers JSON, as it always has.
+    query: z.object({ format: z.enum(['json', 'csv']).optional().catch(undefined) }),
+    responses: {
+      200: {
+        description: 'The drafts',
+        json: named('TvinnDeclarations', TvinnDeclarations),
+        csv: true,
+      },
+    },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getTransit: route({
+    operationId: 'getTransit',
+    method: 'GET',
+    path: '/v1/transits/{mrn}',
+    function: 'read',
+    summary: 'The NCTS transit: its closure state (with the CC007C data when prepared) and history',
+    partnerKey: true,
+    params: z.strictObject({ mrn: Mrn }),
+    responses: { 200: { description: 'The transit', json: named('TransitView', TransitView) } },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  amendShipment: route({
+    operationId: 'amendShipment',
+    method: 'PUT',
+    path: '/v1/shipments/{shipmentNumber}',
+    function: 'changes',
+    summary: 'Amend a shipment (full replacement; Digitoll is updated by MRN)',
+    partnerKey: true,
+    params: z.strictObject({ shipmentNumber: ShipmentNumber }),
+    body: named('Shipment', Shipment),
+    responses: {
+      202: { description: 'Amended; the report follows', json: named('ShipmentView', ShipmentView) },
+      200: { description: 'The same content as stored', json: named('ShipmentView', ShipmentView) },
+    },
+    problems: {
+      ...JSON_BODY,
+      ...KEY,
+      ...NOT_FOUND,
+      409: 'The shipment number changed, the shipment was withdrawn, the transport has crossed, or a concurrent change',
+      422: 'The amended shipment breaks a VOEC rule (nothing was changed)',
+    },
+  }),
+  withdrawShipment: route({
+    operationId: 'withdrawShipment',
+    method: 'DELETE',
+    path: '/v1/shipments/{shipmentNumber}',
+    function: 'changes',
+    summary: 'Withdraw a shipment: deleted at Digitoll, then CANCELLED',
+    partnerKey: true,
+    params: z.strictObject({ shipmentNumber: ShipmentNumber }),
+    responses: {
+      202: { description: 'Being deleted at Digitoll', json: named('ShipmentView', ShipmentView) },
+      200: {
+        description: 'Cancelled (never reported), or withdrawn already',
+        json: named('ShipmentView', ShipmentView),
+      },
+    },
+    problems: {
+      ...INVALID_PATH,
+      ...KEY,
+      ...NOT_FOUND,
+      409: 'The transport has crossed, or a concurrent change',
+    },
+  }),
+  updateTransport: route({
+    operationId: 'updateTransport',
+    method: 'PATCH',
+    path: '/v1/manifests/{manifestId}/transport',
+    function: 'changes',
+    summary: 'Change the ETA, vehicle or driver of a transport (re-reported to Digitoll)',
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    body: named('TransportPatch', TransportPatch),
+    responses: {
+      202: { description: 'Changed; Digitoll is updated', json: named('TransportView', TransportView) },
+      200: { description: 'Nothing to change', json: named('TransportView', TransportView) },
+    },
+    problems: {
+      ...JSON_BODY,
+      ...KEY,
+      ...NOT_FOUND,
+      409: 'The plate of a reported transport, a transport that has crossed, or a concurrent change',
+      422: 'The new ETA has passed',
+    },
+  }),
+  registerWebhook: route({
+    operationId: 'registerWebhook',
+    method: 'POST',
+    path: '/v1/webhooks',
+    function: 'changes',
+    summary: 'Register a webhook; its signing secret is in this answer only',
+    partnerKey: true,
+    body: named('WebhookRegistration', WebhookRegistration),
+    responses: {
+      201: { description: 'Registered (Location names it)', json: named('WebhookCreated', WebhookCreated) },
+    },
+    problems: { ...JSON_BODY, ...KEY },
+  }),
+  listWebhooks: route({
+    operationId: 'listWebhooks',
+    method: 'GET',
+    path: '/v1/webhooks',
+    function: 'changes',
+    summary: "The partner's webhooks (without their secrets)",
+    partnerKey: true,
+    responses: { 200: { description: 'The webhooks', json: named('WebhookList', WebhookList) } },
+    problems: { ...KEY },
+  }),
+  removeWebhook: route({
+    operationId: 'removeWebhook',
+    method: 'DELETE',
+    path: '/v1/webhooks/{webhookId}',
+    function: 'changes',
+    summary: 'Remove a webhook',
+    partnerKey: true,
+    params: z.strictObject({ webhookId: WebhookId }),
+    responses: { 204: { description: 'Removed' } },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+} as const satisfies Record<string, Route>;
+
+export type Routes = typeof ROUTES;
+export type OperationId = keyof Routes;
+
+export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+/** Every operation, in the table's order. */
+export const OPERATIONS: readonly Route[] = Object.values(ROUTES);
+
+/** The operations by API Gateway route key. */
+export const ROUTES_BY_KEY: ReadonlyMap<string, Route> = new Map(OPERATIONS.map((r) => [routeKey(r), r]));

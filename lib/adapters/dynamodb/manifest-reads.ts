@@ -1,0 +1,102 @@
+/**
+ * DynamoDB side of the partner API's queries: a manifest with counts, its shipments page by page,
+ * one shipment with its timeline.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '../../domain/ports.ts';
+import type { ManifestReads, ShipmentFilter } from '../../domain/queries.ts';
+import { type ManifestRecord, ShipmentEvent, type ShipmentRecord } from '../../domain/records.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { getManifest, getShipments, shipmentPartition, summarizeShipments } from './reads.ts';
+import type { Item, Table } from './table.ts';
+import { keys, MANIFEST_INDEX, MANIFEST_INDEX_SHARDS } from './table-design.ts';
+
+export class DynamoManifestReads implements ManifestReads {
+  constructor(private readonly table: Table) {}
+
+  getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined> {
+    return getManifest(this.table, partnerId, manifestId);
+  }
+
+  summarizeShipments(manifestId: string) {
+    return summarizeShipments(this.table, manifestId);
+  }
+
+  async listShipments(
+    partnerId: string,
+    manifestId: string,
+    options: { limit: number; cursor?: string; filter: ShipmentFilter },
+  ): Promise<Page<ShipmentRecord>> {
+    // The cursor walks the index shards in order: { shard, key } of where to go on.
+    let position = options.cursor ? decodeCursor(options.cursor) : { shard: 0, key: undefined };
+    const rows: Item[] = [];
+    const { filterExpression, values, names } = filterOf(options.filter);
+    while (rows.length < options.limit && position.shard < MANIFEST_INDEX_SHARDS) {
+      const result = await this.table.client.send(
+        new QueryCommand({
+          TableName: this.table.name,
+          IndexName: MANIFEST_INDEX.name,
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: {
+            ':p': keys.manifestIndexPartition(manifestId, position.shard),
+            ...values,
+          },
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+          ...(filterExpression ? { FilterExpression: filterExpression } : {}),
+          Limit: options.limit - rows.length,
+          ExclusiveStartKey: position.key,
+        }),
+      );
+      rows.push(...(result.Items ?? []));
+      position = result.LastEvaluatedKey
+        ? { shard: position.shard, key: result.LastEvaluatedKey }
+        : { shard: position.shard + 1, key: undefined };
+    }
+    // The index holds other partners' manifests too in principle; keys carry the partner, so read by key.
+    const records = await getShipments(
+      this.table,
+      partnerId,
+      manifestId,
+      rows.map((row) => String(row.shipmentNumber)),
+    );
+    const byNumber = new Map(records.map((record) => [record.shipmentNumber, record]));
+    const items = rows.flatMap((row) => byNumber.get(String(row.shipmentNumber)) ?? []);
+    const more = position.shard < MANIFEST_INDEX_SHARDS;
+    return more ? { items, cursor: encodeCursor(position) } : { items };
+  }
+
+  async shipmentHistory(partnerId: string, shipmentNumber: string) {
+    const { shipments, others } = await shipmentPartition(this.table, partnerId, shipmentNumber);
+    const [shipment, ...older] = shipments;
+    if (!shipment) return undefined;
+    // The transport's and master's events belong to every shipment on them.
+    const manifestEvents = await this.table.queryPrefix(keys.manifestEvents(partnerId, shipment.manifestId));
+    const events = [
+      ...others.filter((item) => keys.isEventOf(item.sk, shipment.manifestId)),
+      ...manifestEvents,
+    ].map((item) => ShipmentEvent.parse(item));
+    return { shipment, events, otherManifestIds: older.map((other) => other.manifestId) };
+  }
+}
+
+function filterOf(filter: ShipmentFilter): {
+  filterExpression?: string;
+  values: Record<string, unknown>;
+  names?: Record<string, string>;
+} {
+  const parts: string[] = [];
+  const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  if (filter.status) {
+    parts.push('#status = :status');
+    values[':status'] = filter.status;
+    names['#status'] = 'status';
+  }
+  if (filter.flag) {
+    parts.push('contains(flagCodes, :flag)');
+    values[':flag'] = filter.flag;
+  }
+  return parts.length === 0
+    ? { values }
+    : { filterExpression: parts.join(' AND '), values, ...(Object.keys(names).length ? { names } : {}) };
+}

@@ -1,0 +1,18 @@
+/** The read function (GETs of manifests, shipments, alerts, TVINN drafts, transits): reads only. */
+import { DynamoBorderReads } from '../adapters/dynamodb/border-store.ts';
+import { DynamoManifestReads } from '../adapters/dynamodb/manifest-reads.ts';
+import type { Config } from '../config.ts';
+import type { BorderReads } from '../domain/border-queries.ts';
+import { systemClock } from '../domain/ids.ts';
+import type { Clock } from '../domain/ports.ts';
+import type { ManifestReads } from '../domain/queries.ts';
+import { table } from './aws.ts';
+
+export function readDeps(config: Config): { manifests: ManifestReads; border: BorderReads; clock: Clock } {
+  const shared = table(config);
+  return {
+    manifests: new DynamoManifestReads(shared),
+    border: new DynamoBorderReads(shared),
+    clock: systemClock,
+  };
+}

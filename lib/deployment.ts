@@ -1,0 +1,62 @@
+/**
+ * What the infrastructure (`cdk/`) and the functions (`lib/config.ts`, `functions/`) must agree on,
+ * defined once and imported by both: environment variable names, function timeouts and how often a
+ * queue delivers a message before it dead-letters it. A value here that only one side read would
+ * agree with the other by luck.
+ */
+
+/** Environment variable names, by what they hold. */
+export const ENV = {
+  stage: 'STAGE',
+  tableName: 'TABLE_NAME',
+  reportQueueUrl: 'REPORT_QUEUE_URL',
+  /** The reporter's own follow-ups (polls, delayed retries). */
+  reportFollowUpQueueUrl: 'REPORT_FOLLOW_UP_QUEUE_URL',
+  reportDlqUrl: 'REPORT_DLQ_URL',
+  notificationQueueUrl: 'NOTIFICATION_QUEUE_URL',
+  notificationDlqUrl: 'NOTIFICATION_DLQ_URL',
+  recordRetentionDays: 'RECORD_RETENTION_DAYS',
+  sweepRecheckMinutes: 'SWEEP_RECHECK_MINUTES',
+  awsRegion: 'AWS_REGION',
+  dynamoEndpoint: 'AWS_ENDPOINT_URL_DYNAMODB',
+  sqsEndpoint: 'AWS_ENDPOINT_URL_SQS',
+  webhookAllowInsecureLocalhost: 'WEBHOOK_ALLOW_INSECURE_LOCALHOST',
+  webhookMaxAttempts: 'WEBHOOK_MAX_ATTEMPTS',
+  webhookBaseDelaySeconds: 'WEBHOOK_BASE_DELAY_SECONDS',
+  digitollBaseUrl: 'DIGITOLL_BASE_URL',
+  digitollTokenExchangeUrl: 'DIGITOLL_TOKEN_EXCHANGE_URL',
+  digitollTimeoutMs: 'DIGITOLL_TIMEOUT_MS',
+  digitollRateLimitPerSecond: 'DIGITOLL_RATE_LIMIT_PER_SECOND',
+  maskinportenTokenUrl: 'MASKINPORTEN_TOKEN_URL',
+  maskinportenAudience: 'MASKINPORTEN_AUDIENCE',
+  maskinportenScope: 'MASKINPORTEN_SCOPE',
+  maskinportenSecretArn: 'MASKINPORTEN_SECRET_ARN',
+  /** Local runtime and tests: the Maskinporten credentials from the environment instead of a secret. */
+  maskinportenClientId: 'MASKINPORTEN_CLIENT_ID',
+  maskinportenPrivateKeyPem: 'MASKINPORTEN_PRIVATE_KEY_PEM',
+  maskinportenKeyId: 'MASKINPORTEN_KEY_ID',
+  reportUncertainDelaySeconds: 'REPORT_UNCERTAIN_DELAY_SECONDS',
+  reportFirstPollDelaySeconds: 'REPORT_FIRST_POLL_DELAY_SECONDS',
+  reportMaxAttempts: 'REPORT_MAX_ATTEMPTS',
+  reportMaxPolls: 'REPORT_MAX_POLLS',
+  reportClaimTtlSeconds: 'REPORT_CLAIM_TTL_SECONDS',
+} as const;
+
+/** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */
+export const FUNCTION_TIMEOUT_SECONDS = {
+  /** API Gateway's HTTP API integration limit. */
+  http: 29,
+  reporter: 60,
+  /** A partner endpoint gets 5 s per attempt. */
+  webhooks: 30,
+  borderSweep: 300,
+} as const;
+
+/**
+ * Receives of one message before SQS moves it to the dead-letter queue (the queue's
+ * maxReceiveCount); the consumer records why on the last one.
+ */
+export const QUEUE_MAX_RECEIVES = {
+  report: 5,
+  notification: 5,
+} as const;

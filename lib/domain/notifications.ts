@@ -1,0 +1,90 @@
+/**
+ * Partner notifications (webhook types `shipment.status`, `flag.raised`, `flag.cleared`,
+ * `transit.closure`). Each is decided by the domain step it reports (a report transition, a flag
+ * change, a transit decision) and handed to the store with that change, which persists both
+ * atomically (the outbox). Ids are deterministic: the same change notified twice has the same id,
+ * and receivers de-duplicate on it.
+ */
+import { z } from 'zod';
+import type { ShipmentRecord } from './records.ts';
+import type { DigitollError } from './report-state.ts';
+import type { ShipmentStatus } from './shipment.ts';
+
+export const NotificationType = z.enum(['flag.raised', 'flag.cleared', 'shipment.status', 'transit.closure']);
+export type NotificationType = z.infer<typeof NotificationType>;
+
+export const PartnerNotification = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  type: NotificationType,
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type PartnerNotification = z.infer<typeof PartnerNotification>;
+
+/** A house's partner-visible status changed (the report transition that changed it carries this). */
+export function shipmentStatusNotification(input: {
+  partnerId: string;
+  manifestId: string;
+  shipmentNumber: string;
+  status: ShipmentStatus;
+  at: string;
+  /** The report's sequence number after the change: one notification per change. */
+  seq: number;
+  mrn?: string | undefined;
+  digitollErrors?: DigitollError[] | undefined;
+}): PartnerNotification {
+  return {
+    id: `${input.manifestId}.${input.shipmentNumber}.shipment.status.${input.status}.v${input.seq}`,
+    partnerId: input.partnerId,
+    type: 'shipment.status',
+    at: input.at,
+    data: {
+      manifestId: input.manifestId,
+      shipmentNumber: input.shipmentNumber,
+      status: input.status,
+      ...(input.mrn ? { mrn: input.mrn } : {}),
+      ...(input.digitollErrors?.length ? { digitollErrors: input.digitollErrors } : {}),
+    },
+  };
+}
+
+/** A border flag was raised on (or cleared from) a shipment, by the change to its next version. */
+export function flagNotification(
+  shipment: ShipmentRecord,
+  type: 'flag.raised' | 'flag.cleared',
+  at: string,
+  data: { flag: string; estimatedArrival: string },
+): PartnerNotification {
+  return {
+    id: `${shipment.manifestId}.${shipment.shipmentNumber}.${type}.${data.flag}.v${shipment.version + 1}`,
+    partnerId: shipment.partnerId,
+    type,
+    at,
+    data: {
+      manifestId: shipment.manifestId,
+      shipmentNumber: shipment.shipmentNumber,
+      status: shipment.status,
+      ...data,
+    },
+  };
+}
+
+/** The closure of a transit was decided (its record's next version). */
+export function transitClosureNotification(input: {
+  partnerId: string;
+  mrn: string;
+  manifestId: string;
+  state: string;
+  reason: string;
+  at: string;
+  version: number;
+}): PartnerNotification {
+  return {
+    id: `${input.mrn}.transit.${input.state}.v${input.version}`,
+    partnerId: input.partnerId,
+    type: 'transit.closure',
+    at: input.at,
+    data: { mrn: input.mrn, manifestId: input.manifestId, state: input.state, reason: input.reason },
+  };
+}
