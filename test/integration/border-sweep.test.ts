@@ -149,12 +149,12 @@ describe('the border sweep on the local stack', () => {
     const response = await api('POST', '/v1/manifests', m);
     expect(response.status).toBe(202);
     const { manifestId } = response.body;
-    const [first] = m.shipments;
-    if (!first) throw new Error('no shipment');
-    // Digitoll refuses the transport (ETA already passed); whatever the houses do, run the sweep.
-    await until('the first house settled', async () =>
-      settled(await status(first.shipmentNumber)) ? true : undefined,
-    );
+    // Digitoll refuses the transport (ETA already passed); whatever the houses do, let every one of
+    // them settle before the sweep (one still in flight could be accepted after its draft was made).
+    await until('every house settled', async () => {
+      for (const s of m.shipments) if (!settled(await status(s.shipmentNumber))) return undefined;
+      return true;
+    });
     await api('POST', '/__local/schedules/run');
 
     const tvinn = await api('GET', `/v1/manifests/${manifestId}/tvinn-declarations`);
