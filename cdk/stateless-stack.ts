@@ -25,6 +25,8 @@ export interface StatelessStackProps extends StackProps {
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
   maskinportenSecret: ISecret;
+  /** The operations console's origin: the one origin the API's CORS allows. */
+  consoleOrigin?: string;
 }
 
 export class StatelessStack extends Stack {
@@ -49,7 +51,13 @@ export class StatelessStack extends Stack {
       SWEEP_RECHECK_MINUTES: String(config.scheduleRateMinutes),
     };
 
-    this.partnerApi = new PartnerApi(this, 'PartnerApi', { config, table, reportQueue, environment });
+    this.partnerApi = new PartnerApi(this, 'PartnerApi', {
+      config,
+      table,
+      reportQueue,
+      environment,
+      ...(props.consoleOrigin ? { consoleOrigin: props.consoleOrigin } : {}),
+    });
     this.api = this.partnerApi.api;
     this.webhooks = new Webhooks(this, 'Webhooks', {
       config,
