@@ -163,7 +163,9 @@ export function StatementPage({ route }: { route: Route }) {
                     <td class="num">{kroner(seller.valueNok)}</td>
                     <td>
                       <details>
-                        <summary>{seller.shipments.length} shipments</summary>
+                        <summary>
+                          {seller.shipments.length} shipment{seller.shipments.length === 1 ? '' : 's'}
+                        </summary>
                         <ul>
                           {seller.shipments.map((s) => (
                             <li key={`${s.manifestId}-${s.shipmentNumber}`}>
