@@ -16,6 +16,21 @@ export default defineConfig({
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        // The console in Debian's Chromium against one full local stack for the whole run.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/support/global-setup.ts'],
+          // After the other projects: its stack and Chromium would otherwise compete with the
+          // integration tests' stacks for the machine's two cores.
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // The page refreshes itself and the first call of a function is a cold start: poll for seconds.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
+        },
+      },
     ],
   },
 });

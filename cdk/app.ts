@@ -5,6 +5,7 @@
  */
 import { App, Tags } from 'aws-cdk-lib';
 import { stageConfig } from './config.ts';
+import { ConsoleContentStack, ConsoleStack } from './console-stacks.ts';
 import { addNagChecks } from './constructs/nag.ts';
 import { StatefulStack } from './stateful-stack.ts';
 import { StatelessStack } from './stateless-stack.ts';
@@ -13,6 +14,8 @@ export function buildApp(app: App = new App()): {
   app: App;
   stateful: StatefulStack;
   stateless: StatelessStack;
+  console: ConsoleStack;
+  consoleContent: ConsoleContentStack;
 } {
   const context = (key: string) => app.node.tryGetContext(key) as string | undefined;
   const config = stageConfig(context('stage'), {
@@ -21,6 +24,7 @@ export function buildApp(app: App = new App()): {
   });
   const prefix = `VoecBorder-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, { config });
+  const consoleStack = new ConsoleStack(app, `${prefix}-Console`, { config });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     config,
     table: stateful.table,
@@ -30,9 +34,14 @@ export function buildApp(app: App = new App()): {
     notificationQueue: stateful.notificationQueue,
     notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
     maskinportenSecret: stateful.maskinportenSecret,
+    consoleOrigin: consoleStack.hosting.origin,
+  });
+  const consoleContent = new ConsoleContentStack(app, `${prefix}-ConsoleContent`, {
+    consoleStack,
+    apiUrl: stateless.api.apiEndpoint,
   });
   Tags.of(app).add('project', 'voec-border');
   Tags.of(app).add('stage', config.stage);
   addNagChecks(app);
-  return { app, stateful, stateless };
+  return { app, stateful, stateless, console: consoleStack, consoleContent };
 }

@@ -26,6 +26,8 @@ export interface StatelessStackProps extends StackProps {
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
   maskinportenSecret: ISecret;
+  /** The operations console's origin: the one origin the API's CORS allows. */
+  consoleOrigin?: string;
 }
 
 export class StatelessStack extends Stack {
@@ -50,7 +52,13 @@ export class StatelessStack extends Stack {
       [ENV.sweepRecheckMinutes]: String(config.scheduleRateMinutes),
     };
 
-    this.partnerApi = new PartnerApi(this, 'PartnerApi', { config, table, reportQueue, environment });
+    this.partnerApi = new PartnerApi(this, 'PartnerApi', {
+      config,
+      table,
+      reportQueue,
+      environment,
+      ...(props.consoleOrigin ? { consoleOrigin: props.consoleOrigin } : {}),
+    });
     this.api = this.partnerApi.api;
     this.webhooks = new Webhooks(this, 'Webhooks', {
       config,

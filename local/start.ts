@@ -8,6 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureConsoleBuilt } from '../console/build.ts';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import { startFullStack } from './full-stack.ts';
 import { parsePartnerKeys } from './runtime/index.ts';
@@ -18,10 +19,14 @@ const partnerKeys = parsePartnerKeys(process.env.LOCAL_PARTNER_KEYS) ?? [
   { partnerId: 'demo', key: newKey() },
 ];
 
+// Built before the synth (which deploys the same build), and only when its sources changed.
+const consoleDir = await ensureConsoleBuilt({ log: (message) => console.log(`[local] ${message}`) });
+
 const { stack, digitoll, stop } = await startFullStack({
   port: Number(process.env.PORT ?? 3000),
   projectRoot,
   partnerKeys,
+  consoleDir,
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
   digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },
 });
@@ -41,6 +46,7 @@ const [first] = partnerKeys;
 console.log(`
 voec-border is running locally
   HTTP API        ${stack.apiUrl}
+  Console         ${stack.apiUrl}/console/   (sign in with a partner key below)
   DynamoDB Local  ${stack.dynamoEndpoint}${persist ? '  (persisted in .local-data/)' : ''}
   SQS (fauxqs)    ${stack.sqsEndpoint}
   Digitoll sim    ${digitoll.url}   (faults: POST ${digitoll.url}/__sim/faults, record: GET ${digitoll.url}/__sim/received)

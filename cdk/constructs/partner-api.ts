@@ -4,7 +4,13 @@
  * functions behind the routes with the table actions and queues each one uses.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  type CorsPreflightOptions,
+  HttpApi,
+  HttpMethod,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -24,6 +30,24 @@ export interface PartnerApiProps {
   reportQueue: IQueue;
   /** The environment every function shares (table, queues, stage). */
   environment: Record<string, string>;
+  /** The operations console's origin (`https://<id>.cloudfront.net`): the only origin CORS allows. */
+  consoleOrigin?: string;
+}
+
+/**
+ * CORS for the operations console, and for nothing else: its one origin, the reads it makes
+ * (GET, with the key in Authorization), and Content-Disposition readable so a CSV or PDF
+ * download keeps the API's file name. No credentials: the key is a header, never a cookie.
+ */
+export function consoleCors(origin: string): CorsPreflightOptions {
+  return {
+    allowOrigins: [origin],
+    allowMethods: [CorsHttpMethod.GET],
+    allowHeaders: ['authorization', 'accept'],
+    exposeHeaders: ['content-disposition'],
+    allowCredentials: false,
+    maxAge: Duration.minutes(10),
+  };
 }
 
 /**
@@ -123,6 +147,7 @@ export class PartnerApi extends Construct {
     this.api = new HttpApi(this, 'HttpApi', {
       description: 'voec-border partner API v1',
       createDefaultStage: true,
+      ...(props.consoleOrigin ? { corsPreflight: consoleCors(props.consoleOrigin) } : {}),
     });
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays,

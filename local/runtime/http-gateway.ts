@@ -21,6 +21,7 @@ import {
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
 import { type Intrinsics, TemplateError } from './intrinsics.ts';
 import { type LambdaFunctionHost, MAX_SYNC_PAYLOAD_BYTES } from './lambda-host.ts';
+import { isUnder, type StaticSite, serveStatic } from './static-site.ts';
 
 /** HTTP API's request body cap. */
 export const MAX_HTTP_API_BODY_BYTES = 10 * 1024 * 1024;
@@ -171,7 +172,14 @@ export class HttpGateway {
   private readonly server: Server;
   api?: ApiDefinition;
 
-  constructor(private readonly options: { localEndpoints: LocalEndpoints; log: (message: string) => void }) {
+  constructor(
+    private readonly options: {
+      localEndpoints: LocalEndpoints;
+      log: (message: string) => void;
+      /** Static sites beside the API (the operations console); CloudFront serves them in AWS. */
+      staticSites?: StaticSite[];
+    },
+  ) {
     this.server = createServer((request, response) => {
       void this.handle(request, response);
     });
@@ -202,7 +210,9 @@ export class HttpGateway {
     let result: HttpResponseParts;
     try {
       const { body, tooLarge } = await readBody(request);
+      const site = this.options.staticSites?.find((candidate) => isUnder(candidate, path));
       if (path.startsWith('/__local/')) result = await this.local(method, path);
+      else if (site) result = serveStatic(site, method, path);
       else if (tooLarge) result = apiGatewayMessage(413, 'Request Entity Too Large');
       else result = await this.route(request, method, url, body, requestId);
     } catch (error) {

@@ -52,6 +52,8 @@ export interface LocalStackOptions {
   namePrefix?: string;
   /** Concurrent executions per function (worker threads created on demand). Default 4. */
   maxConcurrency?: number;
+  /** Serve the built operations console (console/dist) at `/console/` beside the API. */
+  consoleDir?: string;
   /** Runtime messages (one line each). Default: console.log. */
   log?: (message: string) => void;
   /** Function output: true (default) prints it prefixed with the function, false drops it. */
@@ -203,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The gateway listens first: the API's endpoint is an attribute the templates may reference.
     const gateway = new HttpGateway({
       log,
+      ...(options.consoleDir ? { staticSites: [{ prefix: '/console', dir: options.consoleDir }] } : {}),
       localEndpoints: {
         'POST /__local/schedules/run': async () => ({
           statusCode: 200,

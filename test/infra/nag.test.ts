@@ -42,7 +42,7 @@ function suppressions(template: Template): Array<{ logicalId: string } & Suppres
 
 describe('cdk-nag (AwsSolutions)', () => {
   for (const stage of ['dev', 'prod'] as const) {
-    for (const which of ['stateful', 'stateless'] as const) {
+    for (const which of ['stateful', 'stateless', 'console', 'consoleContent'] as const) {
       it(`finds nothing unacknowledged in ${stage} ${which}`, () => {
         expect(findings(stages[stage].stacks[which])).toEqual([]);
       });

@@ -15,7 +15,14 @@ export function synth(stage: Stage, context: Record<string, unknown> = {}) {
     ...built,
     stateful: Template.fromStack(built.stateful),
     stateless: Template.fromStack(built.stateless),
-    stacks: { stateful: built.stateful, stateless: built.stateless },
+    console: Template.fromStack(built.console),
+    consoleContent: Template.fromStack(built.consoleContent),
+    stacks: {
+      stateful: built.stateful,
+      stateless: built.stateless,
+      console: built.console,
+      consoleContent: built.consoleContent,
+    },
   };
 }
 

@@ -1,0 +1,52 @@
+/** The shipment page: MRN, the timeline as a readable sequence, Norway's time. */
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  exampleManifest,
+  keys,
+  open,
+  postManifest,
+  signIn,
+  until,
+  useConsolePage,
+} from './support/console.ts';
+
+const current = useConsolePage('shipment');
+
+describe('the shipment page', () => {
+  it('shows the MRN and the timeline, in Oslo time whatever the browser’s zone', async () => {
+    const { page } = current();
+    const manifest = exampleManifest({ etaMinutes: 200, tag: 'SH' });
+    const manifestId = await postManifest(keys.acme, manifest);
+    const number = manifest.shipments[0]?.shipmentNumber ?? '';
+    const accepted = await until('the shipment accepted', async () => {
+      const detail = (await api(keys.acme, 'GET', `/v1/shipments/${number}`)).body;
+      return detail.status === 'ACCEPTED' ? detail : undefined;
+    });
+    await signIn(page, keys.acme);
+    await open(page, `#/manifests/${manifestId}`);
+    await page.getByRole('link', { name: number }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Shipment ${number}`);
+    await expect.poll(() => page.getByTestId('mrn').textContent()).toBe(accepted.mrn);
+
+    const events = page.locator('ol.timeline > li');
+    await expect.poll(() => events.count()).toBe(accepted.timeline.length);
+    const texts = await events.allTextContents();
+    expect(texts[0]).toContain('Received');
+    expect(texts.some((text) => /Shipment: accepted.*accepted by Digitoll with MRN/.test(text))).toBe(true);
+    expect(texts.some((text) => text.includes('Transport: accepted'))).toBe(true);
+    // December in Norway is UTC+01:00; the browser runs on New York time.
+    const times = await page.locator('ol.timeline time').allTextContents();
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+01:00$/);
+    const datetimes = await page
+      .locator('ol.timeline time')
+      .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('datetime') ?? ''));
+    expect(datetimes).toEqual([...datetimes].sort());
+    // The submitted data: item lines with their values.
+    await expect.poll(() => page.locator('table.items tbody tr').count()).toBe(2);
+  });
+
+  it.todo(
+    'shows the border outcome once Customs sent a control signal (needs GET /v1/manifests/{manifestId}/shipments/{shipmentNumber} with border, and the control signals)',
+  );
+});

@@ -1,0 +1,63 @@
+/** TVINN backup drafts: a manifest whose ETA passed without acceptance, downloaded as CSV. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  api,
+  exampleManifest,
+  keys,
+  open,
+  postManifest,
+  RESULTS_DIR,
+  settled,
+  shipmentStatus,
+  signIn,
+  UNKNOWN_VOEC_NUMBER,
+  until,
+  useConsolePage,
+} from './support/console.ts';
+
+const current = useConsolePage('tvinn');
+
+describe('TVINN drafts', () => {
+  it('download as CSV for a manifest past its ETA', async () => {
+    const { page } = current();
+    // Posted 10 minutes after its ETA (the intake accepts it, flagged late); Digitoll refuses the
+    // house with an unknown VOEC number, so once the sweep runs it must go to TVINN.
+    const manifest = exampleManifest({ etaMinutes: -10, tag: 'TV' });
+    const refused = manifest.shipments[0];
+    if (!refused) throw new Error('fixture changed');
+    refused.voecNumber = UNKNOWN_VOEC_NUMBER;
+    const manifestId = await postManifest(keys.acme, manifest);
+    await until('the refused house settled', async () =>
+      settled(await shipmentStatus(keys.acme, refused.shipmentNumber)) ? true : undefined,
+    );
+    expect((await api(keys.acme, 'POST', '/__local/schedules/run')).status).toBe(200);
+
+    await signIn(page, keys.acme);
+    await open(page, `#/manifests/${manifestId}`);
+    await expect
+      .poll(() => page.locator('.tvinn').textContent())
+      .toContain('1 TVINN backup declaration draft ready');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download TVINN drafts (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`tvinn-${manifestId}.csv`);
+    // The browser runs in its own process (launchServer): the file is copied over, then read.
+    const saved = join(RESULTS_DIR, download.suggestedFilename());
+    await download.saveAs(saved);
+    const csv = readFileSync(saved, 'utf8');
+    const [header, ...lines] = csv.trim().split('\n');
+    expect(header).toMatch(/^draftId,consigneeName,/);
+    expect(header).toContain('box44');
+    expect(lines.length).toBe(2); // the refused shipment's two item lines
+    for (const line of lines) {
+      expect(line).toContain(refused.shipmentNumber);
+      expect(line).toContain(`"VEC${UNKNOWN_VOEC_NUMBER}"`); // box 44: VEC + the VOEC number
+    }
+    const drafts = (await api(keys.acme, 'GET', `/v1/manifests/${manifestId}/tvinn-declarations`)).body;
+    expect(drafts.declarations).toHaveLength(1);
+    await expect.poll(() => page.locator('.banner').textContent()).toContain('to declare in TVINN');
+  });
+});
