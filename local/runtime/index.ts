@@ -16,11 +16,17 @@ import { localDynamoClient, localSqsClient } from './aws.ts';
 import { functionSpecs } from './functions.ts';
 import { apiFromTemplates, HttpGateway } from './http-gateway.ts';
 import { Intrinsics } from './intrinsics.ts';
-import { type FunctionLogSink, type LambdaError, LambdaFunctionHost } from './lambda-host.ts';
+import {
+  type FunctionLogSink,
+  type InvocationReportSink,
+  type LambdaError,
+  LambdaFunctionHost,
+} from './lambda-host.ts';
 import { createQueues, createTables } from './resources.ts';
 import { type ScheduledRule, type ScheduleRunResult, Scheduler } from './scheduler.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
+export type { InvocationReport, InvocationReportSink } from './lambda-host.ts';
 export type { ScheduleRunResult } from './scheduler.ts';
 
 export interface PartnerKey {
@@ -56,6 +62,8 @@ export interface LocalStackOptions {
   log?: (message: string) => void;
   /** Function output: true (default) prints it prefixed with the function, false drops it. */
   functionLogs?: boolean | FunctionLogSink;
+  /** Every invocation's resource report (duration, thread CPU, peak heap), like Lambda's REPORT line. */
+  onInvocationReport?: InvocationReportSink;
   projectRoot?: string;
 }
 
@@ -228,7 +236,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const spec of specs) {
       hosts.set(
         spec.logicalId,
-        new LambdaFunctionHost(spec, { maxConcurrency, ...(functionLog ? { log: functionLog } : {}) }),
+        new LambdaFunctionHost(spec, {
+          maxConcurrency,
+          ...(functionLog ? { log: functionLog } : {}),
+          ...(options.onInvocationReport ? { onReport: options.onInvocationReport } : {}),
+        }),
       );
     }
     const hostFor = (nameOrArn: string) =>
