@@ -64,6 +64,12 @@ export interface LocalStackOptions {
   functionLogs?: boolean | FunctionLogSink;
   /** Every invocation's resource report (duration, thread CPU, peak heap), like Lambda's REPORT line. */
   onInvocationReport?: InvocationReportSink;
+  /**
+   * Benchmarks only: every function's timeout and every HTTP API integration timeout become this,
+   * so a path slower than its limit is measured rather than cut off (the bench reports the limit
+   * next to the time). Never for `npm start` or the tests, where the template's limits are the point.
+   */
+  timeoutOverrideSeconds?: number;
   projectRoot?: string;
 }
 
@@ -232,6 +238,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     });
     for (const skip of skipped) log(`function ${skip.logicalId} not run locally: ${skip.reason}`);
+    const timeoutOverride = options.timeoutOverrideSeconds;
+    // `functions` below keeps reporting the template's timeouts.
+    const templateTimeouts = new Map(specs.map((spec) => [spec, spec.timeoutSeconds]));
+    if (timeoutOverride) for (const spec of specs) spec.timeoutSeconds = timeoutOverride;
     cleanups.push(() => Promise.all([...hosts.values()].map((host) => host.stop())).then(() => undefined));
     for (const spec of specs) {
       hosts.set(
@@ -252,6 +262,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       );
 
     gateway.api = apiFromTemplates(intrinsics, hostFor, log);
+    if (timeoutOverride) {
+      for (const route of gateway.api?.routes ?? []) route.integrationTimeoutMs = timeoutOverride * 1000;
+    }
 
     for (const stackName of intrinsics.stackNames()) {
       for (const [logicalId, resource] of intrinsics.resources(
@@ -390,7 +403,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         functionArn: spec.functionArn,
         handler: spec.handler,
         assetDir: spec.taskRoot,
-        timeoutSeconds: spec.timeoutSeconds,
+        timeoutSeconds: templateTimeouts.get(spec) ?? spec.timeoutSeconds,
         memorySize: spec.memorySize,
         environment: spec.environment,
       })),
