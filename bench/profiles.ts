@@ -36,7 +36,7 @@ export interface Backends {
   sqsEndpoint: string;
   /** `frontedBy` for startFullStack's Digitoll simulator: a proxy under `aws`, the simulator itself locally. */
   frontDigitoll(simulatorUrl: string): Promise<string>;
-  /** Requests per operation and the injected delay since the last reset, per proxy ('' under `local`). */
+  /** Requests per operation and the injected delay since the last reset, per proxy (none under `local`). */
   proxyStats(): Record<string, ProxyStats>;
   resetProxyStats(): void;
   stop(): Promise<void>;
