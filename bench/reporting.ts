@@ -22,6 +22,7 @@ import { type FaultConfig, mulberry32, type ReceivedRecord } from '../local/digi
 import { type FullStack, startFullStack } from '../local/full-stack.ts';
 import { localDynamoClient, localSqsClient } from '../local/runtime/aws.ts';
 import { manifestOf } from './intake.ts';
+import { type BenchProfile, describeProxies, startBackends } from './profiles.ts';
 import { type Figure, figure, progress, round, sleep, track } from './support.ts';
 
 const GROUP = 'B reporting (#3)';
@@ -39,11 +40,14 @@ interface Harness {
   reportDlqUrl: string;
   /** Reporter log lines at ERROR level (kept short), and how many there were. */
   reporterErrors: { count: number; samples: string[] };
+  /** What the latency proxies did (empty under the local profile). */
+  proxies(): string;
   stop(): Promise<void>;
 }
 
 interface HarnessOptions {
   cdkOut: string;
+  profile: BenchProfile;
   /** Simulator token bucket per client per API (submission, query). */
   simulatorRate: number;
   /** Reporter executions (worker threads) and its per-instance client rate. */
@@ -56,29 +60,42 @@ interface HarnessOptions {
 async function startHarness(label: string, options: HarnessOptions): Promise<Harness> {
   const key = newKey();
   const reporterErrors = { count: 0, samples: [] as string[] };
-  const full = await startFullStack({
-    port: 0,
-    synth: false,
-    cdkOut: options.cdkOut,
-    scheduleEnabled: false,
-    partnerKeys: [{ partnerId: PARTNER, key }],
-    maxConcurrency: options.concurrency,
-    log: () => {},
-    functionLogs: (fn, line) => {
-      if (!fn.includes('Reporter') || !/"level":"ERROR"|\bERROR\b/.test(line)) return;
-      reporterErrors.count++;
-      if (reporterErrors.samples.length < 5) reporterErrors.samples.push(line.slice(0, 400));
-    },
-    digitoll: {
-      rateLimitPerSecond: options.simulatorRate,
-      ...(options.faults ? { faults: options.faults } : {}),
-    },
-    reporterEnv: {
-      DIGITOLL_RATE_LIMIT_PER_SECOND: String(options.perInstanceRate),
-      ...options.reporterEnv,
-    },
+  const backends = await startBackends(options.profile);
+  let full: FullStack;
+  try {
+    full = await startFullStack({
+      port: 0,
+      synth: false,
+      cdkOut: options.cdkOut,
+      dynamoEndpoint: backends.dynamoEndpoint,
+      sqsEndpoint: backends.sqsEndpoint,
+      scheduleEnabled: false,
+      partnerKeys: [{ partnerId: PARTNER, key }],
+      maxConcurrency: options.concurrency,
+      log: () => {},
+      functionLogs: (fn, line) => {
+        if (!fn.includes('Reporter') || !/"level":"ERROR"|\bERROR\b/.test(line)) return;
+        reporterErrors.count++;
+        if (reporterErrors.samples.length < 5) reporterErrors.samples.push(line.slice(0, 400));
+      },
+      digitoll: {
+        rateLimitPerSecond: options.simulatorRate,
+        ...(options.faults ? { faults: options.faults } : {}),
+        frontedBy: backends.frontDigitoll,
+      },
+      reporterEnv: {
+        DIGITOLL_RATE_LIMIT_PER_SECOND: String(options.perInstanceRate),
+        ...options.reporterEnv,
+      },
+    });
+  } catch (error) {
+    await backends.stop();
+    throw error;
+  }
+  const stopFull = track(label, async () => {
+    await full.stop();
+    await backends.stop();
   });
-  const stopFull = track(label, () => full.stop());
   const { stack } = full;
   const tableName = Object.values(stack.tables)[0];
   // The report queue is the one the reporter's event source consumes; its dead-letter queue is named so.
@@ -103,6 +120,7 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
     reportQueueUrl: reportQueue.url,
     reportDlqUrl: reportDlq.url,
     reporterErrors,
+    proxies: () => describeProxies(backends.proxyStats()),
     stop: async () => {
       dynamo.destroy();
       sqs.destroy();
@@ -183,6 +201,7 @@ function machineCpu(): { busy: number; total: number } | undefined {
 
 export interface ThroughputOptions {
   cdkOut: string;
+  profile: BenchProfile;
   template: ManifestRequest;
   /** Simulator limit per client per API (requests/s). */
   rate: number;
@@ -201,8 +220,9 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
   progress(
     `B: throughput: R = ${rate}/s per API, ${concurrency} reporter executions × ${perInstanceRate}/s per instance`,
   );
-  const harness = await startHarness('throughput full stack', {
+  const harness = await startHarness(`throughput full stack (${options.profile})`, {
     cdkOut: options.cdkOut,
+    profile: options.profile,
     simulatorRate: rate,
     concurrency,
     perInstanceRate,
@@ -263,7 +283,8 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
       if (!first || !last || last.total === first.total) return '?';
       return `${(((last.busy - first.busy) / (last.total - first.total)) * 100).toFixed(0)} %`;
     };
-    const busy = `machine CPU busy (${cpus().length} cores): ${busyBetween(postSpan.first, postSpan.last)} while houses were submitted, ${busyBetween(resultSpan.first, resultSpan.last)} while they were polled`;
+    const proxies = harness.proxies();
+    const busy = `machine CPU busy (${cpus().length} cores): ${busyBetween(postSpan.first, postSpan.last)} while houses were submitted, ${busyBetween(resultSpan.first, resultSpan.last)} while they were polled${proxies ? `; ${proxies}` : ''}`;
 
     const setup = `R = ${rate}/s per client per API at the simulator; reporter ${source?.maximumConcurrency ?? '?'} concurrent executions (local runtime maxConcurrency ${concurrency}, template MaximumConcurrency caps at 5) × DIGITOLL_RATE_LIMIT_PER_SECOND ${perInstanceRate} = ${(source?.maximumConcurrency ?? concurrency) * perInstanceRate}/s client-side, batch 10`;
     const timeline =
@@ -313,6 +334,7 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
 
 export interface ChaosOptions {
   cdkOut: string;
+  profile: BenchProfile;
   template: ManifestRequest;
   shipments?: number;
   rate: number;
@@ -370,8 +392,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
   progress(
     `B: chaos: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
   );
-  const harness = await startHarness('chaos full stack', {
+  const harness = await startHarness(`chaos full stack (${options.profile})`, {
     cdkOut: options.cdkOut,
+    profile: options.profile,
     simulatorRate: options.rate,
     concurrency: options.concurrency,
     perInstanceRate: options.perInstanceRate,

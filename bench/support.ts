@@ -16,6 +16,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export interface Figure {
   /** Which issue's figure, e.g. "A intake (#2)". */
   group: string;
+  /** The bench profile it was measured under (bench/profiles.ts); set by run.ts for each section. */
+  profile: 'local' | 'aws' | null;
   name: string;
   /** null when not measured (see notes). */
   value: number | null;
@@ -52,6 +54,7 @@ export function figure(
   }
   return {
     group,
+    profile: null,
     name,
     value,
     unit,
@@ -59,6 +62,18 @@ export function figure(
     met,
     notes,
   };
+}
+
+/** Lambda allocates CPU in proportion to memory: 1,769 MB is one full vCPU (AWS Lambda docs). */
+export const LAMBDA_MB_PER_VCPU = 1769;
+
+/**
+ * How much longer CPU-bound work takes on a Lambda of `memoryMb` than on one full core, as a share of
+ * its CPU time: with s = memoryMb / 1769 of a vCPU, c ms of CPU take c / s, i.e. c × (1/s − 1) more.
+ * Above one vCPU a single-threaded handler gains nothing, so never below 0.
+ */
+export function lambdaCpuStretch(memoryMb: number): number {
+  return Math.max(0, LAMBDA_MB_PER_VCPU / memoryMb - 1);
 }
 
 export function median(values: number[]): number {

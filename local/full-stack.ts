@@ -19,6 +19,11 @@ export interface FullStackOptions extends LocalStackOptions {
     rateLimitPerSecond?: number;
     faults?: FaultConfig;
     voecRegister?: string[];
+    /**
+     * Put something between the reporter and the simulator (the bench's latency proxy): given the
+     * simulator's URL, returns the URL the reporter should use instead.
+     */
+    frontedBy?: (simulatorUrl: string) => Promise<string>;
   };
   /** Reporter tuning for a simulator that answers in milliseconds rather than seconds. */
   reporterEnv?: Record<string, string>;
@@ -30,13 +35,16 @@ export interface FullStack {
   stop(): Promise<void>;
 }
 
-/** Environment that points the reporter at the simulator with a registered client. */
-export async function digitollEnvironment(digitoll: DigitollSimulator): Promise<Record<string, string>> {
+/** Environment that points the reporter at the simulator (or `baseUrl` in front of it) with a registered client. */
+export async function digitollEnvironment(
+  digitoll: DigitollSimulator,
+  baseUrl: string = digitoll.url,
+): Promise<Record<string, string>> {
   const client = await createTestClient({ clientId: 'voec-border-local' });
   digitoll.registerClient(client);
   return {
-    [ENV.digitollBaseUrl]: digitoll.url,
-    [ENV.maskinportenTokenUrl]: `${digitoll.url}/token`,
+    [ENV.digitollBaseUrl]: baseUrl,
+    [ENV.maskinportenTokenUrl]: `${baseUrl}/token`,
     [ENV.maskinportenAudience]: digitoll.audience,
     // Locally the credentials come from the environment, not Secrets Manager.
     [ENV.maskinportenSecretArn]: '',
@@ -55,10 +63,13 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
     ...(options.digitoll?.voecRegister ? { voecRegister: options.digitoll.voecRegister } : {}),
   });
   try {
+    const reporterUrl = options.digitoll?.frontedBy
+      ? await options.digitoll.frontedBy(digitoll.url)
+      : digitoll.url;
     const stack = await startLocalStack({
       ...options,
       extraEnv: {
-        ...(await digitollEnvironment(digitoll)),
+        ...(await digitollEnvironment(digitoll, reporterUrl)),
         // The simulator validates in ~300 ms: look and poll again after seconds, not minutes.
         [ENV.reportUncertainDelaySeconds]: '2',
         [ENV.reportFirstPollDelaySeconds]: '1',

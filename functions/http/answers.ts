@@ -28,6 +28,7 @@ import type {
   ShipmentView,
   TransportView,
 } from '../../lib/manifest/responses.ts';
+import { fieldErrorsFromZod } from '../../lib/manifest/validation.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Problem documents
@@ -305,40 +306,6 @@ export function problemResponse(error: unknown, instance?: string): HttpResponse
 // ---------------------------------------------------------------------------------------------------
 // Request validation (zod issues as field errors)
 // ---------------------------------------------------------------------------------------------------
-
-/** RFC 6901 JSON pointer from a zod path. */
-export function jsonPointer(path: ReadonlyArray<PropertyKey>): string {
-  return path.map((segment) => `/${String(segment).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
-}
-
-export function fieldErrorsFromZod(
-  issues: ReadonlyArray<z.core.$ZodIssue>,
-  prefix: PropertyKey[] = [],
-): FieldError[] {
-  return issues.flatMap((issue): FieldError[] => {
-    const path = [...prefix, ...issue.path];
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: jsonPointer([...path, key]),
-        code: 'unrecognized_key',
-        message: `is not a field of this object (check the spelling; see GET /v1/openapi.json)`,
-      }));
-    }
-    if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
-      const received =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-      return [
-        {
-          path: jsonPointer(path),
-          code: issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.code,
-          message: received,
-        },
-      ];
-    }
-    const custom = issue.code === 'custom' ? (issue.params?.code as string | undefined) : undefined;
-    return [{ path: jsonPointer(path), code: custom ?? issue.code, message: issue.message }];
-  });
-}
 
 /** Parses with a schema or throws the matching problem (too many shipments is a 413). */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

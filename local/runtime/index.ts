@@ -16,11 +16,17 @@ import { localDynamoClient, localSqsClient } from './aws.ts';
 import { functionSpecs } from './functions.ts';
 import { apiFromTemplates, HttpGateway } from './http-gateway.ts';
 import { Intrinsics } from './intrinsics.ts';
-import { type FunctionLogSink, type LambdaError, LambdaFunctionHost } from './lambda-host.ts';
+import {
+  type FunctionLogSink,
+  type InvocationReportSink,
+  type LambdaError,
+  LambdaFunctionHost,
+} from './lambda-host.ts';
 import { createQueues, createTables } from './resources.ts';
 import { type ScheduledRule, type ScheduleRunResult, Scheduler } from './scheduler.ts';
 import { SqsPoller } from './sqs-poller.ts';
 
+export type { InvocationReport, InvocationReportSink } from './lambda-host.ts';
 export type { ScheduleRunResult } from './scheduler.ts';
 
 export interface PartnerKey {
@@ -58,6 +64,14 @@ export interface LocalStackOptions {
   log?: (message: string) => void;
   /** Function output: true (default) prints it prefixed with the function, false drops it. */
   functionLogs?: boolean | FunctionLogSink;
+  /** Every invocation's resource report (duration, thread CPU, peak heap), like Lambda's REPORT line. */
+  onInvocationReport?: InvocationReportSink;
+  /**
+   * Benchmarks only: every function's timeout and every HTTP API integration timeout become this,
+   * so a path slower than its limit is measured rather than cut off (the bench reports the limit
+   * next to the time). Never for `npm start` or the tests, where the template's limits are the point.
+   */
+  timeoutOverrideSeconds?: number;
   projectRoot?: string;
 }
 
@@ -227,11 +241,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     });
     for (const skip of skipped) log(`function ${skip.logicalId} not run locally: ${skip.reason}`);
+    const timeoutOverride = options.timeoutOverrideSeconds;
+    // `functions` below keeps reporting the template's timeouts.
+    const templateTimeouts = new Map(specs.map((spec) => [spec, spec.timeoutSeconds]));
+    if (timeoutOverride) for (const spec of specs) spec.timeoutSeconds = timeoutOverride;
     cleanups.push(() => Promise.all([...hosts.values()].map((host) => host.stop())).then(() => undefined));
     for (const spec of specs) {
       hosts.set(
         spec.logicalId,
-        new LambdaFunctionHost(spec, { maxConcurrency, ...(functionLog ? { log: functionLog } : {}) }),
+        new LambdaFunctionHost(spec, {
+          maxConcurrency,
+          ...(functionLog ? { log: functionLog } : {}),
+          ...(options.onInvocationReport ? { onReport: options.onInvocationReport } : {}),
+        }),
       );
     }
     const hostFor = (nameOrArn: string) =>
@@ -243,6 +265,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       );
 
     gateway.api = apiFromTemplates(intrinsics, hostFor, log);
+    if (timeoutOverride) {
+      for (const route of gateway.api?.routes ?? []) route.integrationTimeoutMs = timeoutOverride * 1000;
+    }
 
     for (const stackName of intrinsics.stackNames()) {
       for (const [logicalId, resource] of intrinsics.resources(
@@ -381,7 +406,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         functionArn: spec.functionArn,
         handler: spec.handler,
         assetDir: spec.taskRoot,
-        timeoutSeconds: spec.timeoutSeconds,
+        timeoutSeconds: templateTimeouts.get(spec) ?? spec.timeoutSeconds,
         memorySize: spec.memorySize,
         environment: spec.environment,
       })),

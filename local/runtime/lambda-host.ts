@@ -39,12 +39,50 @@ export type InvokeOutcome =
 
 export type FunctionLogSink = (functionLogicalId: string, line: string) => void;
 
+/** Measured by the execution environment itself for one invocation (lambda-worker.mjs). */
+export interface EnvironmentReport {
+  /** From the event reaching the thread to the serialized result, like Lambda's Duration. */
+  durationMs: number;
+  /** CPU time of the environment's own thread (process.threadCpuUsage), user and system. */
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  /**
+   * The isolate's peak heap in use during the invocation (exact: the GC profiler's before-GC sizes).
+   * "In use" includes garbage not yet collected, also what earlier invocations left, as on Lambda.
+   */
+  peakHeapUsedBytes: number;
+  /** Heap in use when the invocation started: the peak minus this is what the invocation added. */
+  heapUsedAtStartBytes: number;
+  /** Peak memory held outside the heap (Buffers, ArrayBuffers) at the same instants. */
+  peakExternalBytes: number;
+  /** The heap limit (maxOldGenerationSizeMb = the function's MemorySize, plus the young generation). */
+  heapLimitBytes: number;
+  gcCount: number;
+  /** On an environment's first invocation only: how long the init phase (module load) took. */
+  initDurationMs?: number;
+}
+
+/**
+ * Lambda's REPORT line, locally: one per invocation that the environment answered (an invocation
+ * that timed out or whose environment died reports nothing: its thread's figures are gone).
+ */
+export interface InvocationReport extends EnvironmentReport {
+  functionLogicalId: string;
+  functionName: string;
+  requestId: string;
+  memorySizeMb: number;
+  outcome: 'ok' | 'error';
+}
+
+export type InvocationReportSink = (report: InvocationReport) => void;
+
 interface WorkerMessage {
   type: 'ready' | 'init-error' | 'result';
   id?: number;
   ok?: boolean;
   payload?: string;
   error?: LambdaError;
+  report?: EnvironmentReport;
 }
 
 /** One execution environment. */
@@ -140,7 +178,12 @@ export class LambdaFunctionHost {
 
   constructor(
     readonly spec: LambdaFunctionSpec,
-    private readonly options: { maxConcurrency: number; log?: FunctionLogSink },
+    private readonly options: {
+      maxConcurrency: number;
+      log?: FunctionLogSink;
+      /** Called with every invocation's resource report (the bench reads CPU and heap from it). */
+      onReport?: InvocationReportSink;
+    },
   ) {}
 
   /** Synchronous invocation (RequestResponse). Never throws for function errors: see the outcome. */
@@ -216,6 +259,16 @@ export class LambdaFunctionHost {
       }, timeoutMs);
     });
     const ran = environment.run(++this.sequence, eventJson, context).then((message): InvokeOutcome => {
+      if (message.report) {
+        this.options.onReport?.({
+          functionLogicalId: spec.logicalId,
+          functionName: spec.functionName,
+          requestId,
+          memorySizeMb: spec.memorySize,
+          outcome: message.ok ? 'ok' : 'error',
+          ...message.report,
+        });
+      }
       if (!message.ok) {
         return {
           status: 'error',

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { GCProfiler, getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { taskRoot, handler, sourceMaps } = workerData;
@@ -44,7 +45,16 @@ function toLambdaError(error) {
   return { errorType: typeof error, errorMessage: String(error), trace: [] };
 }
 
+const initStarted = performance.now();
 const loading = loadHandler();
+/** Lambda reports the init duration on the first invocation of an environment only. */
+let initDurationMs;
+loading.then(
+  () => {
+    initDurationMs = performance.now() - initStarted;
+  },
+  () => {},
+);
 loading.then(
   () => parentPort.postMessage({ type: 'ready' }),
   (error) => parentPort.postMessage({ type: 'init-error', error: toLambdaError(error) }),
@@ -81,6 +91,47 @@ function run(fn, event, context) {
   });
 }
 
+/**
+ * What Lambda's REPORT line says about one invocation, measured inside this thread: wall time, this
+ * thread's CPU time (process.threadCpuUsage: the handler's JavaScript, not V8's GC helper threads or
+ * libuv's pool) and the isolate's peak heap. Heap in use only drops at a garbage collection, so its
+ * peak is the largest of: at the start, just before each GC (the GC profiler records it), at the end.
+ * This is exact, unlike sampling on a timer, which a synchronous handler would never let run.
+ */
+function startReport() {
+  const started = performance.now();
+  const cpu = process.threadCpuUsage();
+  const profiler = new GCProfiler();
+  profiler.start();
+  const atStart = getHeapStatistics();
+  return () => {
+    const atEnd = getHeapStatistics();
+    const { statistics = [] } = profiler.stop() ?? {};
+    const used = process.threadCpuUsage(cpu);
+    let peakHeap = Math.max(atStart.used_heap_size, atEnd.used_heap_size);
+    let peakExternal = Math.max(atStart.external_memory, atEnd.external_memory);
+    for (const { beforeGC } of statistics) {
+      peakHeap = Math.max(peakHeap, beforeGC.heapStatistics.usedHeapSize);
+      peakExternal = Math.max(peakExternal, beforeGC.heapStatistics.externalMemory);
+    }
+    const report = {
+      durationMs: performance.now() - started,
+      cpuUserMs: used.user / 1000,
+      cpuSystemMs: used.system / 1000,
+      heapUsedAtStartBytes: atStart.used_heap_size,
+      peakHeapUsedBytes: peakHeap,
+      peakExternalBytes: peakExternal,
+      heapLimitBytes: atEnd.heap_size_limit,
+      gcCount: statistics.length,
+    };
+    if (initDurationMs !== undefined) {
+      report.initDurationMs = initDurationMs;
+      initDurationMs = undefined;
+    }
+    return report;
+  };
+}
+
 parentPort.on('message', async (message) => {
   if (message.type !== 'invoke') return;
   const { id, eventJson, context: base } = message;
@@ -90,12 +141,14 @@ parentPort.on('message', async (message) => {
     getRemainingTimeInMillis: () => Math.max(0, base.deadlineMs - Date.now()),
   };
   delete context.deadlineMs;
+  const finish = startReport();
   try {
     const fn = await loading;
     const value = await run(fn, JSON.parse(eventJson), context);
     // Lambda serializes the result as JSON; undefined becomes null.
-    parentPort.postMessage({ type: 'result', id, ok: true, payload: JSON.stringify(value ?? null) });
+    const payload = JSON.stringify(value ?? null);
+    parentPort.postMessage({ type: 'result', id, ok: true, payload, report: finish() });
   } catch (error) {
-    parentPort.postMessage({ type: 'result', id, ok: false, error: toLambdaError(error) });
+    parentPort.postMessage({ type: 'result', id, ok: false, error: toLambdaError(error), report: finish() });
   }
 });

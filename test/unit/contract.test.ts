@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import {
   HttpProblem,
   intakeAnswer,
-  jsonPointer,
   PayloadTooLargeError,
   parseOrThrow,
   problemFor,
@@ -24,6 +23,7 @@ import type { Conflict, Intake } from '../../lib/domain/outcomes.ts';
 import type { ManifestRecord, ShipmentRecord } from '../../lib/domain/records.ts';
 import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import { LIMITS, ManifestRequest } from '../../lib/manifest/schema.ts';
+import { jsonPointer } from '../../lib/manifest/validation.ts';
 
 const exampleText = readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8');
 const example = () => JSON.parse(exampleText);

@@ -1,0 +1,115 @@
+/**
+ * The local runtime's per-invocation report (Lambda's REPORT line): the execution environment
+ * measures its own thread's CPU time and its isolate's peak heap. A hand-written handler in a
+ * temporary directory; no emulators needed.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InvocationReport, LambdaFunctionHost } from '../../local/runtime/lambda-host.ts';
+
+const MB = 1024 * 1024;
+const HANDLER = `
+export const handler = async (event) => {
+  if (event.burnCpuMs) {
+    // Busy until this thread has used that much CPU: a machine shared with other work may
+    // deschedule the thread, which stretches the wall time, not the CPU time.
+    const start = process.threadCpuUsage();
+    const used = () => {
+      const { user, system } = process.threadCpuUsage(start);
+      return (user + system) / 1000;
+    };
+    while (used() < event.burnCpuMs) {}
+  }
+  if (event.allocMb) {
+    // Held until the handler returns, then garbage.
+    const held = [];
+    for (let i = 0; i < event.allocMb; i++) held.push(new Array(128 * 1024).fill(i + 0.5));
+    event.held = held.length;
+  }
+  if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  if (event.fail) throw new Error('asked to fail');
+  return { ok: true };
+};
+`;
+
+let dir: string;
+let host: LambdaFunctionHost;
+const reports: InvocationReport[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'voec-report-'));
+  writeFileSync(join(dir, 'index.mjs'), HANDLER);
+  host = new LambdaFunctionHost(
+    {
+      stackName: 'Test',
+      logicalId: 'ReportFn',
+      functionName: 'report-fn',
+      functionArn: 'arn:aws:lambda:eu-north-1:000000000000:function:report-fn',
+      handler: 'index.handler',
+      taskRoot: dir,
+      timeoutSeconds: 30,
+      memorySize: 512,
+      environment: { PATH: process.env.PATH ?? '' },
+    },
+    { maxConcurrency: 1, onReport: (report) => reports.push(report) },
+  );
+});
+
+afterAll(async () => {
+  await host?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function invoke(event: Record<string, unknown>): Promise<InvocationReport> {
+  reports.length = 0;
+  const outcome = await host.invoke(event);
+  expect(reports).toHaveLength(1);
+  const [report] = reports;
+  if (!report) throw new Error('no report');
+  expect(report.requestId).toBe(outcome.requestId);
+  return report;
+}
+
+describe('invocation report', () => {
+  it('names the function, its memory size and the init duration on the first invocation only', async () => {
+    const first = await invoke({});
+    expect(first).toMatchObject({
+      functionLogicalId: 'ReportFn',
+      functionName: 'report-fn',
+      memorySizeMb: 512,
+    });
+    expect(first.initDurationMs).toBeGreaterThan(0);
+    expect(first.heapLimitBytes).toBeGreaterThanOrEqual(512 * MB);
+    const second = await invoke({});
+    expect(second.initDurationMs).toBeUndefined();
+  });
+
+  it("counts the thread's CPU time: busy work, but not waiting", async () => {
+    const busy = await invoke({ burnCpuMs: 300 });
+    const cpu = busy.cpuUserMs + busy.cpuSystemMs;
+    expect(cpu).toBeGreaterThanOrEqual(300);
+    expect(cpu).toBeLessThan(400);
+    expect(busy.durationMs).toBeGreaterThanOrEqual(cpu - 5);
+    const waiting = await invoke({ sleepMs: 300 });
+    expect(waiting.durationMs).toBeGreaterThanOrEqual(295);
+    expect(waiting.cpuUserMs + waiting.cpuSystemMs).toBeLessThan(100);
+  });
+
+  it('reports the peak heap of the invocation, even when the handler dropped it before returning', async () => {
+    const big = await invoke({ allocMb: 64 });
+    // 64 arrays of 128 Ki doubles = 64 MiB, all alive at once before the handler returns.
+    expect(big.peakHeapUsedBytes).toBeGreaterThan(60 * MB);
+    expect(big.peakHeapUsedBytes - big.heapUsedAtStartBytes).toBeGreaterThan(60 * MB);
+    const small = await invoke({});
+    // What this invocation added; its peak may still hold the previous one's uncollected garbage.
+    expect(small.peakHeapUsedBytes - small.heapUsedAtStartBytes).toBeLessThan(8 * MB);
+  });
+
+  it('reports a failed invocation too', async () => {
+    const failed = await invoke({ fail: true });
+    expect(failed.outcome).toBe('error');
+    expect(failed.durationMs).toBeGreaterThanOrEqual(0);
+  });
+});
