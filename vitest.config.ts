@@ -5,7 +5,15 @@ export default defineConfig({
     // Gentle on a 2-core machine: DynamoDB Local's JVM and the function workers need room too.
     maxWorkers: 2,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // Property tests and 10,000-shipment cases take a few seconds each; the default 5 s is no
+          // budget on a shared 2-core machine (figures belong to the bench, not to test timeouts).
+          testTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'integration',

@@ -173,7 +173,8 @@ describe('a lost outcome', () => {
     const [dropped] = await waitFor(
       'the house POST',
       () => sys.housePosts(added.shipmentNumber),
-      (posts) => posts.length > 0,
+      // The record is written when the request arrives and its outcome when it is answered (or dropped).
+      (posts) => posts[0]?.outcome?.status !== undefined,
       { intervalMs: 25 },
     );
     // The reporter looks only after REPORT_UNCERTAIN_DELAY_SECONDS (2 s): the lookup is answered.
