@@ -29,8 +29,24 @@ describe('the shipment page', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Shipment ${number}`);
     await expect.poll(() => page.getByTestId('mrn').textContent()).toBe(accepted.mrn);
 
+    // The timeline keeps growing after ACCEPTED (the transport's own acceptance follows), and the
+    // page refreshes itself: compare with what the API says at the same moment, not at first read.
     const events = page.locator('ol.timeline > li');
-    await expect.poll(() => events.count()).toBe(accepted.timeline.length);
+    const timelineLength = async () =>
+      ((await api(keys.acme, 'GET', `/v1/shipments/${number}`)).body.timeline as unknown[]).length;
+    await expect
+      .poll(
+        async () =>
+          (await events.count()) === (await timelineLength()) &&
+          (await events.count()) >= accepted.timeline.length,
+        {
+          timeout: 30_000,
+        },
+      )
+      .toBe(true);
+    await expect
+      .poll(async () => (await events.allTextContents()).some((text) => text.includes('Transport: accepted')))
+      .toBe(true);
     const texts = await events.allTextContents();
     expect(texts[0]).toContain('Received');
     expect(texts.some((text) => /Shipment: accepted.*accepted by Digitoll with MRN/.test(text))).toBe(true);
