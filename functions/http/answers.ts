@@ -28,7 +28,7 @@ import type {
   ShipmentView,
   TransportView,
 } from '../../lib/manifest/responses.ts';
-import { fieldErrorsFromZod } from '../../lib/manifest/validation.ts';
+import { fieldErrorsFromZod, PARSE_OPTIONS } from '../../lib/manifest/validation.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Problem documents
@@ -309,7 +309,7 @@ export function problemResponse(error: unknown, instance?: string): HttpResponse
 
 /** Parses with a schema or throws the matching problem (too many shipments is a 413). */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, PARSE_OPTIONS);
   if (result.success) return result.data;
   const tooMany = result.error.issues.find(
     (issue) => issue.code === 'too_big' && issue.path.length === 1 && issue.path[0] === 'shipments',
