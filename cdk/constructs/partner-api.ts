@@ -1,7 +1,8 @@
 /**
- * The partner API: the HTTP API with its routes, the API-key Lambda authorizer (answers cached
- * 5 minutes), throttling on the default stage, JSON access logs (no bodies, no headers), and the
- * functions behind the routes with the table actions and queues each one uses.
+ * The partner API: the HTTP API with its routes, the API-key Lambda authorizer (run for every
+ * request; the functions answer its 401s as problem documents), throttling on the default stage,
+ * JSON access logs (no bodies, no headers), and the functions behind the routes with the table
+ * actions and queues each one uses.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -138,10 +139,14 @@ export class PartnerApi extends Construct {
     grantTable(table, changesFn, 'dynamodb:ConditionCheckItem');
     reportQueue.grantSendMessages(changesFn);
 
+    // No identity source and no result cache: HTTP APIs answer a missing identity source and a
+    // refusal with bodies nobody can shape, so the authorizer runs for every request, always allows
+    // and says who (or why nobody) in its context; the HTTP wrapper answers the 401 problem document.
+    // Known keys are cached in the authorizer itself (functions/auth/authorizer.ts).
     const authorizer = new HttpLambdaAuthorizer('PartnerKey', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     this.api = new HttpApi(this, 'HttpApi', {

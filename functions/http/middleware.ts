@@ -17,6 +17,7 @@ import type { NamedSchema } from '../../lib/manifest/openapi.ts';
 import { LIMITS } from '../../lib/manifest/schema.ts';
 import { logger, metrics } from '../observability.ts';
 import {
+  bodyTooLarge,
   type HttpProblem,
   type HttpResponse,
   NotFoundError,
@@ -34,7 +35,7 @@ export { logger };
 
 type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { lambda?: { partnerId?: string } };
+    authorizer?: { lambda?: { partnerId?: string; refusal?: string } };
   };
 };
 
@@ -148,8 +149,10 @@ function answerErrors(): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2,
 function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
   let partnerId: string | undefined;
   if (route.partnerKey) {
-    partnerId = event.requestContext.authorizer?.lambda?.partnerId;
-    if (!partnerId) throw new UnauthorizedError('No partner identified for this request.');
+    // The authorizer allows every request and says who it is, or why nobody (functions/auth/authorizer.ts).
+    const context = event.requestContext.authorizer?.lambda;
+    partnerId = context?.partnerId;
+    if (!partnerId) throw UnauthorizedError.because(context?.refusal);
     logger.appendKeys({ partnerId });
   }
   const params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}) : {};
@@ -203,11 +206,11 @@ export function decodeJsonBody(
   if (!event.body) {
     throw new ValidationError([{ path: '', code: 'required', message: 'a JSON request body is required' }]);
   }
-  if (Buffer.byteLength(event.body) > LIMITS.requestPayloadBytes) {
-    throw new PayloadTooLargeError(
-      `The request body exceeds ${LIMITS.requestPayloadBytes} bytes. Send it with Content-Encoding: gzip, or split the shipments over POST /v1/manifests/{manifestId}/shipments.`,
-    );
-  }
+  // The body as the partner sent it: base64 (binary, gzip) is decoded, text counted in UTF-8 bytes.
+  const sentBytes = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64').length
+    : Buffer.byteLength(event.body, 'utf8');
+  if (sentBytes > LIMITS.requestPayloadBytes) throw bodyTooLarge(sentBytes, LIMITS.requestPayloadBytes);
   const contentType = headers['content-type'] ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(
