@@ -139,11 +139,28 @@ function answerErrors(): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2,
   return {
     onError: async (request) => {
       const problem = problemFor(request.error);
-      if (problem) logger.info('Request refused', { status: problem.status });
+      if (problem) logRefusal(problem);
       else logger.error('Request failed', { error: request.error ?? undefined });
       request.response = problemResponse(request.error, request.event.rawPath);
     },
   };
+}
+
+/**
+ * Why a request was refused, for the operator: the problem type, and each field error's pointer and
+ * code. Never the detail or messages (they can quote what was sent) and never values.
+ */
+function logRefusal(problem: HttpProblem): void {
+  logger.info('Request refused', {
+    status: problem.status,
+    problemType: problem.type,
+    ...(problem.errors?.length
+      ? {
+          errors: problem.errors.slice(0, 20).map(({ path, code }) => ({ path, code })),
+          errorCount: problem.errors.length,
+        }
+      : {}),
+  });
 }
 
 function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
@@ -173,7 +190,7 @@ function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> 
 function toResult(reply: AnyReply, instance: string): HttpResponse {
   const headers = reply.headers ?? {};
   if (reply.problem) {
-    logger.info('Request refused', { status: reply.status });
+    logRefusal(reply.problem);
     return problemResponse(reply.problem, instance);
   }
   if (reply.csv !== undefined) {
