@@ -11,6 +11,8 @@ import {
   type CorsPreflightOptions,
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -186,6 +188,13 @@ export class PartnerApi extends Construct {
         ...(operation.partnerKey ? { authorizer } : {}),
       });
     }
+    // Anything no route matches goes to the public function, which answers a 404 problem document
+    // (API Gateway's own answer would be `{"message":"Not Found"}`). It reads nothing.
+    new HttpRoute(this.api, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrations.public,
+    });
 
     this.suppressFindings();
   }
@@ -196,6 +205,15 @@ export class PartnerApi extends Construct {
       const route = child.node.tryFindChild('Resource');
       const key = (route as { routeKey?: unknown } | undefined)?.routeKey;
       if (!route || typeof key !== 'string') continue;
+      if (key === HttpRouteKey.DEFAULT.key) {
+        acknowledgeNag(route, {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            '$default only answers a 404 problem document for paths the API does not have; it reads ' +
+            'no data and every partner route uses the API-key Lambda authorizer.',
+        });
+        continue;
+      }
       if (!UNAUTHENTICATED_ROUTES.includes(key)) continue;
       acknowledgeNag(route, {
         id: 'AwsSolutions-APIG4',

@@ -111,7 +111,7 @@ export function httpHandler<F extends HttpFunction>(fn: F, handlers: Handlers<F>
       const resolved = context.resolved;
       if (!resolved) throw new Error('decodeRequest did not run');
       const implementation = implementations[resolved.route.operationId];
-      if (!implementation) throw new NotFoundError(`No route ${event.routeKey}`);
+      if (!implementation) throw noSuchOperation(event);
       return toResult(await implementation(resolved.request), event.rawPath);
     });
 }
@@ -128,10 +128,18 @@ function decodeRequest(
     before: async ({ event, context }) => {
       logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext?.requestId });
       const route = ROUTES_BY_KEY.get(event.routeKey);
-      if (!route || route.function !== fn) throw new NotFoundError(`No route ${event.routeKey}`);
+      if (!route || route.function !== fn) throw noSuchOperation(event);
       context.resolved = { route, request: parseRequest(route, event) };
     },
   };
+}
+
+/** A request no operation serves (the `$default` route): a 404 naming what was asked, briefly. */
+function noSuchOperation(event: AuthorizedEvent): NotFoundError {
+  const method = event.requestContext?.http?.method ?? event.routeKey.split(' ')[0] ?? '';
+  const path = event.rawPath ?? '';
+  const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
+  return new NotFoundError(`This API has no operation ${method} ${shown}; see GET /v1/openapi.json.`);
 }
 
 /** Any error of the request (or of a middleware) answered as a problem document. */

@@ -94,6 +94,8 @@ describe('stateless stack', () => {
       routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]),
     );
     expect(byKey).toEqual({
+      // Paths no operation has: the public function answers a 404 problem document.
+      $default: 'NONE',
       'GET /health': 'NONE',
       'GET /v1/openapi.json': 'NONE',
       'POST /v1/manifests': 'CUSTOM',
@@ -279,7 +281,7 @@ describe('security', () => {
     expect(authorizer.Properties.EnableSimpleResponses).toBe(true);
     const routes = Object.values(dev.stateless.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
     for (const route of routes) {
-      if (['GET /health', 'GET /v1/openapi.json'].includes(route.Properties.RouteKey)) continue;
+      if (['GET /health', 'GET /v1/openapi.json', '$default'].includes(route.Properties.RouteKey)) continue;
       expect(route.Properties, route.Properties.RouteKey).toMatchObject({
         AuthorizationType: 'CUSTOM',
         AuthorizerId: { Ref: authorizerId },

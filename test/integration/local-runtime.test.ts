@@ -160,10 +160,17 @@ describe('local runtime: the synthesized app over HTTP', () => {
     expect(Object.keys(document.paths)).toContain('/v1/manifests');
   });
 
-  it('answers 404 like API Gateway for an unknown route', async () => {
+  it('answers an unknown route with a 404 problem document (the $default route)', async () => {
     const response = await fetch(`${stack.apiUrl}/v1/nothing-here`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not Found' });
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toEqual({
+      type: 'https://voec-border.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'This API has no operation GET /v1/nothing-here; see GET /v1/openapi.json.',
+      instance: '/v1/nothing-here',
+    });
   });
 
   it('refuses a POST without a key and with a wrong key: 401 problem documents naming Bearer', async () => {
