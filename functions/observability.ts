@@ -7,7 +7,28 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const logger = new Logger({ serviceName: 'voec-border' });
-export const metrics = new Metrics({ namespace: 'VoecBorder', serviceName: 'voec-border' });
+
+/**
+ * Powertools warns "No application metrics to publish" on every flush without a metric: most
+ * invocations (reads, polls, sweeps that found nothing). It says nothing an operator can act on, so
+ * that one warning is dropped; every other Metrics warning goes to the logger.
+ */
+const EMPTY_METRICS_WARNING = 'No application metrics to publish';
+const metricsLogger = {
+  debug: (...args: unknown[]) => logger.debug(String(args[0] ?? '')),
+  info: (...args: unknown[]) => logger.info(String(args[0] ?? '')),
+  warn: (...args: unknown[]) => {
+    const message = String(args[0] ?? '');
+    if (!message.startsWith(EMPTY_METRICS_WARNING)) logger.warn(message);
+  },
+  error: (...args: unknown[]) => logger.error(String(args[0] ?? '')),
+  trace: (...args: unknown[]) => logger.debug(String(args[0] ?? '')),
+};
+export const metrics = new Metrics({
+  namespace: 'VoecBorder',
+  serviceName: 'voec-border',
+  logger: metricsLogger,
+});
 
 /** The business metrics the dashboard and alarms read. */
 export const METRIC = {

@@ -5,6 +5,7 @@
  *   PORT=3000                  HTTP API port
  *   --persist | LOCAL_PERSIST=1 keep DynamoDB Local's data in .local-data/
  *   LOCAL_PARTNER_KEYS=partnerId:key,...  keys to accept (default: a fresh key for partner "demo")
+ *   LOCAL_LOGS=full            every function log line (JSON); default: one short line per invocation
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { ensureConsoleBuilt } from '../console/build.ts';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import { startFullStack } from './full-stack.ts';
 import { parsePartnerKeys } from './runtime/index.ts';
+import { FULL_LOGS_ENV, FULL_LOGS_VALUE, functionOutput } from './runtime/invocation-log.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST === '1';
@@ -27,6 +29,7 @@ const { stack, digitoll, stop } = await startFullStack({
   projectRoot,
   partnerKeys,
   consoleDir,
+  ...functionOutput(process.env[FULL_LOGS_ENV] === FULL_LOGS_VALUE),
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
   digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },
 });

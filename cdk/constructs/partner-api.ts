@@ -1,7 +1,8 @@
 /**
- * The partner API: the HTTP API with its routes, the API-key Lambda authorizer (answers cached
- * 5 minutes), throttling on the default stage, JSON access logs (no bodies, no headers), and the
- * functions behind the routes with the table actions and queues each one uses.
+ * The partner API: the HTTP API with its routes, the API-key Lambda authorizer (run for every
+ * request; the functions answer its 401s as problem documents), throttling on the default stage,
+ * JSON access logs (no bodies, no headers), and the functions behind the routes with the table
+ * actions and queues each one uses.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -10,6 +11,8 @@ import {
   type CorsPreflightOptions,
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -138,10 +141,14 @@ export class PartnerApi extends Construct {
     grantTable(table, changesFn, 'dynamodb:ConditionCheckItem');
     reportQueue.grantSendMessages(changesFn);
 
+    // No identity source and no result cache: HTTP APIs answer a missing identity source and a
+    // refusal with bodies nobody can shape, so the authorizer runs for every request, always allows
+    // and says who (or why nobody) in its context; the HTTP wrapper answers the 401 problem document.
+    // Known keys are cached in the authorizer itself (functions/auth/authorizer.ts).
     const authorizer = new HttpLambdaAuthorizer('PartnerKey', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     this.api = new HttpApi(this, 'HttpApi', {
@@ -181,6 +188,13 @@ export class PartnerApi extends Construct {
         ...(operation.partnerKey ? { authorizer } : {}),
       });
     }
+    // Anything no route matches goes to the public function, which answers a 404 problem document
+    // (API Gateway's own answer would be `{"message":"Not Found"}`). It reads nothing.
+    new HttpRoute(this.api, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: integrations.public,
+    });
 
     this.suppressFindings();
   }
@@ -191,6 +205,15 @@ export class PartnerApi extends Construct {
       const route = child.node.tryFindChild('Resource');
       const key = (route as { routeKey?: unknown } | undefined)?.routeKey;
       if (!route || typeof key !== 'string') continue;
+      if (key === HttpRouteKey.DEFAULT.key) {
+        acknowledgeNag(route, {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            '$default only answers a 404 problem document for paths the API does not have; it reads ' +
+            'no data and every partner route uses the API-key Lambda authorizer.',
+        });
+        continue;
+      }
       if (!UNAUTHENTICATED_ROUTES.includes(key)) continue;
       acknowledgeNag(route, {
         id: 'AwsSolutions-APIG4',

@@ -28,7 +28,7 @@ import type {
   ShipmentView,
   TransportView,
 } from '../../lib/manifest/responses.ts';
-import { fieldErrorsFromZod } from '../../lib/manifest/validation.ts';
+import { fieldErrorsFromZod, PARSE_OPTIONS } from '../../lib/manifest/validation.ts';
 
 // ---------------------------------------------------------------------------------------------------
 // Problem documents
@@ -88,11 +88,26 @@ export class ValidationError extends HttpProblem {
   }
 }
 
+/** How a partner presents its key, said in every 401. */
+export const AUTHORIZATION_HINT = 'Send your partner API key as the header "Authorization: Bearer <key>".';
+
+const AUTHENTICATION_REFUSALS: Record<string, string> = {
+  missing: 'The request has no Authorization header.',
+  malformed: 'The Authorization header is not "Bearer <key>".',
+  unknown: 'The API key is not known, or it was revoked.',
+};
+
 export class UnauthorizedError extends HttpProblem {
   constructor(detail: string) {
     super(401, 'unauthorized', 'A valid partner API key is required', detail, {
       headers: { 'www-authenticate': 'Bearer' },
     });
+  }
+
+  /** The 401 for an authorizer refusal (missing, malformed, unknown; anything else: no partner). */
+  static because(refusal: string | undefined): UnauthorizedError {
+    const reason = AUTHENTICATION_REFUSALS[refusal ?? ''] ?? 'No partner was identified for this request.';
+    return new UnauthorizedError(`${reason} ${AUTHORIZATION_HINT}`);
   }
 }
 
@@ -106,6 +121,15 @@ export class PayloadTooLargeError extends HttpProblem {
   constructor(detail: string) {
     super(413, 'payload-too-large', 'The request is larger than allowed', detail);
   }
+}
+
+/** The 413 for a body over LIMITS.requestPayloadBytes (said the same by the function and the local gateway). */
+export function bodyTooLarge(bytes: number, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `The request body is ${bytes} bytes; at most ${limit} bytes may be sent. ` +
+      'Compress it with gzip (Content-Encoding: gzip) or split the shipments over ' +
+      'POST /v1/manifests/{manifestId}/shipments.',
+  );
 }
 
 export class UnsupportedMediaTypeError extends HttpProblem {
@@ -309,7 +333,7 @@ export function problemResponse(error: unknown, instance?: string): HttpResponse
 
 /** Parses with a schema or throws the matching problem (too many shipments is a 413). */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, PARSE_OPTIONS);
   if (result.success) return result.data;
   const tooMany = result.error.issues.find(
     (issue) => issue.code === 'too_big' && issue.path.length === 1 && issue.path[0] === 'shipments',

@@ -17,6 +17,7 @@ import type { NamedSchema } from '../../lib/manifest/openapi.ts';
 import { LIMITS } from '../../lib/manifest/schema.ts';
 import { logger, metrics } from '../observability.ts';
 import {
+  bodyTooLarge,
   type HttpProblem,
   type HttpResponse,
   NotFoundError,
@@ -34,7 +35,7 @@ export { logger };
 
 type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { lambda?: { partnerId?: string } };
+    authorizer?: { lambda?: { partnerId?: string; refusal?: string } };
   };
 };
 
@@ -110,7 +111,7 @@ export function httpHandler<F extends HttpFunction>(fn: F, handlers: Handlers<F>
       const resolved = context.resolved;
       if (!resolved) throw new Error('decodeRequest did not run');
       const implementation = implementations[resolved.route.operationId];
-      if (!implementation) throw new NotFoundError(`No route ${event.routeKey}`);
+      if (!implementation) throw noSuchOperation(event);
       return toResult(await implementation(resolved.request), event.rawPath);
     });
 }
@@ -127,10 +128,18 @@ function decodeRequest(
     before: async ({ event, context }) => {
       logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext?.requestId });
       const route = ROUTES_BY_KEY.get(event.routeKey);
-      if (!route || route.function !== fn) throw new NotFoundError(`No route ${event.routeKey}`);
+      if (!route || route.function !== fn) throw noSuchOperation(event);
       context.resolved = { route, request: parseRequest(route, event) };
     },
   };
+}
+
+/** A request no operation serves (the `$default` route): a 404 naming what was asked, briefly. */
+function noSuchOperation(event: AuthorizedEvent): NotFoundError {
+  const method = event.requestContext?.http?.method ?? event.routeKey.split(' ')[0] ?? '';
+  const path = event.rawPath ?? '';
+  const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
+  return new NotFoundError(`This API has no operation ${method} ${shown}; see GET /v1/openapi.json.`);
 }
 
 /** Any error of the request (or of a middleware) answered as a problem document. */
@@ -138,18 +147,37 @@ function answerErrors(): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2,
   return {
     onError: async (request) => {
       const problem = problemFor(request.error);
-      if (problem) logger.info('Request refused', { status: problem.status });
+      if (problem) logRefusal(problem);
       else logger.error('Request failed', { error: request.error ?? undefined });
       request.response = problemResponse(request.error, request.event.rawPath);
     },
   };
 }
 
+/**
+ * Why a request was refused, for the operator: the problem type, and each field error's pointer and
+ * code. Never the detail or messages (they can quote what was sent) and never values.
+ */
+function logRefusal(problem: HttpProblem): void {
+  logger.info('Request refused', {
+    status: problem.status,
+    problemType: problem.type,
+    ...(problem.errors?.length
+      ? {
+          errors: problem.errors.slice(0, 20).map(({ path, code }) => ({ path, code })),
+          errorCount: problem.errors.length,
+        }
+      : {}),
+  });
+}
+
 function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
   let partnerId: string | undefined;
   if (route.partnerKey) {
-    partnerId = event.requestContext.authorizer?.lambda?.partnerId;
-    if (!partnerId) throw new UnauthorizedError('No partner identified for this request.');
+    // The authorizer allows every request and says who it is, or why nobody (functions/auth/authorizer.ts).
+    const context = event.requestContext.authorizer?.lambda;
+    partnerId = context?.partnerId;
+    if (!partnerId) throw UnauthorizedError.because(context?.refusal);
     logger.appendKeys({ partnerId });
   }
   const params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}) : {};
@@ -170,7 +198,7 @@ function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> 
 function toResult(reply: AnyReply, instance: string): HttpResponse {
   const headers = reply.headers ?? {};
   if (reply.problem) {
-    logger.info('Request refused', { status: reply.status });
+    logRefusal(reply.problem);
     return problemResponse(reply.problem, instance);
   }
   if (reply.csv !== undefined) {
@@ -203,11 +231,11 @@ export function decodeJsonBody(
   if (!event.body) {
     throw new ValidationError([{ path: '', code: 'required', message: 'a JSON request body is required' }]);
   }
-  if (Buffer.byteLength(event.body) > LIMITS.requestPayloadBytes) {
-    throw new PayloadTooLargeError(
-      `The request body exceeds ${LIMITS.requestPayloadBytes} bytes. Send it with Content-Encoding: gzip, or split the shipments over POST /v1/manifests/{manifestId}/shipments.`,
-    );
-  }
+  // The body as the partner sent it: base64 (binary, gzip) is decoded, text counted in UTF-8 bytes.
+  const sentBytes = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64').length
+    : Buffer.byteLength(event.body, 'utf8');
+  if (sentBytes > LIMITS.requestPayloadBytes) throw bodyTooLarge(sentBytes, LIMITS.requestPayloadBytes);
   const contentType = headers['content-type'] ?? '';
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
     throw new UnsupportedMediaTypeError(

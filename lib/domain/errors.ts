@@ -11,6 +11,10 @@ export interface FieldError {
   path: string;
   code: string;
   message: string;
+  /** A value of the wrong type (`invalid_type`): the type the field takes, e.g. "a number in NOK". */
+  expected?: string;
+  /** … and the type it got, e.g. "a string". */
+  received?: string;
 }
 
 export abstract class DomainError extends Error {}

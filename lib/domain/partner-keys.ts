@@ -58,15 +58,28 @@ export function keyPrefixOf(key: string): string {
   return key.slice(0, KEY_PREFIX_LENGTH);
 }
 
+/** Why a request is not authenticated: no header, not `Bearer <key>`, or no such (active) key. */
+export type AuthenticationRefusal = 'missing' | 'malformed' | 'unknown';
+
+/** The partner behind a presented `Authorization` header, or why there is none (→ 401). */
+export async function identify(
+  store: PartnerKeyStore,
+  authorization: string | undefined,
+): Promise<{ partnerId: string } | { refusal: AuthenticationRefusal }> {
+  if (!authorization?.trim()) return { refusal: 'missing' };
+  const match = /^Bearer\s+(\S{16,200})\s*$/i.exec(authorization);
+  if (!match?.[1]) return { refusal: 'malformed' };
+  const record = await store.findByHash(hashKey(match[1]));
+  return record && !record.revokedAt ? { partnerId: record.partnerId } : { refusal: 'unknown' };
+}
+
 /** The partner behind a presented `Authorization` header, or undefined (→ 401). */
 export async function authenticate(
   store: PartnerKeyStore,
   authorization: string | undefined,
 ): Promise<string | undefined> {
-  const match = /^Bearer\s+(\S{16,200})\s*$/i.exec(authorization ?? '');
-  if (!match?.[1]) return undefined;
-  const record = await store.findByHash(hashKey(match[1]));
-  return record && !record.revokedAt ? record.partnerId : undefined;
+  const outcome = await identify(store, authorization);
+  return 'partnerId' in outcome ? outcome.partnerId : undefined;
 }
 
 /** A key as an operator sees it: never the key, never the full hash. */

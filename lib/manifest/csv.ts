@@ -10,7 +10,7 @@
  */
 import { CsvError, Parser } from 'csv-parse';
 import { LIMITS, Shipment, type ShipmentInput } from './schema.ts';
-import { fieldErrorsFromZod } from './validation.ts';
+import { fieldErrorsFromZod, PARSE_OPTIONS } from './validation.ts';
 
 /** One CSV column: where its value goes in the JSON shipment, and how it is read. */
 export interface CsvColumn {
@@ -428,7 +428,7 @@ function buildShipment(group: Group, header: Header): { shipment?: CsvShipment; 
     items.push(item);
   }
   shipment.items = items;
-  const result = Shipment.safeParse(shipment);
+  const result = Shipment.safeParse(shipment, PARSE_OPTIONS);
   if (result.success && group.problems.length === 0) {
     return { shipment: { shipment: result.data, firstLine: first.line, lastLine: last.line }, problems: [] };
   }

@@ -139,7 +139,7 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
         'the VOEC rules, stored, and reported to Norwegian Customs (Digitoll).',
         '',
         'Limits:',
-        `- request body: ${LIMITS.requestPayloadBytes} bytes as sent (send large manifests with Content-Encoding: gzip);`,
+        `- request body: ${LIMITS.requestPayloadBytes} bytes as sent, plain or gzip (compress large manifests with Content-Encoding: gzip, or split them);`,
         `  a gzip body may inflate to at most ${LIMITS.decompressedBodyBytes} bytes; above either: 413;`,
         `- shipments: ${LIMITS.shipmentsPerRequest} per request and ${LIMITS.shipmentsPerManifest} per manifest (413 above);`,
         `- items: ${LIMITS.itemsPerShipment} per shipment; string lengths are Digitoll's (see the schemas).`,

@@ -12,8 +12,23 @@ export const LIMITS = {
   shipmentsPerRequest: 10_000,
   shipmentsPerManifest: 10_000,
   itemsPerShipment: 999,
-  /** Request body as received (after base64, before gunzip), the AWS Lambda synchronous payload cap. */
-  requestPayloadBytes: 6 * 1024 * 1024,
+  /**
+   * The largest request body a partner may send, in bytes as sent (before any gunzip; plain JSON or
+   * gzip alike), so that every body up to it reaches the function whatever it contains.
+   *
+   * The cap that binds is not HTTP API's 10 MB but Lambda's synchronous payload, 6 MiB =
+   * 6,291,456 bytes, and it caps the whole *event*: the body sits in it as a JSON string, so
+   * - a JSON body is escaped: every `"`, `\`, newline, tab and carriage return becomes two bytes
+   *   (bytes ≥ 0x80 pass as they are; a valid JSON text has no other control characters), so a
+   *   body takes at most 2 × its size (pretty-printed manifests measure about 1.13 ×);
+   * - any other body (gzip) is base64: exactly 4/3 × its size;
+   * - the rest of the event (headers, path and query up to three times over, request context) is
+   *   bounded by HTTP API's 10,240 bytes of request line and headers: 3 × 2 × 10,240 + 2 KB of
+   *   context < 64 KiB = 65,536 bytes.
+   * So (6,291,456 − 65,536) / 2 = 3,112,960 bytes of plain JSON always fit (gzip: 4,669,440);
+   * the limit is the round 3,000,000 below both. Above it: 413 "compress with gzip or split".
+   */
+  requestPayloadBytes: 3_000_000,
   /** A gzip body must not inflate beyond this (a zip bomb guard). */
   decompressedBodyBytes: 32 * 1024 * 1024,
   /** Highest per-piece value VOEC allows is below this, in NOK. */

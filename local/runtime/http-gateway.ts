@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PayloadTooLargeError, problemResponse } from '../../functions/http/answers.ts';
+import { bodyTooLarge, problemResponse } from '../../functions/http/answers.ts';
+import { LIMITS } from '../../lib/manifest/schema.ts';
 import {
   buildAuthorizerEvent,
   buildHttpApiEvent,
@@ -20,7 +21,7 @@ import {
 } from './api-events.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './aws.ts';
 import { type Intrinsics, TemplateError } from './intrinsics.ts';
-import { type LambdaFunctionHost, MAX_SYNC_PAYLOAD_BYTES } from './lambda-host.ts';
+import type { LambdaFunctionHost } from './lambda-host.ts';
 import { isUnder, type StaticSite, serveStatic } from './static-site.ts';
 
 /** HTTP API's request body cap. */
@@ -320,7 +321,7 @@ export class HttpGateway {
       // The function keeps running after API Gateway gives up, as it does on AWS.
       const outcome = await Promise.race([route.host.invoke(event), integrationTimeout]);
       if (outcome === 'timeout') return apiGatewayMessage(503, 'Service Unavailable');
-      if (outcome.status === 'request-too-large') return payloadTooLarge(outcome.bytes);
+      if (outcome.status === 'request-too-large') return payloadTooLarge(bodyBytes(event));
       if (outcome.status === 'error') return apiGatewayMessage(500, 'Internal Server Error');
       try {
         return mapLambdaResult(outcome.payload);
@@ -334,15 +335,19 @@ export class HttpGateway {
   }
 }
 
-function payloadTooLarge(bytes: number): HttpResponseParts {
-  const problem = problemResponse(
-    new PayloadTooLargeError(
-      `The request becomes a ${bytes}-byte Lambda event; the limit is ${MAX_SYNC_PAYLOAD_BYTES} bytes. ` +
-        'Send the body with Content-Encoding: gzip, or split the shipments over POST /v1/manifests/{manifestId}/shipments.',
-    ),
-  );
+/**
+ * A body whose event is over Lambda's payload cap never reaches the function. The partner is told
+ * the limit it builds against (LIMITS.requestPayloadBytes, every body up to which fits an event),
+ * as the function says it, so the local API refuses exactly above that number. (In AWS, API Gateway
+ * answers such a request itself; nothing over the limit is ever accepted there either.)
+ */
+function payloadTooLarge(bodyBytes: number): HttpResponseParts {
+  const problem = problemResponse(bodyTooLarge(bodyBytes, LIMITS.requestPayloadBytes));
   return { statusCode: problem.statusCode, headers: problem.headers, body: Buffer.from(problem.body) };
 }
+
+const bodyBytes = (event: HttpApiEventV2): number =>
+  event.body === undefined ? 0 : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').length;
 
 /** IAM-policy authorizer answers: an Allow for `execute-api:Invoke` on the route and no Deny. */
 function policyAllows(policy: AuthorizerResult['policyDocument'], routeArn: string): boolean {

@@ -68,7 +68,8 @@ describe('cdk-nag (AwsSolutions)', () => {
         );
       }
     }
-    // The APIG4 suppressions (a route without authorization) are on the two public routes only.
+    // The APIG4 suppressions (a route without authorization) are on the two public routes and the
+    // $default route (a 404 problem document for paths the API does not have) only.
     const routes = stages.prod.stateless.findResources('AWS::ApiGatewayV2::Route') as Record<
       string,
       Resource
@@ -77,7 +78,7 @@ describe('cdk-nag (AwsSolutions)', () => {
       .filter((s) => s.id === 'AwsSolutions-APIG4')
       .map((s) => routes[s.logicalId]?.Properties.RouteKey)
       .sort();
-    expect(open).toEqual(['GET /health', 'GET /v1/openapi.json']);
+    expect(open).toEqual(['$default', 'GET /health', 'GET /v1/openapi.json']);
   });
 
   it('reports an unsuppressed finding (the check is live)', () => {

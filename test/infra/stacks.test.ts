@@ -94,6 +94,8 @@ describe('stateless stack', () => {
       routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]),
     );
     expect(byKey).toEqual({
+      // Paths no operation has: the public function answers a 404 problem document.
+      $default: 'NONE',
       'GET /health': 'NONE',
       'GET /v1/openapi.json': 'NONE',
       'POST /v1/manifests': 'CUSTOM',
@@ -114,8 +116,9 @@ describe('stateless stack', () => {
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 300,
+      // No identity source (API Gateway would answer a missing one with its own bare 401), no cache.
+      IdentitySource: [],
+      AuthorizerResultTtlInSeconds: 0,
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
@@ -271,9 +274,14 @@ describe('security', () => {
     ] as Resource;
     expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(byRole.authorizer);
     expect(authorizer.Properties.AuthorizerPayloadFormatVersion).toBe('2.0');
+    // Invoked for every request (no identity source, so no 401 API Gateway would answer itself, and no
+    // result cache), simple responses: the functions answer a refused key as a problem document.
+    expect(authorizer.Properties.IdentitySource ?? []).toEqual([]);
+    expect(authorizer.Properties.AuthorizerResultTtlInSeconds ?? 0).toBe(0);
+    expect(authorizer.Properties.EnableSimpleResponses).toBe(true);
     const routes = Object.values(dev.stateless.findResources('AWS::ApiGatewayV2::Route')) as Resource[];
     for (const route of routes) {
-      if (['GET /health', 'GET /v1/openapi.json'].includes(route.Properties.RouteKey)) continue;
+      if (['GET /health', 'GET /v1/openapi.json', '$default'].includes(route.Properties.RouteKey)) continue;
       expect(route.Properties, route.Properties.RouteKey).toMatchObject({
         AuthorizationType: 'CUSTOM',
         AuthorizerId: { Ref: authorizerId },

@@ -288,12 +288,15 @@ describe('bad input: 400 problem documents with a JSON pointer per problem', () 
     expect(reply.headers['content-type']).toBe('application/problem+json');
   });
 
-  it('a body over the 6 MB Lambda payload limit is 413 with a problem document', async () => {
+  it('a body over the 3,000,000-byte limit is 413 with a problem document, counted as sent', async () => {
     const reply = await post(undefined, 'acme', {
-      rawBody: JSON.stringify({ padding: 'x'.repeat(6_300_000) }),
+      rawBody: JSON.stringify({ padding: 'x'.repeat(3_000_000) }),
     });
     expect(reply.status).toBe(413);
-    expect(reply.body.detail).toMatch(/gzip/);
+    expect(reply.body.detail).toBe(
+      'The request body is 3000014 bytes; at most 3000000 bytes may be sent. Compress it with gzip ' +
+        '(Content-Encoding: gzip) or split the shipments over POST /v1/manifests/{manifestId}/shipments.',
+    );
   });
 });
 

@@ -160,13 +160,20 @@ describe('local runtime: the synthesized app over HTTP', () => {
     expect(Object.keys(document.paths)).toContain('/v1/manifests');
   });
 
-  it('answers 404 like API Gateway for an unknown route', async () => {
+  it('answers an unknown route with a 404 problem document (the $default route)', async () => {
     const response = await fetch(`${stack.apiUrl}/v1/nothing-here`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ message: 'Not Found' });
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(await response.json()).toEqual({
+      type: 'https://voec-border.dev/problems/not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'This API has no operation GET /v1/nothing-here; see GET /v1/openapi.json.',
+      instance: '/v1/nothing-here',
+    });
   });
 
-  it('refuses a POST without a key (401) and with a wrong key (403)', async () => {
+  it('refuses a POST without a key and with a wrong key: 401 problem documents naming Bearer', async () => {
     const body = JSON.stringify(exampleManifest());
     const missing = await fetch(`${stack.apiUrl}/v1/manifests`, {
       method: 'POST',
@@ -174,10 +181,19 @@ describe('local runtime: the synthesized app over HTTP', () => {
       body,
     });
     expect(missing.status).toBe(401);
-    expect(await missing.json()).toEqual({ message: 'Unauthorized' });
+    expect(missing.headers.get('content-type')).toBe('application/problem+json');
+    expect(await missing.json()).toMatchObject({
+      type: 'https://voec-border.dev/problems/unauthorized',
+      status: 401,
+      detail: expect.stringContaining('Authorization: Bearer <key>'),
+    });
     const wrong = await post('/v1/manifests', body, { authorization: `Bearer ${newKey()}` });
-    expect(wrong.status).toBe(403);
-    expect(await wrong.json()).toEqual({ message: 'Forbidden' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('content-type')).toBe('application/problem+json');
+    expect(await wrong.json()).toMatchObject({
+      status: 401,
+      detail: expect.stringMatching(/^The API key is not known, or it was revoked\. .*Bearer <key>/),
+    });
   });
 
   it('accepts the example manifest: shipments stored in DynamoDB, five report messages queued', async () => {
@@ -223,8 +239,8 @@ describe('local runtime: the synthesized app over HTTP', () => {
     expect(statuses).toContain(202);
   });
 
-  it('refuses a body over the 6 MB Lambda payload limit with 413 problem+json, and accepts it gzipped', async () => {
-    // Indented like many partners send it: ~8.4 MB, under HTTP API's 10 MB but over Lambda's 6 MB.
+  it('refuses a body over the 3 MB limit with 413 problem+json, and accepts it gzipped', async () => {
+    // Indented like many partners send it: ~8.4 MB, under HTTP API's 10 MB but too large for the function's event.
     const json = JSON.stringify(bigManifest(10_000), null, 1);
     expect(Buffer.byteLength(json)).toBeGreaterThan(6 * 1024 * 1024);
     expect(Buffer.byteLength(json)).toBeLessThan(10 * 1024 * 1024);

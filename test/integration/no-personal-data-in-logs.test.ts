@@ -98,6 +98,19 @@ describe('logs of a full run', () => {
     await full.stack.drainQueues({ timeoutMs: 20_000 }).catch(() => undefined);
 
     expect(lines.length).toBeGreaterThan(20);
+    // The refusal says why, for the operator: its problem type and the pointer with its code.
+    const refused = lines.filter(
+      (line) => line.includes('"Request refused"') && line.includes('"status":400'),
+    );
+    expect(refused.length).toBeGreaterThan(0);
+    expect(
+      refused.some((line) => line.includes('"problemType":"https://voec-border.dev/problems/validation"')),
+    ).toBe(true);
+    expect(
+      refused.some((line) => line.includes('{"path":"/shipments/0/packages","code":"invalid_type"}')),
+    ).toBe(true);
+    // Powertools' warning on a flush without metrics is silenced (it was a tenth of the output).
+    expect(lines.filter((line) => line.includes('No application metrics to publish'))).toEqual([]);
     expect(lines.some((line) => line.includes(first.shipmentNumber))).toBe(true); // ids are logged
     const leaks = personalData(manifest).flatMap((value) =>
       lines.filter((line) => line.includes(value)).map((line) => `${value} ⟶ ${line.slice(0, 300)}`),

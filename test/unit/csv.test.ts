@@ -12,7 +12,7 @@ import {
   readShipmentsCsv,
 } from '../../lib/manifest/csv.ts';
 import { ManifestRequest, Shipment, type ShipmentInput } from '../../lib/manifest/schema.ts';
-import { fieldErrorsFromZod } from '../../lib/manifest/validation.ts';
+import { fieldErrorsFromZod, PARSE_OPTIONS } from '../../lib/manifest/validation.ts';
 import { csvRows, shipmentsToCsv } from './csv-writer.ts';
 import { shipment as shipmentArbitrary } from './rules/arbitraries.ts';
 
@@ -255,7 +255,7 @@ describe('CSV shipments: the rules', () => {
     // The same shipment in JSON: grossMassKg a string, consignee.type left out.
     const { type: _, ...consignee } = one.consignee;
     const json = fieldErrorsFromZod(
-      Shipment.safeParse({ ...one, grossMassKg: 'heavy', consignee }).error?.issues ?? [],
+      Shipment.safeParse({ ...one, grossMassKg: 'heavy', consignee }, PARSE_OPTIONS).error?.issues ?? [],
     );
     expect(json.length).toBe(2);
     expect(problems.map(({ column, code, message }) => ({ column, code, message }))).toEqual(

@@ -17,8 +17,11 @@ export function decodeCursor(value: string): { shard: number; key: Record<string
     const cursor = Cursor.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
     return { shard: cursor.shard, key: cursor.key };
   } catch {
-    throw new InvalidInput([
-      { path: '/cursor', code: 'invalid_cursor', message: 'is not a cursor this API returned' },
-    ]);
+    throw invalidCursor();
   }
 }
+
+export const invalidCursor = () =>
+  new InvalidInput([
+    { path: '/cursor', code: 'invalid_cursor', message: 'is not a cursor this API returned' },
+  ]);

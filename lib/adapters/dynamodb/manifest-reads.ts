@@ -6,10 +6,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../../domain/ports.ts';
 import type { ManifestReads, ShipmentFilter } from '../../domain/queries.ts';
 import { type ManifestRecord, ShipmentEvent, type ShipmentRecord } from '../../domain/records.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor.ts';
 import { getManifest, getShipments, shipmentPartition, summarizeShipments } from './reads.ts';
 import type { Item, Table } from './table.ts';
-import { keys, MANIFEST_INDEX, MANIFEST_INDEX_SHARDS } from './table-design.ts';
+import { keys, MANIFEST_INDEX, MANIFEST_INDEX_SHARDS, TABLE_KEYS } from './table-design.ts';
 
 export class DynamoManifestReads implements ManifestReads {
   constructor(private readonly table: Table) {}
@@ -29,6 +29,7 @@ export class DynamoManifestReads implements ManifestReads {
   ): Promise<Page<ShipmentRecord>> {
     // The cursor walks the index shards in order: { shard, key } of where to go on.
     let position = options.cursor ? decodeCursor(options.cursor) : { shard: 0, key: undefined };
+    if (!cursorFits(position, manifestId)) throw invalidCursor();
     const rows: Item[] = [];
     const { filterExpression, values, names } = filterOf(options.filter);
     while (rows.length < options.limit && position.shard < MANIFEST_INDEX_SHARDS) {
@@ -99,4 +100,38 @@ function filterOf(filter: ShipmentFilter): {
   return parts.length === 0
     ? { values }
     : { filterExpression: parts.join(' AND '), values, ...(Object.keys(names).length ? { names } : {}) };
+}
+
+/** The index's key attributes, which a page's LastEvaluatedKey holds exactly. */
+const CURSOR_KEY_ATTRIBUTES = [
+  MANIFEST_INDEX.partitionKey,
+  MANIFEST_INDEX.sortKey,
+  TABLE_KEYS.partitionKey,
+  TABLE_KEYS.sortKey,
+].sort();
+
+/**
+ * A cursor is only ever one this API returned for this manifest: a shard in range and, within it,
+ * a start key of exactly the index's attributes in this manifest's partition, each a non-empty key
+ * value DynamoDB takes. Anything else (edited or another manifest's) is a 400, never a DynamoDB error.
+ */
+function cursorFits(
+  position: { shard: number; key: Record<string, unknown> | undefined },
+  manifestId: string,
+) {
+  if (position.shard > MANIFEST_INDEX_SHARDS) return false;
+  const key = position.key;
+  if (key === undefined) return true;
+  if (position.shard >= MANIFEST_INDEX_SHARDS) return false;
+  const names = Object.keys(key).sort();
+  if (
+    names.length !== CURSOR_KEY_ATTRIBUTES.length ||
+    names.some((name, i) => name !== CURSOR_KEY_ATTRIBUTES[i])
+  )
+    return false;
+  if (key[MANIFEST_INDEX.partitionKey] !== keys.manifestIndexPartition(manifestId, position.shard))
+    return false;
+  return Object.values(key).every(
+    (value) => typeof value === 'string' && value.length > 0 && Buffer.byteLength(value) <= 1024,
+  );
 }
