@@ -24,7 +24,29 @@ export interface ResponseSpec {
   readonly json?: NamedSchema;
   /** A `text/csv` body (as well, or instead). */
   readonly csv?: true;
+  /** Response headers it carries: name and what it says. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/** Headers of problem answers, by status (answers.ts sets them). */
+const PROBLEM_HEADERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  401: { 'WWW-Authenticate': 'Bearer: send Authorization: Bearer <partner key>' },
+  409: {
+    'Retry-After': 'Seconds to wait, when the conflict is a request in progress or a concurrent change',
+  },
+};
+
+const headerObjects = (headers: Readonly<Record<string, string>> | undefined) =>
+  headers && Object.keys(headers).length
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      }
+    : {};
 
 /** One operation of the API: everything the router and this document need to know about it. */
 export interface OperationSpec {
@@ -124,12 +146,14 @@ export function openApiDocument(
       };
       responses[status] = {
         description: response.description,
+        ...headerObjects(response.headers),
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
     for (const [status, description] of Object.entries(operation.problems)) {
       responses[status] = {
         description,
+        ...headerObjects(PROBLEM_HEADERS[status]),
         content: { 'application/problem+json': { schema: ref('Problem') } },
       };
     }
@@ -143,6 +167,7 @@ export function openApiDocument(
         | { description: string; content?: Record<string, unknown> }
         | undefined;
       responses[status] = {
+        ...known,
         description: known ? `${known.description}; or: ${description}` : description,
         content: {
           ...known?.content,
