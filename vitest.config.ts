@@ -19,6 +19,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/support/global-setup.ts'],
+          // Every answer of the partner API is checked against the OpenAPI document.
+          setupFiles: ['test/integration/support/contract-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

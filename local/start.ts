@@ -67,7 +67,7 @@ voec-border is running locally
 
 Try it:
   URL=${stack.apiUrl} KEY=${first?.key ?? '<key>'}
-  curl -s -X POST $URL/v1/manifests -H "Authorization: Bearer $KEY" -H 'content-type: application/json' --data-binary @test/fixtures/manifest.example.json
+  KEY=$KEY URL=$URL npm run example      # the road example and the border scenario, ETAs relative to now
 
 Ctrl-C stops everything.
 `);

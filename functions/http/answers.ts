@@ -43,7 +43,26 @@ export interface ProblemDocument {
   errors?: FieldError[];
 }
 
-const problemType = (slug: string) => `https://voec-border.dev/problems/${slug}`;
+/** Every problem type the API answers with (its `type` is the URI of the slug), and when. */
+export const PROBLEM_TYPES = {
+  validation: 'The request (body, path or query) does not match the schema; errors[] points at each field',
+  unauthorized: 'No partner could be identified for the request',
+  'not-found': "The resource does not exist (or is another partner's)",
+  'payload-too-large': 'The body, or the shipments in it or on the manifest, are over the limits',
+  'unsupported-media-type': 'The body is not JSON, or its Content-Encoding is not gzip or identity',
+  'reference-reused': 'The manifest reference was already used with a different body',
+  'in-progress': 'The same manifest is being accepted right now (Retry-After says when to retry)',
+  'transport-crossed': 'The transport has reached the border: the change is no longer possible',
+  'shipment-exists': 'A shipment number is already on the manifest with other content',
+  'immutable-key': 'A Digitoll key (the waybill number, a reported vehicle registration) cannot be changed',
+  withdrawn: 'The shipment was withdrawn',
+  'concurrent-change': 'Another change won the race (Retry-After says when to retry)',
+  unprocessable: 'The change breaks a VOEC rule or the ETA has passed; nothing was changed',
+  internal: 'Something went wrong on our side; nothing sent was lost, retry the same request',
+} as const;
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;
+
+export const problemType = (slug: ProblemSlug) => `https://voec-border.dev/problems/${slug}`;
 
 /** A problem the API answers with; thrown anywhere in a request, answered by the HTTP wrapper. */
 export class HttpProblem extends Error {
@@ -54,7 +73,7 @@ export class HttpProblem extends Error {
 
   constructor(
     readonly status: number,
-    slug: string,
+    slug: ProblemSlug,
     readonly title: string,
     detail: string,
     options: { errors?: FieldError[]; headers?: Record<string, string> } = {},
@@ -139,7 +158,7 @@ export class UnsupportedMediaTypeError extends HttpProblem {
 }
 
 const conflictProblem = (
-  slug: string,
+  slug: ProblemSlug,
   title: string,
   detail: string,
   options: { errors?: FieldError[]; retryAfterSeconds?: number } = {},

@@ -1,9 +1,8 @@
 /** GET /health and GET /v1/openapi.json (no key needed). */
-import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import { httpHandler } from './middleware.ts';
-import { OPERATIONS } from './routes.ts';
+import { partnerApiDocument } from './openapi-document.ts';
 
-const document = openApiDocument(OPERATIONS);
+const document = partnerApiDocument();
 
 export const handler = httpHandler('public', {
   getHealth: async () => ({ status: 200, json: { status: 'ok' } }),

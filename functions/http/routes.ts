@@ -103,10 +103,12 @@ export const ROUTES = {
       202: {
         description: 'Accepted: every shipment with its initial status and flags',
         json: named('IntakeResponse', IntakeResponse),
+        headers: { Location: 'The manifest: /v1/manifests/{manifestId}' },
       },
       200: {
         description: 'The same reference and body were already accepted: the original answer',
         json: named('IntakeResponse', IntakeResponse),
+        headers: { Location: 'The manifest: /v1/manifests/{manifestId}' },
       },
     },
     problems: {
@@ -293,7 +295,11 @@ export const ROUTES = {
     partnerKey: true,
     body: named('WebhookRegistration', WebhookRegistration),
     responses: {
-      201: { description: 'Registered (Location names it)', json: named('WebhookCreated', WebhookCreated) },
+      201: {
+        description: 'Registered',
+        json: named('WebhookCreated', WebhookCreated),
+        headers: { Location: 'The webhook: /v1/webhooks/{webhookId}' },
+      },
     },
     problems: { ...JSON_BODY, ...KEY },
   }),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Problem } from './responses.ts';
 import { LIMITS } from './schema.ts';
+import type { WebhookHeader, WebhookSpec } from './webhooks.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -23,7 +24,29 @@ export interface ResponseSpec {
   readonly json?: NamedSchema;
   /** A `text/csv` body (as well, or instead). */
   readonly csv?: true;
+  /** Response headers it carries: name and what it says. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/** Headers of problem answers, by status (answers.ts sets them). */
+const PROBLEM_HEADERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  401: { 'WWW-Authenticate': 'Bearer: send Authorization: Bearer <partner key>' },
+  409: {
+    'Retry-After': 'Seconds to wait, when the conflict is a request in progress or a concurrent change',
+  },
+};
+
+const headerObjects = (headers: Readonly<Record<string, string>> | undefined) =>
+  headers && Object.keys(headers).length
+    ? {
+        headers: Object.fromEntries(
+          Object.entries(headers).map(([name, description]) => [
+            name,
+            { description, schema: { type: 'string' } },
+          ]),
+        ),
+      }
+    : {};
 
 /** One operation of the API: everything the router and this document need to know about it. */
 export interface OperationSpec {
@@ -45,6 +68,34 @@ export interface OperationSpec {
   readonly problems: Readonly<Record<number, string>>;
 }
 
+/** What the document needs besides the operations (all optional, so a partial document stays valid). */
+export interface DocumentParts {
+  /** The events delivered to partners' webhooks (the `webhooks` section). */
+  readonly webhooks?: readonly WebhookSpec[];
+  /** The headers every delivery carries. */
+  readonly webhookHeaders?: readonly WebhookHeader[];
+  /** Every problem `type` URI the API answers with, and when. */
+  readonly problemTypes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Answers API Gateway gives itself, before or instead of the function, as `{"message": "..."}`
+ * in `application/json` (HTTP APIs cannot shape them): the throttle of the stage, the integration
+ * timeout, a function that failed, the authorizer's refusals and the 10 MB request cap.
+ */
+const GATEWAY = {
+  all: {
+    429: 'Throttled by the API (answered by API Gateway); retry with back-off',
+    500: 'Internal error; nothing sent was lost, retry the same request',
+    503: 'The request took too long (answered by API Gateway); retry the same request, it is idempotent',
+  },
+  partnerKey: {
+    401: 'No Authorization header (answered by API Gateway)',
+    403: 'An unknown, revoked or malformed API key (answered by API Gateway)',
+  },
+  body: { 413: 'Over 10 MB as sent (answered by API Gateway)' },
+} as const;
+
 const schema = (value: z.ZodType, io: 'input' | 'output' = 'output') =>
   z.toJSONSchema(value, { target: 'draft-2020-12', io, unrepresentable: 'any' });
 
@@ -64,7 +115,10 @@ function parameters(
   }));
 }
 
-export function openApiDocument(operations: readonly OperationSpec[]): Record<string, unknown> {
+export function openApiDocument(
+  operations: readonly OperationSpec[],
+  parts: DocumentParts = {},
+): Record<string, unknown> {
   const components = new Map<string, { schema: z.ZodType; io: 'input' | 'output' }>();
   const register = (entry: NamedSchema, io: 'input' | 'output') => {
     const known = components.get(entry.name);
@@ -75,6 +129,12 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
     return ref(entry.name);
   };
   register({ name: 'Problem', schema: Problem }, 'output');
+  const gatewayMessage = {
+    type: 'object',
+    properties: { message: { type: 'string' } },
+    required: ['message'],
+    description: 'An answer of API Gateway itself',
+  };
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const operation of operations) {
@@ -86,13 +146,34 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
       };
       responses[status] = {
         description: response.description,
+        ...headerObjects(response.headers),
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
     for (const [status, description] of Object.entries(operation.problems)) {
       responses[status] = {
         description,
+        ...headerObjects(PROBLEM_HEADERS[status]),
         content: { 'application/problem+json': { schema: ref('Problem') } },
+      };
+    }
+    const gateway: Record<string, string> = {
+      ...GATEWAY.all,
+      ...(operation.partnerKey ? GATEWAY.partnerKey : {}),
+      ...(operation.body ? GATEWAY.body : {}),
+    };
+    for (const [status, description] of Object.entries(gateway)) {
+      const known = responses[status] as
+        | { description: string; content?: Record<string, unknown> }
+        | undefined;
+      responses[status] = {
+        ...known,
+        description: known ? `${known.description}; or: ${description}` : description,
+        content: {
+          ...known?.content,
+          ...(status === '500' ? { 'application/problem+json': { schema: ref('Problem') } } : {}),
+          'application/json': { schema: ref('GatewayMessage') },
+        },
       };
     }
     const parametersOf = [
@@ -129,11 +210,54 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
     };
   }
 
+  const webhooks: Record<string, unknown> = {};
+  for (const webhook of parts.webhooks ?? []) {
+    webhooks[webhook.type] = {
+      post: {
+        operationId: webhook.operationId,
+        summary: webhook.summary,
+        description: `Delivered to every webhook the partner registered (POST /v1/webhooks), as type \`${webhook.type}\`.`,
+        // Deliveries are signed (see the headers), not authenticated by a scheme of the receiver.
+        security: [],
+        parameters: (parts.webhookHeaders ?? []).map((header) => ({
+          name: header.name,
+          in: 'header',
+          required: true,
+          description: header.description,
+          schema: { type: 'string' },
+        })),
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: register(webhook.payload, 'output') } },
+        },
+        responses: {
+          '2XX': { description: 'Received: any 2xx answer ends the delivery' },
+          '4XX': { description: 'Refused: retried with exponential back-off, then dead-lettered' },
+          '5XX': { description: 'Failed: retried with exponential back-off, then dead-lettered' },
+        },
+      },
+    };
+  }
+
+  const problemTypes = Object.entries(parts.problemTypes ?? {});
+  const problemSchema = schema(Problem, 'output');
+  if (problemTypes.length && problemSchema.properties) {
+    problemSchema.properties.type = {
+      description: 'What kind of problem: one of these URIs',
+      anyOf: problemTypes.map(([uri, description]) => ({ const: uri, description })),
+    };
+  }
+
   return {
     openapi: '3.1.0',
     info: {
       title: 'voec-border partner API',
       version: '1.0.0',
+      contact: { name: 'voec-border', url: 'https://voec-border.dev' },
+      license: {
+        name: 'Proprietary: for the partners of voec-border only',
+        url: 'https://voec-border.dev/terms',
+      },
       description: [
         'Submit the VOEC shipments of a transport heading for the Norwegian border; they are checked against',
         'the VOEC rules, stored, and reported to Norwegian Customs (Digitoll).',
@@ -151,10 +275,13 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
       securitySchemes: {
         partnerKey: { type: 'http', scheme: 'bearer', description: 'Your partner API key' },
       },
-      schemas: Object.fromEntries(
-        [...components].map(([name, entry]) => [name, schema(entry.schema, entry.io)]),
-      ),
+      schemas: {
+        ...Object.fromEntries([...components].map(([name, entry]) => [name, schema(entry.schema, entry.io)])),
+        Problem: problemSchema,
+        GatewayMessage: gatewayMessage,
+      },
     },
     paths,
+    ...(Object.keys(webhooks).length ? { webhooks } : {}),
   };
 }

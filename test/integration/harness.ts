@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { inject } from 'vitest';
 import { documentClient, sqsClient } from '../../lib/compose/aws.ts';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
+import { recordViolations } from './support/contract.ts';
 import { createTestQueue, createTestTable } from './support/resources.ts';
 
 export const fixture = (): ManifestRequest =>
@@ -141,6 +142,14 @@ const lambdaContext = {
 
 export async function invoke(handler: Handler, call: Call): Promise<Reply> {
   const result = await handler(apiEvent(call), lambdaContext);
+  const headers = (result.headers ?? {}) as Record<string, string>;
+  recordViolations({
+    method: call.routeKey.split(' ')[0] ?? 'GET',
+    path: call.path,
+    status: result.statusCode ?? 200,
+    contentType: headers['content-type'],
+    body: result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64').toString() : (result.body ?? ''),
+  });
   return {
     status: result.statusCode ?? 200,
     headers: (result.headers ?? {}) as Record<string, string>,

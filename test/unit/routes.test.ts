@@ -49,8 +49,24 @@ describe('the route table', () => {
       expect(operation.operationId).toBe(route.operationId);
       expect(operation.summary).toBe(route.summary);
       expect(operation.security).toEqual(route.partnerKey ? [{ partnerKey: [] }] : []);
-      const statuses = [...Object.keys(route.responses), ...Object.keys(route.problems)].sort();
+      // API Gateway's own answers: the throttle, a failed function, the integration timeout; the
+      // authorizer's refusals; the 10 MB request cap.
+      const gateway = [
+        '429',
+        '500',
+        '503',
+        ...(route.partnerKey ? ['401', '403'] : []),
+        ...(route.body ? ['413'] : []),
+      ];
+      const statuses = [
+        ...new Set([...Object.keys(route.responses), ...Object.keys(route.problems), ...gateway]),
+      ].sort();
       expect(Object.keys(operation.responses).sort(), routeKey(route)).toEqual(statuses);
+      for (const status of gateway) {
+        expect(operation.responses[status].content['application/json'].schema).toEqual({
+          $ref: '#/components/schemas/GatewayMessage',
+        });
+      }
       for (const status of Object.keys(route.problems)) {
         expect(operation.responses[status].content['application/problem+json'].schema).toEqual({
           $ref: '#/components/schemas/Problem',
