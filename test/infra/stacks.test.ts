@@ -61,7 +61,7 @@ describe('stateful stack', () => {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -84,7 +84,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     // One per function, and the API's access logs.
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 9);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 10);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
