@@ -68,7 +68,9 @@ export const TransitClosureEvent = z
     type: z.literal('transit.closure'),
     data: z.object({ mrn: z.string(), manifestId: z.string(), state: TransitState, reason: z.string() }),
   })
-  .describe("The closure of a transit (NCTS) was decided: arrival notification prepared, or manual handling.");
+  .describe(
+    'The closure of a transit (NCTS) was decided: arrival notification prepared, or manual handling.',
+  );
 
 export const WebhookPayload = z.discriminatedUnion('type', [
   ShipmentStatusEvent,
