@@ -98,6 +98,7 @@ export class StatelessStack extends Stack {
       reportDeadLetterQueue,
       notificationQueue,
       notificationDeadLetterQueue,
+      outboxStreamFailureQueue: props.outboxStreamFailureQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', {

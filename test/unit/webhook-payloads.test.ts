@@ -37,7 +37,12 @@ describe('webhook payloads', () => {
       timestamp: '2026-12-01T11:00:00.000Z',
       subject: 'manifests/m1/shipments/RR123456785SE',
       sequence: 4,
-      data: { manifestId: 'm1', shipmentNumber: 'RR123456785SE', status: 'ACCEPTED', mrn: '26NO0000000000001' },
+      data: {
+        manifestId: 'm1',
+        shipmentNumber: 'RR123456785SE',
+        status: 'ACCEPTED',
+        mrn: '26NO0000000000001',
+      },
     });
     expect(WebhookPayload.parse(body)).toEqual(body);
   });
