@@ -2,12 +2,14 @@
  * CDK assertions on the synthesized templates (bundling skipped: the local runtime and the
  * integration tests run the real bundles).
  */
+
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/app.ts';
 import { stageConfig } from '../../cdk/config.ts';
 import { ACCESS_LOG_FORMAT } from '../../cdk/constructs/partner-api.ts';
+import { OUTBOX_SORT_KEY_PREFIX } from '../../lib/adapters/dynamodb/table-design.ts';
 import { ENV, FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import {
   actionsOf,
@@ -227,9 +229,9 @@ describe('stateless stack', () => {
     });
     // The stream ARN is the stateful table's (imported across stacks).
     expect(JSON.stringify(mapping.EventSourceArn)).toMatch(/StreamArn/);
-    // Only INSERTs of items whose sort key starts NOTE# (keys.outbox) reach the function.
+    // Only INSERTs of items whose sort key starts with the outbox prefix (keys.outbox) reach the function.
     expect(mapping.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([
-      { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'NOTE#' }] } } } },
+      { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: OUTBOX_SORT_KEY_PREFIX }] } } } },
     ]);
     expect(fn.Properties.Timeout).toBe(30);
     expect(actionsOf(dev.stateless, consumer)).toEqual(
