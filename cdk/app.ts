@@ -33,6 +33,7 @@ export function buildApp(app: App = new App()): {
     reportDeadLetterQueue: stateful.reportDeadLetterQueue,
     notificationQueue: stateful.notificationQueue,
     notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
+    outboxStreamFailureQueue: stateful.outboxStreamFailureQueue,
     maskinportenSecret: stateful.maskinportenSecret,
     consoleOrigin: consoleStack.hosting.origin,
   });

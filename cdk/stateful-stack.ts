@@ -3,7 +3,14 @@
  * Kept apart from the functions so a stateless redeploy can never replace the data.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -40,6 +47,8 @@ export class StatefulStack extends Stack {
   readonly maskinportenSecret: Secret;
   readonly notificationQueue: Queue;
   readonly notificationDeadLetterQueue: Queue;
+  /** Batches of the table stream the outbox consumer failed on every retry (their items stay in the outbox). */
+  readonly outboxStreamFailureQueue: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -55,6 +64,9 @@ export class StatefulStack extends Stack {
       deletionProtection: config.deletionProtection,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: retain,
+      // New outbox items reach the webhook queue through the stream within seconds. Keys only:
+      // the consumer reads the item back (and skips what the schedule handed over already).
+      stream: StreamViewType.KEYS_ONLY,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: MANIFEST_INDEX.name,
@@ -117,6 +129,9 @@ export class StatefulStack extends Stack {
       this.notificationDeadLetterQueue,
       QUEUE_MAX_RECEIVES.notification,
     );
+    // The outbox stream consumer's on-failure destination: what failed, for an operator; the
+    // schedule still hands those notifications over from the outbox.
+    this.outboxStreamFailureQueue = deadLetterQueue('OutboxStreamFailureQueue');
 
     // The carrier sets the value after deploying: {clientId, privateKeyPem, certificateChainPem?, keyId?}.
     this.maskinportenSecret = new Secret(this, 'MaskinportenCredentials', {
@@ -150,7 +165,11 @@ export class StatefulStack extends Stack {
       value: this.maskinportenSecret.secretArn,
     });
 
-    for (const deadLetterQueue of [this.reportDeadLetterQueue, this.notificationDeadLetterQueue]) {
+    for (const deadLetterQueue of [
+      this.reportDeadLetterQueue,
+      this.notificationDeadLetterQueue,
+      this.outboxStreamFailureQueue,
+    ]) {
       acknowledgeNag(deadLetterQueue, {
         id: 'AwsSolutions-SQS3',
         reason:

@@ -25,6 +25,8 @@ export interface StatelessStackProps extends StackProps {
   reportDeadLetterQueue: IQueue;
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
+  /** The outbox stream consumer's on-failure destination. */
+  outboxStreamFailureQueue: IQueue;
   maskinportenSecret: ISecret;
   /** The operations console's origin: the one origin the API's CORS allows. */
   consoleOrigin?: string;
@@ -65,6 +67,7 @@ export class StatelessStack extends Stack {
       table,
       notificationQueue,
       notificationDeadLetterQueue,
+      outboxStreamFailureQueue: props.outboxStreamFailureQueue,
       environment,
     });
     this.borderSchedule = new BorderSchedule(this, 'BorderSchedule', {
@@ -95,6 +98,7 @@ export class StatelessStack extends Stack {
       reportDeadLetterQueue,
       notificationQueue,
       notificationDeadLetterQueue,
+      outboxStreamFailureQueue: props.outboxStreamFailureQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', {

@@ -14,10 +14,10 @@ const Env = z.object({
   /** Set by the local runtime and the tests to reach the emulators. */
   [ENV.dynamoEndpoint]: z.url().optional(),
   [ENV.sqsEndpoint]: z.url().optional(),
-  /** Queue of webhook deliveries and its dead-letter queue (the sweep fills it, the deliverer drains it). */
+  /** Queue of webhook deliveries and its dead-letter queue (the outbox stream and the sweep fill it, the deliverer drains it). */
   [ENV.notificationQueueUrl]: z.url().optional(),
   [ENV.notificationDlqUrl]: z.url().optional(),
-  /** Lets webhooks use http:// on localhost (local runs only). */
+  /** Local mode: webhooks may point at loopback receivers, over http:// too (local runs only; never set in AWS). */
   [ENV.webhookAllowInsecureLocalhost]: z.enum(['true', 'false']).default('false'),
   [ENV.webhookMaxAttempts]: z.coerce.number().int().min(1).max(20).default(8),
   [ENV.webhookBaseDelaySeconds]: z.coerce.number().int().min(1).max(900).default(10),

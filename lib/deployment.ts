@@ -49,6 +49,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   reporter: 60,
   /** A partner endpoint gets 5 s per attempt. */
   webhooks: 30,
+  /** Fans fresh outbox notifications out to the delivery queue (the DynamoDB stream's consumer). */
+  outboxStream: 30,
   borderSweep: 300,
 } as const;
 
@@ -60,3 +62,10 @@ export const QUEUE_MAX_RECEIVES = {
   report: 5,
   notification: 5,
 } as const;
+
+/**
+ * Outbox notifications reach the delivery queue through the table's stream within seconds; the
+ * schedule drains only those older than this (the ones the stream could not hand over), so the
+ * two rarely both queue one notification (and the deliverer's claim POSTs it once if they do).
+ */
+export const OUTBOX_SCHEDULE_GRACE_SECONDS = 60;

@@ -55,6 +55,8 @@ export interface MonitoringProps {
   reportDeadLetterQueue: IQueue;
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
+  /** Table-stream batches the outbox consumer failed on every retry. */
+  outboxStreamFailureQueue: IQueue;
 }
 
 export function businessMetric(metricName: string): Metric {
@@ -147,6 +149,7 @@ export class Monitoring extends Construct {
     const deadLetters = [
       ['ReportDeadLetterQueue', props.reportDeadLetterQueue, 'Report dead-letter queue'],
       ['NotificationDeadLetterQueue', props.notificationDeadLetterQueue, 'Notification dead-letter queue'],
+      ['OutboxStreamFailureQueue', props.outboxStreamFailureQueue, 'Outbox stream failures'],
     ] as const;
     for (const [id, queue, section] of deadLetters) {
       alarm(

@@ -11,7 +11,7 @@ import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store.ts';
 import { SqsNotificationQueue } from '../adapters/sqs/notification-queue.ts';
 import { SqsReportQueue } from '../adapters/sqs/report-queue.ts';
 import type { Config } from '../config.ts';
-import { ENV } from '../deployment.ts';
+import { ENV, OUTBOX_SCHEDULE_GRACE_SECONDS } from '../deployment.ts';
 import { DEFAULT_SWEEP_SETTINGS, type SweepDeps } from '../domain/border-sweep.ts';
 import { systemClock } from '../domain/ids.ts';
 import type { OutboxDeps } from '../domain/outbox.ts';
@@ -46,6 +46,8 @@ export function borderSweepDeps(config: Config): {
         required(config.NOTIFICATION_DLQ_URL, ENV.notificationDlqUrl),
       ),
       clock: systemClock,
+      // The table's stream hands fresh notifications over; the schedule takes the stragglers.
+      settings: { graceSeconds: OUTBOX_SCHEDULE_GRACE_SECONDS },
     },
   };
 }

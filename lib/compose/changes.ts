@@ -6,6 +6,7 @@
 import { DynamoChangeStore } from '../adapters/dynamodb/change-store.ts';
 import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store.ts';
 import { SqsReportQueue } from '../adapters/sqs/report-queue.ts';
+import { systemResolver } from '../adapters/webhooks/http.ts';
 import type { Config } from '../config.ts';
 import type { ChangeDeps } from '../domain/amend.ts';
 import { systemClock, timeOrderedIds } from '../domain/ids.ts';
@@ -24,7 +25,8 @@ export function changesDeps(config: Config): { changes: ChangeDeps; webhooks: Re
       webhooks: new DynamoWebhookStore(shared),
       clock: systemClock,
       ids: timeOrderedIds(systemClock),
-      settings: { allowInsecureLocalhost: config.WEBHOOK_ALLOW_INSECURE_LOCALHOST === 'true' },
+      resolve: systemResolver,
+      settings: { allowLoopback: config.WEBHOOK_ALLOW_INSECURE_LOCALHOST === 'true' },
     },
   };
 }

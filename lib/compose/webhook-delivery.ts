@@ -1,25 +1,13 @@
-/** The webhook deliverer: delivery receipts, the notification queue (retries, dead letters), HTTP. */
+/** The webhook deliverer: delivery receipts, the notification queue (retries, dead letters), guarded HTTP. */
 import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store.ts';
 import { SqsNotificationQueue } from '../adapters/sqs/notification-queue.ts';
 import { deadLetterRaw } from '../adapters/sqs/raw-dead-letter.ts';
+import { systemResolver, webhookPoster } from '../adapters/webhooks/http.ts';
 import type { Config } from '../config.ts';
-import { ENV } from '../deployment.ts';
+import { ENV, FUNCTION_TIMEOUT_SECONDS } from '../deployment.ts';
 import { systemClock } from '../domain/ids.ts';
-import type { DeliveryDeps, Poster } from '../domain/webhooks.ts';
+import type { DeliveryDeps } from '../domain/webhooks.ts';
 import { required, sqsClient, table } from './aws.ts';
-
-/** POSTs with a 5 s deadline, never following redirects; only the status matters. */
-const post: Poster = async (url, body, headers) => {
-  const response = await fetch(url, {
-    method: 'POST',
-    body,
-    headers,
-    signal: AbortSignal.timeout(5_000),
-    redirect: 'manual',
-  });
-  await response.body?.cancel();
-  return { status: response.status };
-};
 
 export function webhookDeliveryDeps(config: Config): {
   delivery: DeliveryDeps;
@@ -28,6 +16,7 @@ export function webhookDeliveryDeps(config: Config): {
 } {
   const sqs = sqsClient(config);
   const deadLetterUrl = required(config.NOTIFICATION_DLQ_URL, ENV.notificationDlqUrl);
+  const targets = { allowLoopback: config.WEBHOOK_ALLOW_INSECURE_LOCALHOST === 'true' };
   return {
     delivery: {
       deliveries: new DynamoWebhookStore(table(config)),
@@ -36,9 +25,13 @@ export function webhookDeliveryDeps(config: Config): {
         required(config.NOTIFICATION_QUEUE_URL, ENV.notificationQueueUrl),
         deadLetterUrl,
       ),
-      post,
+      post: webhookPoster(targets),
+      resolve: systemResolver,
       clock: systemClock,
       settings: {
+        ...targets,
+        // A claimed delivery is held longer than the function holding it can run.
+        leaseSeconds: FUNCTION_TIMEOUT_SECONDS.webhooks,
         maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
         baseDelaySeconds: config.WEBHOOK_BASE_DELAY_SECONDS,
       },

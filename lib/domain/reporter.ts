@@ -576,6 +576,8 @@ function record(
             status: step.status,
             at: step.event.at,
             seq: step.next.seq,
+            // The store makes the shipment's version this, or renumbers if another change moved it.
+            sequence: (subject.shipment?.version ?? 0) + 1,
             mrn: step.mrn,
             digitollErrors: step.next.errors,
           }),

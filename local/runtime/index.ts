@@ -25,6 +25,7 @@ import {
 import { createQueues, createTables } from './resources.ts';
 import { type ScheduledRule, type ScheduleRunResult, Scheduler } from './scheduler.ts';
 import { SqsPoller } from './sqs-poller.ts';
+import { StreamPoller } from './stream-poller.ts';
 
 export type { InvocationReport, InvocationReportSink } from './lambda-host.ts';
 export type { ScheduleRunResult } from './scheduler.ts';
@@ -191,6 +192,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const hosts = new Map<string, LambdaFunctionHost>();
     const pollers: SqsPoller[] = [];
+    const streamPollers: StreamPoller[] = [];
     let scheduler: Scheduler | undefined;
     const queueCounts = async () =>
       Promise.all(
@@ -280,6 +282,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           unknown
         >;
         if (props.Enabled === false) continue;
+        const streamTable = tableList.find((table) => table.stream?.arn === props.EventSourceArn);
+        const streamHost = hostFor(String(props.FunctionName));
+        if (streamTable?.stream && streamHost) {
+          const filters = (
+            (props.FilterCriteria as { Filters?: Array<{ Pattern?: string }> } | undefined)?.Filters ?? []
+          ).map((filter) => JSON.parse(filter.Pattern ?? '{}') as unknown);
+          if (props.DestinationConfig)
+            log(
+              `event source ${logicalId}: on-failure destination not emulated (skipped batches are logged)`,
+            );
+          streamPollers.push(
+            new StreamPoller(
+              dynamoEndpoint,
+              {
+                logicalId,
+                functionLogicalId: streamHost.spec.logicalId,
+                streamArn: streamTable.stream.arn,
+                localStreamArn: streamTable.stream.localArn,
+                batchSize: Number(props.BatchSize ?? 100),
+                filters,
+                bisectOnError: props.BisectBatchOnFunctionError === true,
+                maximumRetryAttempts: Number(props.MaximumRetryAttempts ?? 3),
+              },
+              (event) => streamHost.invoke(event),
+              { log },
+            ),
+          );
+          continue;
+        }
         const queue = queueList.find((candidate) => candidate.arn === props.EventSourceArn);
         const host = hostFor(String(props.FunctionName));
         if (!queue || !host) {
@@ -311,6 +342,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
     cleanups.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
+    cleanups.push(() => Promise.all(streamPollers.map((poller) => poller.stop())).then(() => undefined));
 
     const rules: ScheduledRule[] = [];
     for (const stackName of intrinsics.stackNames()) {
@@ -377,7 +409,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
 
-    if (options.pollQueues ?? true) for (const poller of pollers) poller.start();
+    if (options.pollQueues ?? true) {
+      for (const poller of pollers) poller.start();
+      for (const poller of streamPollers) poller.start();
+    }
     if (options.scheduleEnabled ?? true) scheduler.start();
 
     const byKey = <T extends { stackName: string; logicalId: string }, V>(
@@ -440,7 +475,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             polled.has(queueList.find((queue) => queue.logicalId === count.queue)?.url ?? ''),
           );
           const pending = counts.filter((count) => count.visible + count.inFlight + count.delayed > 0);
-          if (pending.length === 0 && pollers.every((poller) => poller.idle)) return;
+          if (
+            pending.length === 0 &&
+            pollers.every((poller) => poller.idle) &&
+            streamPollers.every((poller) => poller.idle)
+          )
+            return;
           if (Date.now() > deadline) {
             throw new Error(`Queues not drained within ${timeoutMs} ms: ${JSON.stringify(pending)}`);
           }

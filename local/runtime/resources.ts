@@ -15,6 +15,7 @@ import {
   type ProvisionedThroughput,
   ResourceInUseException,
   type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -94,7 +95,18 @@ export async function createTableFromProperties(
       }),
     );
   }
-  const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const stream = props.StreamSpecification?.StreamViewType;
+  let { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!created && stream && !table?.StreamSpecification?.StreamEnabled) {
+    // A persisted table from before the template had a stream: switch it on.
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: stream as 'KEYS_ONLY' },
+      }),
+    );
+    ({ Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName })));
+  }
   if (!table) throw new Error(`Table ${tableName} was not created`);
   return { created, table };
 }
@@ -104,6 +116,8 @@ export interface LocalTable {
   logicalId: string;
   tableName: string;
   arn: string;
+  /** The stream's ARN as the template sees it (`Fn::GetAtt StreamArn`), and DynamoDB Local's own. */
+  stream?: { arn: string; localArn: string };
 }
 
 export interface LocalQueue {
@@ -131,7 +145,15 @@ export async function createTables(intrinsics: Intrinsics, client: DynamoDBClien
           ref: tableName,
           attributes: { Arn: arn, ...(streamArn ? { StreamArn: streamArn } : {}) },
         });
-        tables.push({ stackName, logicalId, tableName, arn });
+        tables.push({
+          stackName,
+          logicalId,
+          tableName,
+          arn,
+          ...(streamArn && table.LatestStreamArn
+            ? { stream: { arn: streamArn, localArn: table.LatestStreamArn } }
+            : {}),
+        });
       }
     }
   }

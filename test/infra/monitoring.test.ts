@@ -29,6 +29,7 @@ describe('alarms', () => {
     for (const [name, queue] of [
       ['voec-border-dev-ReportDeadLetterQueue', 'ReportDeadLetterQueue'],
       ['voec-border-dev-NotificationDeadLetterQueue', 'NotificationDeadLetterQueue'],
+      ['voec-border-dev-OutboxStreamFailureQueue', 'OutboxStreamFailureQueue'],
     ]) {
       const props = alarm(dev.stateless, name as string);
       expect(props).toMatchObject({
@@ -129,7 +130,7 @@ describe('alarms', () => {
 
   it('sends every alarm (and its recovery) to the alarm topic, with a description pointing to the runbook', () => {
     const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(2 + 3 + 1 + 1 + 5 * 2 + 1);
+    expect(alarms).toHaveLength(3 + 3 + 1 + 1 + 5 * 2 + 1);
     const [topicId] = Object.keys(dev.stateless.findResources('AWS::SNS::Topic'));
     for (const { Properties: props } of alarms) {
       expect(props.AlarmActions, props.AlarmName).toEqual([{ Ref: topicId }]);

@@ -2,12 +2,14 @@
  * CDK assertions on the synthesized templates (bundling skipped: the local runtime and the
  * integration tests run the real bundles).
  */
+
 import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/app.ts';
 import { stageConfig } from '../../cdk/config.ts';
 import { ACCESS_LOG_FORMAT } from '../../cdk/constructs/partner-api.ts';
+import { OUTBOX_SORT_KEY_PREFIX } from '../../lib/adapters/dynamodb/table-design.ts';
 import { ENV, FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import {
   actionsOf,
@@ -53,14 +55,15 @@ describe('stateful stack', () => {
   });
 
   it('has an encrypted report queue with a dead-letter queue and TLS-only policies', () => {
-    dev.stateful.resourceCountIs('AWS::SQS::Queue', 5);
+    // Report, follow-up and notification queues, their two dead-letter queues, the outbox stream's failures.
+    dev.stateful.resourceCountIs('AWS::SQS::Queue', 6);
     dev.stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -72,7 +75,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24 (.node-version), arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(8);
+    expect(functions.length).toBe(9);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -83,7 +86,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     // One per function, and the API's access logs.
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 9);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 10);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -207,6 +210,40 @@ describe('stateless stack', () => {
     expect(sweepActions).not.toContain('dynamodb:Scan');
   });
 
+  it('hands new outbox items to the webhook queue from the table stream, filtered on the outbox key prefix', () => {
+    dev.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      StreamSpecification: { StreamViewType: 'KEYS_ONLY' },
+    });
+    const [consumer, fn] = functionByDescription(
+      dev.stateless,
+      'Hands new outbox notifications to the webhook queue (table stream)',
+    );
+    const mappings = (
+      Object.values(dev.stateless.findResources('AWS::Lambda::EventSourceMapping')) as Resource[]
+    ).filter((m) => m.Properties.FunctionName.Ref === consumer);
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties ?? {};
+    expect(mapping).toMatchObject({
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    // The stream ARN is the stateful table's (imported across stacks).
+    expect(JSON.stringify(mapping.EventSourceArn)).toMatch(/StreamArn/);
+    // Only INSERTs of items whose sort key starts with the outbox prefix (keys.outbox) reach the function.
+    expect(mapping.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([
+      { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: OUTBOX_SORT_KEY_PREFIX }] } } } },
+    ]);
+    expect(fn.Properties.Timeout).toBe(30);
+    expect(actionsOf(dev.stateless, consumer)).toEqual(
+      expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'sqs:SendMessage']),
+    );
+    // Its on-failure destination is a dead-letter queue of the stateful stack, encrypted.
+    expect(dev.stateful.findOutputs('*')).toBeDefined();
+  });
+
   it('keeps the Maskinporten key in Secrets Manager, never in the template', () => {
     dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', 1);
     const template = JSON.stringify(dev.stateless.toJSON());
@@ -304,7 +341,17 @@ describe('security', () => {
     expect(tableActions('authorizer')).toEqual(['dynamodb:GetItem']);
     expect(tableActions('public')).toEqual([]);
     expect(tableActions('read')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-    expect(tableActions('webhooks')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(tableActions('webhooks')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
+    // Its table grants, and the stream reads the event source mapping needs.
+    expect(tableActions('outboxStream')).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:Query',
+    ]);
     expect(tableActions('intake')).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
@@ -341,10 +388,13 @@ describe('security', () => {
       .filter(([, id]) => actionsOf(dev.stateless, id).includes('secretsmanager:GetSecretValue'))
       .map(([role]) => role);
     expect(withSecret).toEqual(['reporter']);
-    // The X-Ray statement is the only one on "*".
-    for (const id of Object.values(byRole)) {
+    // The X-Ray statement is the only one on "*" (and, for the stream consumer, ListStreams,
+    // which has no resource-level permission).
+    for (const [role, id] of Object.entries(byRole)) {
       const star = statementsOf(dev.stateless, id).filter((s) => s.Resource === '*');
-      expect(star.flatMap((s) => s.Action).every((a) => String(a).startsWith('xray:'))).toBe(true);
+      const allowed = (a: string) =>
+        a.startsWith('xray:') || (role === 'outboxStream' && a === 'dynamodb:ListStreams');
+      expect(star.flatMap((s) => s.Action).every((a) => allowed(String(a)))).toBe(true);
     }
   });
 

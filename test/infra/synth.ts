@@ -62,6 +62,7 @@ export const DESCRIPTIONS = {
   read: 'Manifest and shipment queries',
   changes: 'Amend, withdraw, transport updates, webhooks',
   webhooks: 'Delivers signed notifications to partner webhooks',
+  outboxStream: 'Hands new outbox notifications to the webhook queue (table stream)',
   sweep: 'Scheduled: border sweep, interrupted intakes, partner notifications',
   reporter: 'Reports transports, masters and houses to Digitoll and follows them to their MRN',
 } as const;

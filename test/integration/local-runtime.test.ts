@@ -126,6 +126,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
         'PartnerApiChanges',
         'ReportingReporter',
         'WebhooksDeliverer',
+        'WebhooksOutboxStream',
       ]),
     );
     // Cross-stack Fn::ImportValue resolved to the local table and queue.

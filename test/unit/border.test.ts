@@ -17,14 +17,6 @@ import type { PartnerNotification } from '../../lib/domain/notifications.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../lib/domain/records.ts';
 import type { Flag } from '../../lib/domain/shipment.ts';
 import { type TvinnDeclarationDraft, tvinnCsv, tvinnDrafts } from '../../lib/domain/tvinn.ts';
-import {
-  type DeliveryDeps,
-  deliver,
-  type NotificationMessage,
-  sign,
-  verifySignature,
-  type Webhook,
-} from '../../lib/domain/webhooks.ts';
 import { ManifestRequest } from '../../lib/manifest/schema.ts';
 import { FakeClock } from './fakes.ts';
 
@@ -190,6 +182,15 @@ describe('the sweep', () => {
       type: 'FLAG_CLEARED',
       detail: expect.stringContaining('accepted by Digitoll'),
     });
+    // Ordered per subject: intake made the record version 1, the raise 2, the clearing 3.
+    expect(
+      w.store.notifications
+        .filter((n) => n.subject === 'manifests/m1/shipments/RR123456785SE')
+        .map((n) => [n.type, n.sequence]),
+    ).toEqual([
+      ['flag.raised', 2],
+      ['flag.cleared', 3],
+    ]);
 
     // The ETA moves three hours later: every NOTIFICATION_MISSING goes.
     w.store.manifestRecord.transport.estimatedArrival = '2026-12-01T16:00:00.000Z';
@@ -375,96 +376,5 @@ describe('NCTS transit closure', () => {
       reason: expect.stringContaining('cannot be partly closed'),
     });
     expect(decision.arrivalNotification).toBeUndefined();
-  });
-});
-
-describe('webhooks', () => {
-  const webhook: Webhook = {
-    partnerId: 'p',
-    webhookId: 'w1',
-    url: 'https://partner.example/hook',
-    secret: 'whsec_test',
-    createdAt: 'x',
-  };
-  const message: NotificationMessage = {
-    v: 1,
-    webhookId: 'w1',
-    attempt: 0,
-    notification: {
-      id: 'n1',
-      partnerId: 'p',
-      type: 'flag.raised',
-      at: '2026-12-01T11:00:00Z',
-      data: { flag: 'NOTIFICATION_MISSING' },
-    },
-  };
-
-  function hookWorld(statuses: number[]) {
-    const posted: Array<{ body: string; headers: Record<string, string> }> = [];
-    const requeued: Array<{ message: NotificationMessage; delay: number | undefined }> = [];
-    const dead: string[] = [];
-    const delivered = new Set<string>();
-    const clock = new FakeClock(new Date('2026-12-01T11:00:10Z'));
-    const deps: DeliveryDeps = {
-      deliveries: {
-        get: async () => webhook,
-        markDelivered: async (m) =>
-          !delivered.has(m.notification.id) && Boolean(delivered.add(m.notification.id)),
-        wasDelivered: async (m) => delivered.has(m.notification.id),
-      },
-      queue: {
-        send: async (messages, delay) => {
-          for (const m of messages) requeued.push({ message: m, delay });
-        },
-        deadLetter: async (_m, reason) => {
-          dead.push(reason);
-        },
-      },
-      post: async (_url, body, headers) => {
-        posted.push({ body, headers });
-        return { status: statuses.shift() ?? 200 };
-      },
-      clock,
-      settings: { maxAttempts: 3, baseDelaySeconds: 10 },
-    };
-    return { deps, posted, requeued, dead, clock };
-  }
-
-  it('signs the body with HMAC-SHA256 so the partner can verify it', async () => {
-    const w = hookWorld([200]);
-    expect(await deliver(w.deps, message)).toBe('delivered');
-    const [request] = w.posted;
-    if (!request) throw new Error('nothing posted');
-    expect(request.headers['voec-event-id']).toBe('n1');
-    expect(
-      verifySignature('whsec_test', request.headers['voec-signature'] ?? '', request.body, w.clock.now()),
-    ).toBe(true);
-    expect(
-      verifySignature('wrong', request.headers['voec-signature'] ?? '', request.body, w.clock.now()),
-    ).toBe(false);
-    expect(
-      verifySignature(
-        'whsec_test',
-        request.headers['voec-signature'] ?? '',
-        `${request.body} `,
-        w.clock.now(),
-      ),
-    ).toBe(false);
-    expect(sign('k', 1, 'b')).toMatch(/^[0-9a-f]{64}$/);
-    // A redelivered message is not posted twice.
-    expect(await deliver(w.deps, message)).toBe('duplicate');
-    expect(w.posted).toHaveLength(1);
-  });
-
-  it('retries with growing delays through the queue, then dead-letters', async () => {
-    const w = hookWorld([500, 503, 500]);
-    expect(await deliver(w.deps, message)).toBe('retrying');
-    expect(await deliver(w.deps, { ...message, attempt: 1 })).toBe('retrying');
-    expect(w.requeued.map((r) => [r.message.attempt, r.delay])).toEqual([
-      [1, 10],
-      [2, 20],
-    ]);
-    expect(await deliver(w.deps, { ...message, attempt: 2 })).toBe('dead-lettered');
-    expect(w.dead[0]).toMatch(/answered 500 \(after 3 attempts\)/);
   });
 });

@@ -1,111 +1,86 @@
 /**
- * The webhook payload schemas (lib/manifest/webhooks.ts, the OpenAPI `webhooks` section) describe
- * what the domain's notification builders really produce, delivered as `{id, type, at, data}`.
+ * The webhook payload schemas (lib/manifest/webhook-payloads.ts) describe what the deliverer
+ * really sends: each notification the domain builds, through `payload()`, parses against the
+ * schema of its type, and every notification type has one.
  */
 import { describe, expect, it } from 'vitest';
 import {
   flagNotification,
-  type PartnerNotification,
+  NotificationType,
   shipmentStatusNotification,
   transitClosureNotification,
 } from '../../lib/domain/notifications.ts';
 import type { ShipmentRecord } from '../../lib/domain/records.ts';
-import { WEBHOOKS, WebhookEvent } from '../../lib/manifest/webhooks.ts';
+import { payload } from '../../lib/domain/webhooks.ts';
+import { WEBHOOK_PAYLOADS, WebhookPayload } from '../../lib/manifest/webhook-payloads.ts';
 
-/** The body deliver() posts (lib/domain/webhooks.ts). */
-const delivered = ({ id, type, at, data }: PartnerNotification) => ({ id, type, at, data });
+describe('webhook payloads', () => {
+  it('has a schema for every notification type', () => {
+    expect(Object.keys(WEBHOOK_PAYLOADS).sort()).toEqual([...NotificationType.options].sort());
+  });
 
-const shipment = {
-  partnerId: 'p1',
-  manifestId: 'm1',
-  shipmentNumber: 'RR123456785SE',
-  status: 'ACCEPTED',
-  version: 3,
-} as ShipmentRecord;
-
-describe('the webhook payloads', () => {
-  it('describe shipment.status, with and without the MRN and Digitoll errors', () => {
-    const accepted = shipmentStatusNotification({
-      partnerId: 'p1',
+  it('describes the shipment.status body the deliverer sends', () => {
+    const note = shipmentStatusNotification({
+      partnerId: 'p',
       manifestId: 'm1',
       shipmentNumber: 'RR123456785SE',
       status: 'ACCEPTED',
-      at: '2026-12-01T10:00:00.000Z',
-      seq: 2,
-      mrn: '26NO1234567890ABC1',
+      at: '2026-12-01T11:00:00.000Z',
+      seq: 3,
+      sequence: 4,
+      mrn: '26NO0000000000001',
     });
-    expect(WebhookEvent.parse(delivered(accepted))).toEqual({
-      id: 'm1.RR123456785SE.shipment.status.ACCEPTED.v2',
+    const body = JSON.parse(payload(note));
+    expect(body).toEqual({
+      id: 'm1.RR123456785SE.shipment.status.ACCEPTED.v3',
       type: 'shipment.status',
-      at: '2026-12-01T10:00:00.000Z',
+      timestamp: '2026-12-01T11:00:00.000Z',
+      subject: 'manifests/m1/shipments/RR123456785SE',
+      sequence: 4,
       data: {
         manifestId: 'm1',
         shipmentNumber: 'RR123456785SE',
         status: 'ACCEPTED',
-        mrn: '26NO1234567890ABC1',
+        mrn: '26NO0000000000001',
       },
     });
-    const failed = shipmentStatusNotification({
-      partnerId: 'p1',
+    expect(WebhookPayload.parse(body)).toEqual(body);
+  });
+
+  it('describes the flag and transit bodies, and refuses what is not one', () => {
+    const shipment = {
+      partnerId: 'p',
       manifestId: 'm1',
       shipmentNumber: 'RR123456785SE',
-      status: 'FAILED',
-      at: '2026-12-01T10:00:00.000Z',
-      seq: 2,
-      digitollErrors: [{ message: 'Invalid value', digitollPath: 'consignor.name', path: '/consignor/name' }],
-    });
-    expect(WebhookEvent.safeParse(delivered(failed)).success).toBe(true);
-  });
-
-  it('describe flag.raised and flag.cleared', () => {
-    for (const type of ['flag.raised', 'flag.cleared'] as const) {
-      const event = flagNotification(shipment, type, '2026-12-01T10:00:00.000Z', {
-        flag: 'NOTIFICATION_MISSING',
-        estimatedArrival: '2026-12-01T12:00:00+01:00',
-      });
-      expect(WebhookEvent.parse(delivered(event)).data).toEqual({
-        manifestId: 'm1',
-        shipmentNumber: 'RR123456785SE',
-        status: 'ACCEPTED',
-        flag: 'NOTIFICATION_MISSING',
-        estimatedArrival: '2026-12-01T12:00:00+01:00',
-      });
-    }
-  });
-
-  it('describe transit.closure', () => {
-    const event = transitClosureNotification({
-      partnerId: 'p1',
-      mrn: '26SE000001188424T0',
-      manifestId: 'm1',
-      state: 'ARRIVAL_NOTIFICATION_PREPARED',
-      reason: 'ETA passed',
-      at: '2026-12-01T10:00:00.000Z',
-      version: 1,
-    });
-    expect(WebhookEvent.parse(delivered(event)).type).toBe('transit.closure');
-  });
-
-  it('refuse what a partner would not get: an unknown flag, a missing field, an unknown type, an extra field', () => {
-    const good = delivered(
-      flagNotification(shipment, 'flag.raised', '2026-12-01T10:00:00.000Z', {
-        flag: 'NOTIFICATION_MISSING',
-        estimatedArrival: '2026-12-01T12:00:00+01:00',
-      }),
+      status: 'SUBMITTED',
+      version: 2,
+    } as ShipmentRecord;
+    const raised = JSON.parse(
+      payload(
+        flagNotification(shipment, 'flag.raised', '2026-12-01T11:00:00.000Z', {
+          flag: 'NOTIFICATION_MISSING',
+          estimatedArrival: '2026-12-01T13:00:00.000Z',
+        }),
+      ),
     );
-    expect(WebhookEvent.safeParse({ ...good, data: { ...good.data, flag: 'NOPE' } }).success).toBe(false);
-    const { manifestId: _m, ...withoutManifest } = good.data;
-    expect(WebhookEvent.safeParse({ ...good, data: withoutManifest }).success).toBe(false);
-    expect(WebhookEvent.safeParse({ ...good, type: 'flag.lowered' }).success).toBe(false);
-    expect(WebhookEvent.safeParse({ ...good, extra: 1 }).success).toBe(false);
-  });
-
-  it('name every notification type once', () => {
-    expect(WEBHOOKS.map((w) => w.type).sort()).toEqual([
-      'flag.cleared',
-      'flag.raised',
-      'shipment.status',
-      'transit.closure',
-    ]);
+    expect(raised).toMatchObject({ type: 'flag.raised', sequence: 3 });
+    expect(WEBHOOK_PAYLOADS['flag.raised'].parse(raised)).toEqual(raised);
+    const closure = JSON.parse(
+      payload(
+        transitClosureNotification({
+          partnerId: 'p',
+          mrn: '26SE0000000000000A0',
+          manifestId: 'm1',
+          state: 'MANUAL_HANDLING',
+          reason: 'cannot be partly closed',
+          at: '2026-12-01T13:05:00.000Z',
+          version: 1,
+        }),
+      ),
+    );
+    expect(closure).toMatchObject({ subject: 'transits/26SE0000000000000A0', sequence: 1 });
+    expect(WEBHOOK_PAYLOADS['transit.closure'].parse(closure)).toEqual(closure);
+    expect(WebhookPayload.safeParse({ ...raised, sequence: 0 }).success).toBe(false);
+    expect(WebhookPayload.safeParse({ ...raised, type: 'flag.waved' }).success).toBe(false);
   });
 });

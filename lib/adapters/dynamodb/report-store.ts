@@ -2,7 +2,9 @@
  * DynamoDB implementation of the ReportStore port. A house's report lives on its shipment item,
  * the transport's and master's on the manifest item; each transition is one transaction: the
  * conditional update (on the report's `seq`), the timeline event and the partner notifications the
- * transition carries (the adapter decides none of them).
+ * transition carries (the adapter decides none of them). A house transition that notifies is also
+ * conditional on the shipment's version, since the notification's `sequence` is the version it
+ * produces; if only the version moved (a flag, an amendment), it is renumbered and tried again.
  */
 import { ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { ReportMessage } from '../../domain/report-message.ts';
@@ -53,8 +55,28 @@ export class DynamoReportStore implements ReportStore {
     subject: ReportSubject,
     change: ReportTransition,
   ): Promise<boolean> {
+    for (let tries = 1; ; tries++) {
+      if (await this.transitionOnce(message, subject, change)) return true;
+      if (message.kind !== 'HOUSE' || change.notifications.length === 0 || tries >= 5) return false;
+      const fresh = await this.load(message);
+      const sameReport =
+        fresh?.shipment !== undefined &&
+        fresh.stored === subject.stored &&
+        (!subject.stored || fresh.report.seq === subject.report.seq);
+      if (!fresh?.shipment || !sameReport) return false; // the report moved on: a lost race
+      const sequence = fresh.shipment.version + 1;
+      subject = { ...subject, shipment: fresh.shipment };
+      change = { ...change, notifications: change.notifications.map((note) => ({ ...note, sequence })) };
+    }
+  }
+
+  private async transitionOnce(
+    message: ReportMessage,
+    subject: ReportSubject,
+    change: ReportTransition,
+  ): Promise<boolean> {
     const attribute = REPORT_ATTRIBUTE[message.kind];
-    const condition = subject.stored ? `${attribute}.seq = :seq` : `attribute_not_exists(${attribute})`;
+    let condition = subject.stored ? `${attribute}.seq = :seq` : `attribute_not_exists(${attribute})`;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
       ':report': change.next,
@@ -76,6 +98,10 @@ export class DynamoReportStore implements ReportStore {
       );
       sets.push('version = version + :one');
       values[':one'] = 1;
+      if (change.notifications.length > 0 && subject.shipment) {
+        condition += ' AND version = :version';
+        values[':version'] = subject.shipment.version;
+      }
       if (change.status) {
         sets.push('#status = :status');
         names['#status'] = 'status';

@@ -167,7 +167,7 @@ export const keys = {
 
   outbox: (partnerId: string, notificationId: string): TableKey => ({
     pk: `${partner(partnerId)}#OUTBOX`,
-    sk: `NOTE#${notificationId}`,
+    sk: `${OUTBOX_SORT_KEY_PREFIX}${notificationId}`,
   }),
 
   webhook: (partnerId: string, webhookId: string): TableKey => ({
@@ -180,6 +180,12 @@ export const keys = {
     sk: `${notificationId}#${webhookId}`,
   }),
 };
+
+/**
+ * The sort-key prefix of outbox items and of nothing else: the table stream's event filter
+ * (cdk/constructs/webhooks.ts) matches new items by it.
+ */
+export const OUTBOX_SORT_KEY_PREFIX = 'NOTE#';
 
 function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;

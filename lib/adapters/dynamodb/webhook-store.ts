@@ -1,8 +1,12 @@
 /**
- * Webhooks and their delivery receipts.
+ * Webhooks and their delivery receipts. A receipt is first a lease (`state: LEASED` until
+ * `leaseUntil`), taken by a conditional put so only one attempt POSTs an event to a webhook at a
+ * time, then the receipt of the delivery (`state: DELIVERED`) that every later attempt finds.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type Claim,
   type DeliveryStore,
   type NotificationMessage,
   Webhook,
@@ -52,7 +56,7 @@ export class DynamoWebhookStore implements WebhookRegistry, DeliveryStore {
     return keys.delivery(message.notification.partnerId, message.notification.id, message.webhookId);
   }
 
-  async markDelivered(message: NotificationMessage, at: string): Promise<boolean> {
+  async claim(message: NotificationMessage, now: string, leaseUntil: string): Promise<Claim> {
     try {
       await this.table.client.send(
         new PutCommand({
@@ -60,20 +64,54 @@ export class DynamoWebhookStore implements WebhookRegistry, DeliveryStore {
           Item: {
             ...this.receiptKey(message),
             kind: 'DELIVERY',
-            deliveredAt: at,
-            [TTL_ATTRIBUTE]: expiresAfter(at, DELIVERY_RECEIPT_DAYS),
+            state: 'LEASED',
+            leaseUntil,
+            [TTL_ATTRIBUTE]: expiresAfter(now, DELIVERY_RECEIPT_DAYS),
           },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // Free, or leased by an attempt whose lease ran out (it crashed or timed out).
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :leased AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':leased': 'LEASED', ':now': now },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
+      // The item as it was (raw attribute values). Receipts from before leases have no state: delivered.
+      const state = error instanceof ConditionalCheckFailedException ? error.Item?.state?.S : undefined;
+      return state === 'LEASED' ? 'busy' : 'delivered';
     }
   }
 
-  async wasDelivered(message: NotificationMessage): Promise<boolean> {
-    return (await this.table.get(this.receiptKey(message))) !== undefined;
+  async markDelivered(message: NotificationMessage, at: string): Promise<void> {
+    await this.table.client.send(
+      new PutCommand({
+        TableName: this.table.name,
+        Item: {
+          ...this.receiptKey(message),
+          kind: 'DELIVERY',
+          state: 'DELIVERED',
+          deliveredAt: at,
+          [TTL_ATTRIBUTE]: expiresAfter(at, DELIVERY_RECEIPT_DAYS),
+        },
+      }),
+    );
+  }
+
+  async release(message: NotificationMessage): Promise<void> {
+    try {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.name,
+          Key: this.receiptKey(message),
+          ConditionExpression: '#state = :leased',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':leased': 'LEASED' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 }
