@@ -348,6 +348,39 @@ export interface ChaosOptions {
   drainMs: number;
   /** Copies of the initial messages are delayed by up to this (s, ≤ 900). */
   maxCopyDelaySeconds: number;
+  /**
+   * Shipments of the two extra manifests that share every number, posted at the same moment (one
+   * live house per waybill, issue #12 item 2); 0 leaves them out.
+   */
+  sharedShipments?: number;
+}
+
+/**
+ * Two manifests carrying the same numbers (other references and vehicles), posted at once: each
+ * number must be RECEIVED (to be reported) on exactly one of them and refused on the other.
+ */
+async function postSharedPair(harness: Harness, template: ManifestRequest, count: number) {
+  const a = manifestOf(template, count, `chaos-shared-${Date.now()}`);
+  const b: ManifestRequest = {
+    ...structuredClone(a),
+    reference: `${a.reference}-b`,
+    transport: { ...a.transport, vehicleRegistration: `${a.transport.vehicleRegistration}B` },
+  };
+  const answers = await Promise.all([postManifest(harness, a), postManifest(harness, b)]);
+  const numbers = a.shipments.map((shipment) => shipment.shipmentNumber);
+  let liveOnBoth = 0;
+  let liveOnNeither = 0;
+  let refusedInUse = 0;
+  for (const number of numbers) {
+    const outcomes = answers.map((answer) => answer.shipments.find((s) => s.shipmentNumber === number));
+    const received = outcomes.filter((outcome) => outcome?.status === 'RECEIVED').length;
+    if (received > 1) liveOnBoth++;
+    if (received === 0) liveOnNeither++;
+    refusedInUse += outcomes.filter((outcome) =>
+      outcome?.rejections.some((rejection) => rejection.rule === 'SHIPMENT_NUMBER_IN_USE'),
+    ).length;
+  }
+  return { numbers, liveOnBoth, liveOnNeither, refusedInUse };
 }
 
 async function sendCopies(
@@ -404,7 +437,12 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
   try {
     const manifest = manifestOf(options.template, shipments, `chaos-${Date.now()}`);
     const postedAt = Date.now();
-    const intake = await postManifest(harness, manifest);
+    const [intake, shared] = await Promise.all([
+      postManifest(harness, manifest),
+      (options.sharedShipments ?? 0) > 0
+        ? postSharedPair(harness, options.template, options.sharedShipments ?? 0)
+        : undefined,
+    ]);
     const expected = intake.counts.RECEIVED ?? 0;
     const base = { v: 1, partnerId: PARTNER, manifestId: intake.manifestId } as const;
     const initial: ReportMessage[] = [
@@ -517,6 +555,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       const number = message.body.consignmentHouseLevel.transportDocumentHouseLevel.documentNumber;
       activeHouses.set(number, [...(activeHouses.get(number) ?? []), message.mrn]);
     }
+    const sharedActive = (shared?.numbers ?? []).map((number) => activeHouses.get(number)?.length ?? 0);
     const mrnMismatches = accepted.filter((r) => {
       const mrns = activeHouses.get(r.shipmentNumber) ?? [];
       return mrns.length !== 1 || mrns[0] !== r.mrn;
@@ -582,8 +621,23 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
         houseDuplicates.length + masterDuplicates.length,
         'keys',
         { op: '<=', bound: 0 },
-        `duplicates(): ${houseDuplicates.length} house keys, ${masterDuplicates.length} master keys${duplicates.length ? ` (e.g. ${JSON.stringify(duplicates[0])})` : ''}`,
+        `duplicates(): ${houseDuplicates.length} house keys, ${masterDuplicates.length} master keys${duplicates.length ? ` (e.g. ${JSON.stringify(duplicates[0])})` : ''}` +
+          (shared
+            ? `; this includes ${shared.numbers.length} numbers carried by two manifests posted at once (besides the chaos manifest)`
+            : ''),
       ),
+      ...(shared
+        ? [
+            figure(
+              GROUP,
+              'Chaos: shared numbers live on both manifests',
+              shared.liveOnBoth + sharedActive.filter((active) => active > 1).length,
+              'numbers',
+              { op: '<=', bound: 0 },
+              `${shared.numbers.length} numbers on two manifests posted at the same moment: RECEIVED on both ${shared.liveOnBoth}, on neither ${shared.liveOnNeither}, refused SHIPMENT_NUMBER_IN_USE ${shared.refusedInUse}; active houses at the simulator per number: ${sharedActive.filter((n) => n === 1).length}× one, ${sharedActive.filter((n) => n === 0).length}× none, ${sharedActive.filter((n) => n > 1).length}× more than one`,
+            ),
+          ]
+        : []),
       figure(
         GROUP,
         'Chaos: transports stored at the simulator for one manifest',

@@ -88,6 +88,8 @@ const SETTINGS = {
     },
     deadlineMs: 300_000,
     drainMs: 60_000,
+    /** Two more manifests sharing these many numbers, posted at once (one live house per waybill). */
+    sharedShipments: 100,
     maxCopyDelaySeconds: 90,
   },
 } as const;

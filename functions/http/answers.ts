@@ -231,6 +231,23 @@ export function problemForConflict(conflict: Conflict): HttpProblem {
           })),
         },
       );
+    case 'shipment-number-in-use':
+      return conflictProblem(
+        'shipment-number-in-use',
+        'Shipment number in use',
+        `${conflict.shipments.length} shipment number(s) are live on another manifest: Digitoll holds one house ` +
+          'consignment per waybill, so a number cannot be reported twice. Withdraw it there first ' +
+          '(DELETE /v1/shipments/{shipmentNumber}; once it is CANCELLED the number is free), then send this again.',
+        {
+          errors: conflict.shipments.map(({ index, shipmentNumber, manifestId }) => ({
+            path: index === undefined ? '/shipmentNumber' : `/shipments/${index}/shipmentNumber`,
+            code: 'in_use',
+            message: manifestId
+              ? `Shipment ${shipmentNumber} is live on your manifest ${manifestId}; withdraw it with DELETE /v1/shipments/${shipmentNumber} first.`
+              : `Shipment ${shipmentNumber} is held by another manifest of this carrier at Digitoll.`,
+          })),
+        },
+      );
     case 'shipment-number-immutable':
       return conflictProblem(
         'immutable-key',

@@ -8,6 +8,7 @@ import { evaluateShipment } from '../rules/index.ts';
 import { NotFound } from './errors.ts';
 import { contentHash } from './ids.ts';
 import { reportMessagesFor } from './intake.ts';
+import { type HeldElsewhere, wasRefusedInUse } from './one-house.ts';
 import type { Conflict, Conflicted, Refused } from './outcomes.ts';
 import type { Clock, ReportQueue } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
@@ -19,14 +20,28 @@ export type WriteOutcome = 'saved' | 'changed-meanwhile';
 /** What changing shipments and transports needs from storage. */
 export interface ChangeStore {
   getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
-  /** The latest manifest's shipment with this number, or undefined. */
-  latestShipment(partnerId: string, shipmentNumber: string): Promise<ShipmentRecord | undefined>;
+  /**
+   * The shipment with this number the partner means (`currentShipment`: the latest one that holds a
+   * house at Digitoll, else the latest), or undefined.
+   */
+  currentShipment(partnerId: string, shipmentNumber: string): Promise<ShipmentRecord | undefined>;
   /** Replaces a shipment if it is still at `previous.version`, with its event. */
   replaceShipment(
     previous: ShipmentRecord,
     next: ShipmentRecord,
     event: ShipmentEvent,
   ): Promise<WriteOutcome>;
+  /**
+   * Replaces a shipment that is to be reported, as `replaceShipment`, together with the claim of its
+   * house key on `manifest`'s carrier (taking over a claim whose holder no longer holds a house);
+   * when another manifest's live shipment holds the key, nothing is written and that is returned.
+   */
+  replaceClaimingHouse(
+    previous: ShipmentRecord,
+    next: ShipmentRecord,
+    event: ShipmentEvent,
+    manifest: ManifestRecord,
+  ): Promise<WriteOutcome | HeldElsewhere>;
   /**
    * Replaces the manifest's transport if nobody changed it meanwhile, with its event, and has the
    * border sweep look at the transport again at `borderCheckAt` (its deadlines follow the new ETA).
@@ -71,7 +86,7 @@ function event(at: string, type: string, detail: string, data?: Record<string, u
 const conflict = (value: Conflict): Conflicted => ({ outcome: 'conflict', conflict: value });
 
 async function openShipment(deps: ChangeDeps, partnerId: string, shipmentNumber: string) {
-  const shipment = await deps.store.latestShipment(partnerId, shipmentNumber);
+  const shipment = await deps.store.currentShipment(partnerId, shipmentNumber);
   if (!shipment) throw new NotFound('shipment', shipmentNumber);
   const manifest = await deps.store.getManifest(partnerId, shipment.manifestId);
   if (!manifest) throw new NotFound('shipment', shipmentNumber);
@@ -112,7 +127,8 @@ export async function amendShipment(
   const late = crossed(manifest, now, 'amending');
   if (late) return late;
   const hash = contentHash(input);
-  if (hash === shipment.inputHash) return { outcome: 'unchanged', shipment };
+  // One refused because its number was in use is tried again, even with the same content.
+  if (hash === shipment.inputHash && !wasRefusedInUse(shipment)) return { outcome: 'unchanged', shipment };
 
   const at = now.toISOString();
   const evaluation = evaluateShipment(input, {
@@ -141,7 +157,9 @@ export async function amendShipment(
     updatedAt: at,
     version: shipment.version + 1,
   };
-  const saved = await deps.store.replaceShipment(
+  // An amendment reports it (again): it must hold its house key, which a shipment refused at intake
+  // (rules, or the number in use) never claimed.
+  const saved = await deps.store.replaceClaimingHouse(
     shipment,
     next,
     event(
@@ -149,8 +167,20 @@ export async function amendShipment(
       'AMENDED',
       shipment.mrn ? `Amended; Digitoll is updated by MRN ${shipment.mrn}` : 'Amended before reporting',
     ),
+    manifest,
   );
   if (saved === 'changed-meanwhile') return conflict({ reason: 'changed-meanwhile', shipmentNumber });
+  if (saved !== 'saved') {
+    return conflict({
+      reason: 'shipment-number-in-use',
+      shipments: [
+        {
+          shipmentNumber,
+          ...(saved.holder.partnerId === partnerId ? { manifestId: saved.holder.manifestId } : {}),
+        },
+      ],
+    });
+  }
   const messages: ReportMessage[] =
     shipment.status === 'REJECTED'
       ? reportMessagesFor(manifest, [next])

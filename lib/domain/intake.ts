@@ -5,7 +5,9 @@
  * 1. claim the partner's reference and create the manifest in one transaction (IN_PROGRESS,
  *    with a lease); a concurrent duplicate loses the condition and never creates a second manifest;
  * 2. write the shipments (batched; overwriting is harmless because they are rebuilt identically
- *    from the same body, manifest id and receipt time);
+ *    from the same body, manifest id and receipt time), each one to be reported together with the
+ *    claim of its house key; one whose key another manifest's live shipment holds is stored REJECTED
+ *    (SHIPMENT_NUMBER_IN_USE, see one-house.ts), and the claim says so for replays;
  * 3. send one message per Digitoll message (batched);
  * 4. mark the reference and the manifest COMPLETE.
  * A failure in 2–3 releases the lease; the partner's retry of the same body re-runs 2–4 with the
@@ -19,6 +21,7 @@ import { evaluateShipment, isMixedTransit } from '../rules/index.ts';
 import { reportingDeadline } from './deadlines.ts';
 import { LimitExceeded, NotFound } from './errors.ts';
 import { contentHash } from './ids.ts';
+import { claimsHouse, type HeldElsewhere, refusedInUse, wasRefusedInUse } from './one-house.ts';
 import type { Conflicted, Intake } from './outcomes.ts';
 import type { Clock, IdGenerator, ReportQueue } from './ports.ts';
 import type { IdempotencyRecord, ManifestRecord, ShipmentRecord, ShipmentSummary } from './records.ts';
@@ -38,13 +41,27 @@ export interface IntakeStore {
   takeOverLease(record: IdempotencyRecord, expectedLeaseUntil: string, leaseUntil: string): Promise<boolean>;
   /** Ends the lease at once (after a failure), so the partner's retry need not wait. */
   releaseLease(partnerId: string, reference: string, at: string): Promise<void>;
-  /** Writes shipments in batches (overwriting: callers write only new or identical ones). */
+  /** Writes shipments in batches (overwriting: callers write only new or identical ones), claiming nothing. */
   putShipments(shipments: ShipmentRecord[]): Promise<void>;
   /**
-   * Marks the reference and the manifest COMPLETE (with the mixed-transit record if any) and has the
-   * border sweep look at the transport first at `firstBorderCheckAt`.
+   * Writes the manifest's shipments (overwriting: callers write only new or identical ones); each one
+   * to be reported (`claimsHouse`) only together with the claim of its house key (carrier, waybill
+   * type, number), taking over a claim whose holder no longer `holdsHouse`. Those whose key another
+   * manifest's live shipment holds are not written: they are returned.
    */
-  completeIntake(manifest: ManifestRecord, firstBorderCheckAt: string): Promise<void>;
+  storeShipments(manifest: ManifestRecord, shipments: ShipmentRecord[]): Promise<HeldElsewhere[]>;
+  /** Of these shipment numbers, those whose house key another manifest's live shipment holds now (reads only). */
+  heldElsewhere(manifest: ManifestRecord, shipmentNumbers: string[]): Promise<HeldElsewhere[]>;
+  /**
+   * Marks the reference and the manifest COMPLETE (with the mixed-transit record if any) and has the
+   * border sweep look at the transport first at `firstBorderCheckAt`. `answerFromStore`: some
+   * shipments were refused (their number was in use), so a replay reads them rather than rebuilding.
+   */
+  completeIntake(
+    manifest: ManifestRecord,
+    firstBorderCheckAt: string,
+    options?: { answerFromStore?: boolean },
+  ): Promise<void>;
   getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined>;
   getShipments(partnerId: string, manifestId: string, shipmentNumbers: string[]): Promise<ShipmentRecord[]>;
   /** Every shipment of the manifest, as index rows (for counts and fan-out completion). */
@@ -104,7 +121,11 @@ export async function submitManifest(
     };
   }
   if (existing.state === 'COMPLETE') {
-    return { outcome: 'replayed', intake: completed(buildIntake(existing, request)) };
+    const built = buildIntake(existing, request);
+    return {
+      outcome: 'replayed',
+      intake: completed(existing.answerFromStore ? await withRefusals(deps, built) : built),
+    };
   }
   if (existing.leaseUntil > now.toISOString()) {
     return inProgress(existing.manifestId, 'lease-holder');
@@ -126,24 +147,74 @@ const completed = ({ manifest, records }: ReturnType<typeof buildIntake>): Intak
   shipments: records,
 });
 
+/** The answer of a replay: the shipments refused at intake (number in use) as they were stored. */
+async function withRefusals(
+  deps: IntakeDeps,
+  built: ReturnType<typeof buildIntake>,
+): Promise<ReturnType<typeof buildIntake>> {
+  const { manifest, records } = built;
+  const stored = new Map(
+    (
+      await deps.store.getShipments(
+        manifest.partnerId,
+        manifest.manifestId,
+        records.map((record) => record.shipmentNumber),
+      )
+    ).map((record) => [record.shipmentNumber, record]),
+  );
+  return {
+    manifest,
+    records: records.map((record) => {
+      const found = stored.get(record.shipmentNumber);
+      return found && wasRefusedInUse(found) ? found : record;
+    }),
+  };
+}
+
+/**
+ * Stores the records, each to be reported with its house claim; those whose number another live
+ * shipment holds are stored REJECTED instead. The records as stored, in the same order.
+ */
+async function storeClaiming(
+  deps: IntakeDeps,
+  manifest: ManifestRecord,
+  records: ShipmentRecord[],
+): Promise<{ records: ShipmentRecord[]; refused: number }> {
+  const held = new Map(
+    (await deps.store.storeShipments(manifest, records)).map((h) => [h.shipmentNumber, h]),
+  );
+  if (held.size === 0) return { records, refused: 0 };
+  const stored = records.map((record) => {
+    const holder = held.get(record.shipmentNumber);
+    return holder ? refusedInUse(record, holder) : record;
+  });
+  await deps.store.putShipments(stored.filter((record) => held.has(record.shipmentNumber)));
+  return { records: stored, refused: held.size };
+}
+
 async function completeIntake(
   deps: IntakeDeps,
   claim: IdempotencyRecord,
   request: ManifestRequest,
 ): Promise<Intake> {
   const built = buildIntake(claim, request);
-  const { manifest, records } = built;
+  const { manifest } = built;
+  let stored: { records: ShipmentRecord[]; refused: number };
   try {
-    await deps.store.putShipments(records);
-    await deps.queue.send(reportMessagesFor(manifest, records));
+    stored = await storeClaiming(deps, manifest, built.records);
+    await deps.queue.send(reportMessagesFor(manifest, stored.records));
   } catch (error) {
     await deps.store
       .releaseLease(claim.partnerId, claim.reference, deps.clock.now().toISOString())
       .catch(() => undefined);
     throw error;
   }
-  const intake = completed(built);
-  await deps.store.completeIntake(intake.manifest, firstBorderCheckAt(intake.manifest));
+  const intake = completed({ manifest, records: stored.records });
+  await deps.store.completeIntake(
+    intake.manifest,
+    firstBorderCheckAt(intake.manifest),
+    stored.refused > 0 ? { answerFromStore: true } : {},
+  );
   return intake;
 }
 
@@ -302,7 +373,27 @@ export async function addShipments(
   }
 
   const receivedAt = now.toISOString();
-  const freshRecords = fresh.map((input) => shipmentRecord(manifest, input, receivedAt));
+  const built = fresh.map((input) => shipmentRecord(manifest, input, receivedAt));
+  // A number another manifest's live shipment holds is refused before anything is written; one
+  // claimed by a concurrent request meanwhile is stored REJECTED (as in a new manifest).
+  const inUse = await deps.store.heldElsewhere(
+    manifest,
+    built.filter(claimsHouse).map((record) => record.shipmentNumber),
+  );
+  if (inUse.length > 0) {
+    return {
+      outcome: 'conflict',
+      conflict: {
+        reason: 'shipment-number-in-use',
+        shipments: inUse.map((held) => ({
+          index: shipments.findIndex((input) => input.shipmentNumber === held.shipmentNumber),
+          shipmentNumber: held.shipmentNumber,
+          ...(held.holder.partnerId === partnerId ? { manifestId: held.holder.manifestId } : {}),
+        })),
+      },
+    };
+  }
+  const freshRecords = (await storeClaiming(deps, manifest, built)).records;
   const records = shipments.map(
     (input) =>
       existing.get(input.shipmentNumber) ??
@@ -310,7 +401,6 @@ export async function addShipments(
       shipmentRecord(manifest, input, receivedAt),
   );
 
-  await deps.store.putShipments(freshRecords);
   await deps.queue.send(reportMessagesFor(manifest, records));
 
   if (manifest.transit) {

@@ -28,6 +28,15 @@ export type Conflict =
       manifestId: string;
       shipments: Array<{ index: number; shipmentNumber: string }>;
     }
+  /**
+   * These shipment numbers are held at Digitoll by another manifest's live shipment (one-house.ts):
+   * `index` into the request's shipments (absent for an amendment), `manifestId` only when that
+   * manifest is the caller's own.
+   */
+  | {
+      reason: 'shipment-number-in-use';
+      shipments: Array<{ index?: number; shipmentNumber: string; manifestId?: string }>;
+    }
   /** The shipment number is the house waybill key at Digitoll. */
   | { reason: 'shipment-number-immutable'; shipmentNumber: string; requested: string }
   /** The vehicle registration is a key of the transport at Digitoll once it is reported. */

@@ -22,7 +22,10 @@ export interface ManifestReads {
     manifestId: string,
     options: { limit: number; cursor?: string; filter: ShipmentFilter },
   ): Promise<Page<ShipmentRecord>>;
-  /** The latest manifest's shipment with this number, with its events, or undefined. */
+  /**
+   * The shipment with this number the partner means (`currentShipment`: the latest that holds a
+   * house at Digitoll, else the latest), with its events, or undefined.
+   */
   shipmentHistory(
     partnerId: string,
     shipmentNumber: string,
@@ -84,7 +87,7 @@ export interface ShipmentHistory {
   /** The transport's current ETA. */
   estimatedArrival: string;
   timeline: ShipmentEvent[];
-  /** Earlier manifests that carried the same shipment number. */
+  /** The other manifests that carried the same shipment number (a live report is never one of them). */
   otherManifestIds: string[];
 }
 

@@ -55,6 +55,8 @@ export const IdempotencyRecord = z.object({
   state: IntakeState,
   /** While IN_PROGRESS, the request holding the lease is completing it; after it, anyone may. */
   leaseUntil: z.iso.datetime(),
+  /** Some shipments were refused because their number was in use: a replay answers them as stored. */
+  answerFromStore: z.boolean().optional(),
 });
 export type IdempotencyRecord = z.infer<typeof IdempotencyRecord>;
 

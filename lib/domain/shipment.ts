@@ -32,8 +32,16 @@ export const Flag = z.object({
 });
 export type Flag = z.infer<typeof Flag>;
 
-/** The VOEC eligibility rules a shipment can break at intake. */
-export const RuleCode = z.enum(['ITEM_VALUE_LIMIT', 'CONSIGNEE_NOT_PRIVATE', 'EXCLUDED_GOODS']);
+/**
+ * The VOEC eligibility rules a shipment can break at intake, and SHIPMENT_NUMBER_IN_USE: another
+ * manifest's shipment holds this waybill at Digitoll (lib/domain/one-house.ts).
+ */
+export const RuleCode = z.enum([
+  'ITEM_VALUE_LIMIT',
+  'CONSIGNEE_NOT_PRIVATE',
+  'EXCLUDED_GOODS',
+  'SHIPMENT_NUMBER_IN_USE',
+]);
 export type RuleCode = z.infer<typeof RuleCode>;
 
 export const RuleViolation = z.object({

@@ -63,7 +63,13 @@ export async function completeStalledIntakes(
     await deps.queue.send(reportMessagesFor(manifest, summaries));
     const mixedTransit = manifest.transit ? mixedTransitOf(summaries, now.toISOString()) : undefined;
     const complete = { ...manifest, intake: 'COMPLETE' as const, ...(mixedTransit ? { mixedTransit } : {}) };
-    await deps.store.completeIntake(complete, firstBorderCheckAt(complete));
+    // A REJECTED shipment may have been refused because its number was in use: replays read them.
+    const refusals = summaries.some((row) => row.status === 'REJECTED');
+    await deps.store.completeIntake(
+      complete,
+      firstBorderCheckAt(complete),
+      refusals ? { answerFromStore: true } : {},
+    );
     report.completed.push(claim.manifestId);
   }
   return report;

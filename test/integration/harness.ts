@@ -16,10 +16,15 @@ import { createTestQueue, createTestTable } from './support/resources.ts';
 export const fixture = (): ManifestRequest =>
   JSON.parse(readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8'));
 
-/** The fixture with its ETA moved to `hoursAhead` from now (the fixture's own date will pass). */
+/**
+ * The fixture with its ETA moved to `hoursAhead` from now (the fixture's own date will pass), under a
+ * carrier id of its own: the same shipment numbers under one carrier are one waybill at Digitoll,
+ * which a second manifest may not report while the first holds it (one live house per waybill).
+ */
 export function manifestWith(overrides: Partial<ManifestRequest> = {}, hoursAhead = 24): ManifestRequest {
   const base = fixture();
   base.transport.estimatedArrival = new Date(Date.now() + hoursAhead * 3_600_000).toISOString();
+  base.transport.carrier.id = `NO${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
   return { ...base, reference: `REF-${Math.random().toString(36).slice(2)}`, ...overrides };
 }
 

@@ -23,7 +23,7 @@ let reportQueueUrl: string;
 
 interface Manifest {
   reference: string;
-  transport: { estimatedArrival: string };
+  transport: { estimatedArrival: string; carrier: { id: string } };
   shipments: Array<{ shipmentNumber: string }>;
 }
 
@@ -34,6 +34,8 @@ function exampleManifest(): Manifest {
   ) as Manifest;
   manifest.reference = `LOCAL-${randomUUID()}`;
   manifest.transport.estimatedArrival = new Date(Date.now() + 24 * 3_600_000).toISOString();
+  // A carrier of its own: the same numbers under one carrier are one waybill (one live house each).
+  manifest.transport.carrier.id = `NO${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
   return manifest;
 }
 

@@ -3,6 +3,13 @@
  */
 import type { ChangeStore, WriteOutcome } from '../../lib/domain/amend.ts';
 import type { ClaimOutcome, IntakeStore } from '../../lib/domain/intake.ts';
+import {
+  claimsHouse,
+  currentShipment,
+  type HeldElsewhere,
+  type HouseHolder,
+  holdsHouse,
+} from '../../lib/domain/one-house.ts';
 import type { Clock, IdGenerator, Page, ReportQueue } from '../../lib/domain/ports.ts';
 import type { ManifestReads } from '../../lib/domain/queries.ts';
 import type {
@@ -48,6 +55,8 @@ export class FakeRepository implements IntakeStore, StalledIntakeStore, ChangeSt
   shipments = new Map<string, ShipmentRecord>();
   events: Array<ShipmentEvent & { key: string }> = [];
   failPutShipmentsAfter = Number.POSITIVE_INFINITY;
+  /** House claims by carrier and number (lib/domain/one-house.ts), as the registry holds them. */
+  houses = new Map<string, HouseHolder>();
 
   private claimKey = (p: string, r: string) => `${p}/${r}`;
   private shipmentKey = (p: string, m: string, n: string) => `${p}/${m}/${n}`;
@@ -78,10 +87,15 @@ export class FakeRepository implements IntakeStore, StalledIntakeStore, ChangeSt
     const stored = this.claims.get(this.claimKey(partnerId, reference));
     if (stored?.state === 'IN_PROGRESS') await this.takeOverLease(stored, stored.leaseUntil, at);
   }
-  async completeIntake(manifest: ManifestRecord, _firstBorderCheckAt: string) {
+  async completeIntake(
+    manifest: ManifestRecord,
+    _firstBorderCheckAt: string,
+    options: { answerFromStore?: boolean } = {},
+  ) {
     const claim = this.claims.get(this.claimKey(manifest.partnerId, manifest.reference));
     if (!claim || claim.manifestId !== manifest.manifestId) throw new Error('condition failed');
     claim.state = 'COMPLETE';
+    if (options.answerFromStore) claim.answerFromStore = true;
     const stored = this.manifests.get(`${manifest.partnerId}/${manifest.manifestId}`);
     if (!stored) throw new Error('condition failed');
     stored.intake = 'COMPLETE';
@@ -107,21 +121,75 @@ export class FakeRepository implements IntakeStore, StalledIntakeStore, ChangeSt
       );
     }
   }
+  private houseKey = (manifest: ManifestRecord, number: string) =>
+    `${manifest.transport.carrier.id}/${number}`;
+  /** The other shipment holding this number's house key, if it still holds a house. */
+  private liveHolder(manifest: ManifestRecord, number: string): HouseHolder | undefined {
+    const holder = this.houses.get(this.houseKey(manifest, number));
+    if (!holder || (holder.partnerId === manifest.partnerId && holder.manifestId === manifest.manifestId)) {
+      return undefined;
+    }
+    const shipment = this.shipments.get(this.shipmentKey(holder.partnerId, holder.manifestId, number));
+    return shipment && holdsHouse(shipment) ? holder : undefined;
+  }
+  async storeShipments(manifest: ManifestRecord, shipments: ShipmentRecord[]): Promise<HeldElsewhere[]> {
+    const held: HeldElsewhere[] = [];
+    const stored: ShipmentRecord[] = [];
+    for (const record of shipments) {
+      const holder = claimsHouse(record) ? this.liveHolder(manifest, record.shipmentNumber) : undefined;
+      if (holder) {
+        held.push({ shipmentNumber: record.shipmentNumber, holder });
+        continue;
+      }
+      if (claimsHouse(record)) {
+        this.houses.set(this.houseKey(manifest, record.shipmentNumber), {
+          partnerId: record.partnerId,
+          manifestId: record.manifestId,
+        });
+      }
+      stored.push(record);
+    }
+    await this.putShipments(stored);
+    return held;
+  }
+  async heldElsewhere(manifest: ManifestRecord, numbers: string[]): Promise<HeldElsewhere[]> {
+    return numbers.flatMap((shipmentNumber) => {
+      const holder = this.liveHolder(manifest, shipmentNumber);
+      return holder ? [{ shipmentNumber, holder }] : [];
+    });
+  }
+  async replaceClaimingHouse(
+    previous: ShipmentRecord,
+    next: ShipmentRecord,
+    event: ShipmentEvent,
+    manifest: ManifestRecord,
+  ): Promise<WriteOutcome | HeldElsewhere> {
+    const key = this.shipmentKey(previous.partnerId, previous.manifestId, previous.shipmentNumber);
+    if (this.shipments.get(key)?.version !== previous.version) return 'changed-meanwhile';
+    const holder = this.liveHolder(manifest, next.shipmentNumber);
+    if (holder) return { shipmentNumber: next.shipmentNumber, holder };
+    this.houses.set(this.houseKey(manifest, next.shipmentNumber), {
+      partnerId: next.partnerId,
+      manifestId: next.manifestId,
+    });
+    return this.replaceShipment(previous, next, event);
+  }
   async getShipments(partnerId: string, manifestId: string, numbers: string[]) {
     return numbers.flatMap((n) => {
       const found = this.shipments.get(this.shipmentKey(partnerId, manifestId, n));
       return found ? [structuredClone(found)] : [];
     });
   }
-  async latestShipment(partnerId: string, shipmentNumber: string) {
+  async currentShipment(partnerId: string, shipmentNumber: string) {
     return (await this.shipmentHistory(partnerId, shipmentNumber))?.shipment;
   }
   async shipmentHistory(partnerId: string, shipmentNumber: string) {
     const all = [...this.shipments.values()]
       .filter((s) => s.partnerId === partnerId && s.shipmentNumber === shipmentNumber)
       .sort((a, b) => (a.manifestId < b.manifestId ? 1 : -1));
-    const [shipment, ...others] = all;
-    if (!shipment) return undefined;
+    const found = currentShipment(all);
+    if (!found) return undefined;
+    const { current: shipment, others } = found;
     return {
       shipment: structuredClone(shipment),
       events: [],

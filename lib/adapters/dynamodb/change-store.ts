@@ -3,21 +3,28 @@
  * transport updates, each conditional on what was read and written with its timeline event.
  */
 import type { ChangeStore, WriteOutcome } from '../../domain/amend.ts';
+import { currentShipment, type HeldElsewhere } from '../../domain/one-house.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../domain/records.ts';
+import { HouseClaims } from './house-claims.ts';
 import { borderMarker, manifestEventItem, shipmentEventItem, shipmentItem } from './items.ts';
 import { getManifest, shipmentPartition } from './reads.ts';
-import type { Table } from './table.ts';
+import type { Table, TransactItems } from './table.ts';
 import { keys } from './table-design.ts';
 
 export class DynamoChangeStore implements ChangeStore {
-  constructor(private readonly table: Table) {}
+  private readonly houses: HouseClaims;
+
+  constructor(private readonly table: Table) {
+    this.houses = new HouseClaims(table);
+  }
 
   getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined> {
     return getManifest(this.table, partnerId, manifestId);
   }
 
-  async latestShipment(partnerId: string, shipmentNumber: string): Promise<ShipmentRecord | undefined> {
-    return (await shipmentPartition(this.table, partnerId, shipmentNumber)).shipments[0];
+  async currentShipment(partnerId: string, shipmentNumber: string): Promise<ShipmentRecord | undefined> {
+    return currentShipment((await shipmentPartition(this.table, partnerId, shipmentNumber)).shipments)
+      ?.current;
   }
 
   async replaceShipment(
@@ -25,7 +32,36 @@ export class DynamoChangeStore implements ChangeStore {
     next: ShipmentRecord,
     event: ShipmentEvent,
   ): Promise<WriteOutcome> {
-    const saved = await this.table.transact([
+    const saved = await this.table.transact(this.replacement(previous, next, event));
+    return saved ? 'saved' : 'changed-meanwhile';
+  }
+
+  /** The replacement with its claim (index 2); on a held claim, the holder is looked at (one-house.ts). */
+  async replaceClaimingHouse(
+    previous: ShipmentRecord,
+    next: ShipmentRecord,
+    event: ShipmentEvent,
+    manifest: ManifestRecord,
+  ): Promise<WriteOutcome | HeldElsewhere> {
+    const items = this.replacement(previous, next, event);
+    for (let round = 1; round <= 8; round++) {
+      const result = await this.table.transactEach([...items, this.houses.claim(manifest, next)]);
+      if (result.outcome === 'done') return 'saved';
+      if (result.outcome === 'conflicted') {
+        await this.table.backoff(round);
+        continue;
+      }
+      if (result.failed.includes(0)) return 'changed-meanwhile';
+      const found = (await this.houses.holders(manifest, [next.shipmentNumber])).get(next.shipmentNumber);
+      if (!found) continue;
+      if (found.live) return { shipmentNumber: next.shipmentNumber, holder: found.holder };
+      if (await this.houses.takeOver(manifest, next, found, items)) return 'saved';
+    }
+    throw new Error(`The house claim of shipment ${next.shipmentNumber} did not settle`);
+  }
+
+  private replacement(previous: ShipmentRecord, next: ShipmentRecord, event: ShipmentEvent): TransactItems {
+    return [
       {
         Put: {
           TableName: this.table.name,
@@ -40,8 +76,7 @@ export class DynamoChangeStore implements ChangeStore {
           Item: shipmentEventItem(this.table, next, event, `${event.type}-${next.version}`),
         },
       },
-    ]);
-    return saved ? 'saved' : 'changed-meanwhile';
+    ];
   }
 
   async replaceTransport(

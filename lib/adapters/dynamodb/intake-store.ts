@@ -4,16 +4,22 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ClaimOutcome, IntakeStore } from '../../domain/intake.ts';
+import { claimsHouse, type HeldElsewhere } from '../../domain/one-house.ts';
 import type { IdempotencyRecord, ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { StalledIntakeStore } from '../../domain/stalled-intakes.ts';
 import { isConditionFailure } from './conditions.ts';
+import { HouseClaims } from './house-claims.ts';
 import { borderMarker, fanoutMarker, manifestItem, shipmentItem } from './items.ts';
 import { getIdempotency, getManifest, getShipments, summarizeShipments } from './reads.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-design.ts';
 
 export class DynamoIntakeStore implements IntakeStore, StalledIntakeStore {
-  constructor(private readonly table: Table) {}
+  private readonly houses: HouseClaims;
+
+  constructor(private readonly table: Table) {
+    this.houses = new HouseClaims(table);
+  }
 
   async claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome> {
     const claimed = await this.table.transact([
@@ -92,16 +98,26 @@ export class DynamoIntakeStore implements IntakeStore, StalledIntakeStore {
     await this.takeOverLease(record, record.leaseUntil, at);
   }
 
-  async completeIntake(manifest: ManifestRecord, firstBorderCheckAt: string): Promise<void> {
+  async completeIntake(
+    manifest: ManifestRecord,
+    firstBorderCheckAt: string,
+    options: { answerFromStore?: boolean } = {},
+  ): Promise<void> {
     await this.table.transactOrThrow([
       {
         Update: {
           TableName: this.table.name,
           Key: keys.idempotency(manifest.partnerId, manifest.reference),
-          UpdateExpression: 'SET #state = :complete',
+          UpdateExpression: options.answerFromStore
+            ? 'SET #state = :complete, answerFromStore = :true'
+            : 'SET #state = :complete',
           ConditionExpression: 'manifestId = :manifestId',
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':complete': 'COMPLETE', ':manifestId': manifest.manifestId },
+          ExpressionAttributeValues: {
+            ':complete': 'COMPLETE',
+            ':manifestId': manifest.manifestId,
+            ...(options.answerFromStore ? { ':true': true } : {}),
+          },
         },
       },
       {
@@ -168,6 +184,15 @@ export class DynamoIntakeStore implements IntakeStore, StalledIntakeStore {
     return this.table.batchWrite(
       shipments.map((record) => ({ PutRequest: { Item: shipmentItem(this.table, record) } })),
     );
+  }
+
+  async storeShipments(manifest: ManifestRecord, shipments: ShipmentRecord[]): Promise<HeldElsewhere[]> {
+    await this.putShipments(shipments.filter((record) => !claimsHouse(record)));
+    return this.houses.storeClaiming(manifest, shipments.filter(claimsHouse));
+  }
+
+  heldElsewhere(manifest: ManifestRecord, shipmentNumbers: string[]): Promise<HeldElsewhere[]> {
+    return this.houses.heldElsewhere(manifest, shipmentNumbers);
   }
 
   getShipments(partnerId: string, manifestId: string, shipmentNumbers: string[]): Promise<ShipmentRecord[]> {

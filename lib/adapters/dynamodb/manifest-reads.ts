@@ -3,6 +3,7 @@
  * one shipment with its timeline.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { currentShipment } from '../../domain/one-house.ts';
 import type { Page } from '../../domain/ports.ts';
 import type { ManifestReads, ShipmentFilter } from '../../domain/queries.ts';
 import { type ManifestRecord, ShipmentEvent, type ShipmentRecord } from '../../domain/records.ts';
@@ -68,8 +69,10 @@ export class DynamoManifestReads implements ManifestReads {
 
   async shipmentHistory(partnerId: string, shipmentNumber: string) {
     const { shipments, others } = await shipmentPartition(this.table, partnerId, shipmentNumber);
-    const [shipment, ...older] = shipments;
-    if (!shipment) return undefined;
+    // The live report, never hidden behind a newer cancelled or refused one (one-house.ts).
+    const found = currentShipment(shipments);
+    if (!found) return undefined;
+    const { current: shipment, others: older } = found;
     // The transport's and master's events belong to every shipment on them.
     const manifestEvents = await this.table.queryPrefix(keys.manifestEvents(partnerId, shipment.manifestId));
     const events = [

@@ -19,6 +19,7 @@
  *   notification    PARTNER#<p>#OUTBOX                   / NOTE#<id>   (in the deadline index until queued)
  *   webhook         PARTNER#<p>                          / WEBHOOK#<id>
  *   delivery        PARTNER#<p>#DELIVERY                 / <notification id>#<webhook id>
+ *   house claim     HOUSE#<carrier>#<waybill type>#<number> / HOUSE   (any partner's: the Digitoll house key)
  *
  * Shipments are keyed by partner + shipment number, not by manifest, so a 10,000-shipment
  * intake spreads its writes over many partitions (one partition takes ~1,000 WCU/s).
@@ -175,6 +176,16 @@ export const keys = {
     sk: `WEBHOOK#${webhookId}`,
   }),
   webhooks: (partnerId: string) => ({ pk: partner(partnerId), skPrefix: 'WEBHOOK#' }),
+  /**
+   * The claim of one house waybill at Digitoll (carrier, waybill type, number), held by the one live
+   * shipment that reports it (lib/domain/one-house.ts). Not partner-scoped: Digitoll knows only the
+   * waybill, whoever of our partners sent it. The carrier id is URI-encoded so no `#` in it can
+   * make two keys alike.
+   */
+  houseClaim: (carrierId: string, waybillType: string, documentNumber: string): TableKey => ({
+    pk: `HOUSE#${encodeURIComponent(carrierId)}#${waybillType}#${documentNumber}`,
+    sk: 'HOUSE',
+  }),
   delivery: (partnerId: string, notificationId: string, webhookId: string): TableKey => ({
     pk: `${partner(partnerId)}#DELIVERY`,
     sk: `${notificationId}#${webhookId}`,

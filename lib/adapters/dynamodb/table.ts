@@ -2,6 +2,8 @@
  * The table as every DynamoDB adapter uses it: one `queryAll`, one way to batch (with retries of
  * unprocessed items), one conditional transaction, and one TTL rule.
  */
+
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -177,6 +179,36 @@ export class Table {
   /** One transaction that must go through: any failure, a failed condition included, is thrown. */
   async transactOrThrow(items: TransactItems): Promise<void> {
     await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+  }
+
+  /**
+   * One transaction, telling which of its items' conditions did not hold (their indexes) or that it
+   * met another transaction on the same items (`conflicted`: try again shortly). Anything else (throttling,
+   * an outage) is thrown.
+   */
+  async transactEach(
+    items: TransactItems,
+  ): Promise<
+    { outcome: 'done' } | { outcome: 'conditions-failed'; failed: number[] } | { outcome: 'conflicted' }
+  > {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      return { outcome: 'done' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, index) =>
+        reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+      );
+      if (failed.length > 0) return { outcome: 'conditions-failed', failed };
+      if (reasons.some((reason) => reason.Code === 'TransactionConflict')) return { outcome: 'conflicted' };
+      throw error;
+    }
+  }
+
+  /** Waits a random while before attempt `attempt` (of a batch or a transaction that met a conflict). */
+  backoff(attempt: number): Promise<void> {
+    return backoff(this.retryBaseMs, attempt);
   }
 
   /**
