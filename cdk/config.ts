@@ -2,6 +2,7 @@
  * Per-stage configuration, validated at synth: a typo in a stage fails `cdk synth`, not a deploy.
  */
 import { z } from 'zod';
+import { DEFAULT_IO_CONCURRENCY } from '../lib/concurrency.ts';
 
 export const StageConfig = z.strictObject({
   stage: z.enum(['dev', 'prod']),
@@ -28,6 +29,11 @@ export const StageConfig = z.strictObject({
   /** Concurrent reporter instances; times the per-instance rate this bounds the calls to Digitoll. */
   reporterMaxConcurrency: z.number().int().min(2).max(1000),
   digitollRateLimitPerInstance: z.number().positive(),
+  /**
+   * Bulk requests in flight per operation in every function (batch writes and reads,
+   * SendMessageBatch calls, the sweep's per-shipment transactions): IO_CONCURRENCY.
+   */
+  ioConcurrency: z.number().int().min(1).max(64),
   /** Alarm thresholds and where alarms go (docs/deploy-and-operate.md explains each alarm). */
   alarms: z.strictObject({
     /** An e-mail address subscribed to the alarm topic (confirm the subscription once). */
@@ -64,6 +70,7 @@ const STAGES: Record<string, StageConfig> = {
     },
     reporterMaxConcurrency: 5,
     digitollRateLimitPerInstance: 10,
+    ioConcurrency: DEFAULT_IO_CONCURRENCY,
     alarms: {
       // The playground is slow and flaky at times: tolerate more before paging anyone.
       reportQueueMaxAgeSeconds: 3600,
@@ -83,6 +90,7 @@ const STAGES: Record<string, StageConfig> = {
     maskinporten: { tokenUrl: 'https://maskinporten.no/token', audience: 'https://maskinporten.no/' },
     reporterMaxConcurrency: 10,
     digitollRateLimitPerInstance: 10,
+    ioConcurrency: DEFAULT_IO_CONCURRENCY,
     alarms: {
       // A house is due at the border 2 h before arrival: a report stuck for 15 min eats into that.
       reportQueueMaxAgeSeconds: 900,

@@ -3,6 +3,7 @@
  * come from `lib/deployment.ts`, which CDK uses to set them.
  */
 import { z } from 'zod';
+import { DEFAULT_IO_CONCURRENCY } from './concurrency.ts';
 import { ENV } from './deployment.ts';
 
 const Env = z.object({
@@ -22,6 +23,8 @@ const Env = z.object({
   [ENV.webhookMaxAttempts]: z.coerce.number().int().min(1).max(20).default(8),
   [ENV.webhookBaseDelaySeconds]: z.coerce.number().int().min(1).max(900).default(10),
   [ENV.sweepRecheckMinutes]: z.coerce.number().positive().default(5),
+  /** Bulk requests in flight per operation (intake writes and sends, the sweep, the outbox). */
+  [ENV.ioConcurrency]: z.coerce.number().int().min(1).max(64).default(DEFAULT_IO_CONCURRENCY),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -40,6 +40,11 @@ export const ENV = {
   reportMaxAttempts: 'REPORT_MAX_ATTEMPTS',
   reportMaxPolls: 'REPORT_MAX_POLLS',
   reportClaimTtlSeconds: 'REPORT_CLAIM_TTL_SECONDS',
+  /**
+   * Requests in flight per bulk operation (batch writes and reads, SendMessageBatch calls, the
+   * sweep's per-shipment transactions); set per stage, default `DEFAULT_IO_CONCURRENCY` (16).
+   */
+  ioConcurrency: 'IO_CONCURRENCY',
 } as const;
 
 /** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */

@@ -6,7 +6,13 @@
  */
 import type { PartnerNotification } from './notifications.ts';
 import type { Clock } from './ports.ts';
-import { fanOut, type NotificationQueue, type Webhook, type WebhookRegistry } from './webhooks.ts';
+import {
+  fanOut,
+  type NotificationMessage,
+  type NotificationQueue,
+  type Webhook,
+  type WebhookRegistry,
+} from './webhooks.ts';
 
 export interface OutboxStore {
   /** Notifications waiting (oldest first). */
@@ -28,16 +34,19 @@ export async function drainOutbox(
 ): Promise<{ queued: number; withoutWebhook: number }> {
   const entries = await deps.outbox.due(deps.clock.now().toISOString(), limit);
   const hooks = new Map<string, Webhook[]>();
-  let queued = 0;
   let withoutWebhook = 0;
+  const messages: NotificationMessage[] = [];
   for (const notification of entries) {
     const partnerId = notification.partnerId;
     if (!hooks.has(partnerId)) hooks.set(partnerId, await deps.webhooks.list(partnerId));
-    const messages = fanOut(notification, hooks.get(partnerId) ?? []);
-    if (messages.length === 0) withoutWebhook++;
-    await deps.queue.send(messages);
-    queued += messages.length;
+    const fanned = fanOut(notification, hooks.get(partnerId) ?? []);
+    if (fanned.length === 0) withoutWebhook++;
+    messages.push(...fanned);
   }
+  // One send for the whole drain: the queue adapter keeps several batches in flight. The entries
+  // leave the outbox only once every message is queued.
+  await deps.queue.send(messages);
+  const queued = messages.length;
   await deps.outbox.remove(entries);
   return { queued, withoutWebhook };
 }
