@@ -26,7 +26,9 @@ export const ENV = {
   digitollBaseUrl: 'DIGITOLL_BASE_URL',
   digitollTokenExchangeUrl: 'DIGITOLL_TOKEN_EXCHANGE_URL',
   digitollTimeoutMs: 'DIGITOLL_TIMEOUT_MS',
+  /** The rate Customs grants per Digitoll API, shared by every reporter instance. */
   digitollRateLimitPerSecond: 'DIGITOLL_RATE_LIMIT_PER_SECOND',
+  digitollRateLimitBurst: 'DIGITOLL_RATE_LIMIT_BURST',
   maskinportenTokenUrl: 'MASKINPORTEN_TOKEN_URL',
   maskinportenAudience: 'MASKINPORTEN_AUDIENCE',
   maskinportenScope: 'MASKINPORTEN_SCOPE',
