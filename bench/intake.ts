@@ -511,7 +511,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         httpMedian === null ? null : round(httpMedian / floorMedian, 2),
         'ratio',
         { op: '<=', bound: 1.5 },
-        `per-pair ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')} (median ${pairRatios.length ? median(pairRatios).toFixed(2) : '?'}); the floor runs at the concurrency the intake is to use, the intake still writes and sends one request at a time`,
+        `per-pair ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')} (median ${pairRatios.length ? median(pairRatios).toFixed(2) : '?'}); the floor runs at the intake's own concurrency: both keep DEFAULT_IO_CONCURRENCY batch requests in flight per phase (the intake through Table.batchWrite and sendInBatches, IO_CONCURRENCY from the template)`,
       ),
       figure(
         GROUP,

@@ -21,7 +21,7 @@ import type { ManifestRequest } from '../lib/manifest/schema.ts';
 import { type FaultConfig, mulberry32, type ReceivedRecord } from '../local/digitoll-simulator/index.ts';
 import { type FullStack, startFullStack } from '../local/full-stack.ts';
 import { localDynamoClient, localSqsClient } from '../local/runtime/aws.ts';
-import { manifestOf } from './intake.ts';
+import { acceptOverHttp, manifestOf } from './intake.ts';
 import { type BenchProfile, describeProxies, startBackends } from './profiles.ts';
 import { type Figure, figure, progress, round, sleep, track } from './support.ts';
 
@@ -50,9 +50,9 @@ interface HarnessOptions {
   profile: BenchProfile;
   /** Simulator token bucket per client per API (submission, query). */
   simulatorRate: number;
-  /** Reporter executions (worker threads) and its per-instance client rate. */
+  /** Reporter executions (worker threads) and the client rate they share (DIGITOLL_RATE_LIMIT_PER_SECOND). */
   concurrency: number;
-  perInstanceRate: number;
+  clientRate: number;
   faults?: FaultConfig;
   reporterEnv?: Record<string, string>;
 }
@@ -84,7 +84,7 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
         frontedBy: backends.frontDigitoll,
       },
       reporterEnv: {
-        DIGITOLL_RATE_LIMIT_PER_SECOND: String(options.perInstanceRate),
+        DIGITOLL_RATE_LIMIT_PER_SECOND: String(options.clientRate),
         ...options.reporterEnv,
       },
     });
@@ -206,7 +206,7 @@ export interface ThroughputOptions {
   /** Simulator limit per client per API (requests/s). */
   rate: number;
   concurrency: number;
-  perInstanceRate: number;
+  clientRate: number;
   shipments?: number;
   timeoutMs?: number;
   /** A diagnostic run: one row, no target, named after what it varies. */
@@ -214,18 +214,18 @@ export interface ThroughputOptions {
 }
 
 export async function throughputFigures(options: ThroughputOptions): Promise<Figure[]> {
-  const { rate, concurrency, perInstanceRate } = options;
+  const { rate, concurrency, clientRate } = options;
   const shipments = options.shipments ?? 1_000;
   const timeoutMs = options.timeoutMs ?? 240_000;
   progress(
-    `B: throughput: R = ${rate}/s per API, ${concurrency} reporter executions × ${perInstanceRate}/s per instance`,
+    `B: throughput: R = ${rate}/s per API, ${concurrency} reporter executions sharing ${clientRate}/s`,
   );
   const harness = await startHarness(`throughput full stack (${options.profile})`, {
     cdkOut: options.cdkOut,
     profile: options.profile,
     simulatorRate: rate,
     concurrency,
-    perInstanceRate,
+    clientRate,
   });
   try {
     const source = harness.full.stack.eventSources.find((s) => s.function.includes('Reporter'));
@@ -286,7 +286,7 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
     const proxies = harness.proxies();
     const busy = `machine CPU busy (${cpus().length} cores): ${busyBetween(postSpan.first, postSpan.last)} while houses were submitted, ${busyBetween(resultSpan.first, resultSpan.last)} while they were polled${proxies ? `; ${proxies}` : ''}`;
 
-    const setup = `R = ${rate}/s per client per API at the simulator; reporter ${source?.maximumConcurrency ?? '?'} concurrent executions (local runtime maxConcurrency ${concurrency}, template MaximumConcurrency caps at 5) × DIGITOLL_RATE_LIMIT_PER_SECOND ${perInstanceRate} = ${(source?.maximumConcurrency ?? concurrency) * perInstanceRate}/s client-side, batch 10`;
+    const setup = `R = ${rate}/s per client per API at the simulator; reporter ${source?.maximumConcurrency ?? '?'} concurrent executions (local runtime maxConcurrency ${concurrency}, template MaximumConcurrency caps at 5) sharing one budget of DIGITOLL_RATE_LIMIT_PER_SECOND = ${clientRate}/s per API in the table (lib/adapters/dynamodb/rate-budget.ts), batch 10`;
     const timeline =
       `house POSTs ${posts.length} from +${seconds(postSpan.first - postedAt)} to +${seconds(postSpan.last - postedAt)} (${submitRate.toFixed(1)}/s); ` +
       `house results ${results.length} from +${seconds(resultSpan.first - postedAt)} to +${seconds(resultSpan.last - postedAt)} (${acceptedOnlyRate.toFixed(1)}/s); ` +
@@ -311,8 +311,16 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
         `Reporting throughput: houses/s ÷ R (R = ${rate}/s)`,
         fraction,
         'fraction of R',
-        { op: '>=', bound: 0.9 },
+        { op: '>=', bound: 0.95 },
         `${round(housesPerSecond, 1)} houses/s = ${accepted} houses over the steady part, first house POST → last house result at the simulator (${steadySeconds.toFixed(1)} s). ${timeline}. Counted from first to last ACCEPTED only it would be ${acceptedOnlyRate.toFixed(1)}/s (${(acceptedOnlyRate / rate).toFixed(2)} R), but that span holds only the polls. ${setup}; ${busy}`,
+      ),
+      figure(
+        GROUP,
+        'Reporting throughput: Digitoll answers of 429 (whole run)',
+        throttled,
+        'answers',
+        { op: '<=', bound: 0 },
+        `the simulator's own records: ${throttled} of ${submissionRequests + queryRequests} requests answered 429 Too Many Requests (R = ${rate}/s per API with a burst of R); the reporters share one budget of ${clientRate}/s per API, so none should`,
       ),
       figure(
         GROUP,
@@ -339,7 +347,7 @@ export interface ChaosOptions {
   shipments?: number;
   rate: number;
   concurrency: number;
-  perInstanceRate: number;
+  clientRate: number;
   faults: FaultConfig;
   reporterEnv: Record<string, string>;
   /** From the POST: every report must be final by then. */
@@ -430,7 +438,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     profile: options.profile,
     simulatorRate: options.rate,
     concurrency: options.concurrency,
-    perInstanceRate: options.perInstanceRate,
+    clientRate: options.clientRate,
     faults,
     reporterEnv: options.reporterEnv,
   });
@@ -651,3 +659,84 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     await harness.stop();
   }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// A big intake while the reporter is busy (#14)
+// ---------------------------------------------------------------------------------------------------
+
+export interface BusyIntakeOptions {
+  cdkOut: string;
+  profile: BenchProfile;
+  template: ManifestRequest;
+  rate: number;
+  concurrency: number;
+  clientRate: number;
+  /** Shipments the reporter is busy with (the earlier manifest). */
+  busyWith: number;
+  /** Shipments of the POST measured while it is. */
+  shipments: number;
+}
+
+/**
+ * The issue's failing case, as a new user meets it with `npm start`: a gzip POST of 10,000
+ * shipments while the reporter works through 2,000 earlier ones (its workers, DynamoDB Local,
+ * fauxqs and the simulator all busy on the same machine). The local runtime enforces the intake's
+ * 29 s timeout, so a 202 is the proof; the houses the simulator received during the POST show the
+ * reporter was busy throughout.
+ */
+export async function busyIntakeFigures(options: BusyIntakeOptions): Promise<Figure[]> {
+  const harness = await startHarness(`busy intake full stack (${options.profile})`, {
+    cdkOut: options.cdkOut,
+    profile: options.profile,
+    simulatorRate: options.rate,
+    concurrency: options.concurrency,
+    clientRate: options.clientRate,
+  });
+  try {
+    const housePosts = () =>
+      harness.full.digitoll.received().filter((r) => r.method === 'POST' && HOUSE_POST.test(r.path)).length;
+    const busy = await postManifest(
+      harness,
+      manifestOf(options.template, options.busyWith, `busy-${Date.now()}`),
+    );
+    progress(
+      `E: ${options.busyWith} shipments accepted (${busy.manifestId}); waiting for the reporter to be busy`,
+    );
+    const waitStarted = Date.now();
+    while (housePosts() < 20 && Date.now() - waitStarted < 120_000) await sleep(250);
+    const before = housePosts();
+    const big = manifestOf(options.template, options.shipments, `big-${Date.now()}`);
+    const answer = await acceptOverHttp(harness.full.stack.apiUrl, harness.key, big);
+    const during = housePosts() - before;
+    const counts =
+      answer.status === 202
+        ? JSON.stringify((JSON.parse(answer.text) as IntakeResponse).counts)
+        : answer.text.slice(0, 300);
+    progress(
+      `E: the ${options.shipments}-shipment POST answered ${answer.status} in ${answer.ms.toFixed(0)} ms; ${during} houses reported meanwhile`,
+    );
+    const size = options.shipments.toLocaleString('en-US');
+    return [
+      figure(
+        GROUP_BUSY,
+        `gzip POST of ${size} shipments while the reporter is busy with ${options.busyWith.toLocaleString('en-US')}: HTTP status`,
+        answer.status,
+        'status',
+        { op: '==', bound: 202 },
+        `local stack with the reporter polling (${options.concurrency} workers, R = ${options.rate}/s); the earlier ${options.busyWith}-shipment manifest was being reported (${before} houses at the simulator before the POST, ${during} more during it); answer ${counts}; the local runtime enforces the intake's 29 s timeout (before #14 this answered 500 after 29.0 s)`,
+      ),
+      figure(
+        GROUP_BUSY,
+        `gzip POST of ${size} shipments while the reporter is busy: time to answer`,
+        round(answer.ms, 0),
+        'ms',
+        { op: '<=', bound: 29_000 },
+        `from sending the gzip body to the whole answer read; the API's limit is 29 s. ${harness.proxies()}`,
+      ),
+    ];
+  } finally {
+    await harness.stop();
+  }
+}
+
+const GROUP_BUSY = 'E intake while reporting (#14)';

@@ -16,7 +16,7 @@
  * is a diagnostic, D does no I/O, and a full run must stay within its 20-minute budget.
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.
- * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D runs a subset and BENCH_PROFILE=local|aws (default both)
+ * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E runs a subset and BENCH_PROFILE=local|aws (default both)
  * one profile (results.json is then marked partial); BENCH_CDK_OUT=<dir> reuses a synthesized
  * assembly instead of running `cdk synth`.
  */
@@ -27,7 +27,7 @@ import { latencyTableRows } from './aws-latency.ts';
 import { csvFigures } from './csv.ts';
 import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
-import { chaosFigures, throughputFigures } from './reporting.ts';
+import { busyIntakeFigures, chaosFigures, throughputFigures } from './reporting.ts';
 import {
   exampleManifest,
   type Figure,
@@ -61,16 +61,18 @@ const SETTINGS = {
      * each event source mapping scales on its own.
      */
     concurrency: 10,
-    /** DIGITOLL_RATE_LIMIT_PER_SECOND, per API: 5 executions per source × this = R. */
-    perInstanceRate: 4,
+    /** DIGITOLL_RATE_LIMIT_PER_SECOND, per API, shared by every reporter instance: R itself. */
+    clientRate: 20,
     timeoutMs: 240_000,
   },
   csv: { shipments: 100_000 },
+  /** E: a 10,000-shipment POST while the reporter is busy with 2,000 (the issue's 500 after 29 s). */
+  busyIntake: { busyWith: 2_000, shipments: 10_000, rate: 20, concurrency: 10, clientRate: 20 },
   chaos: {
     shipments: 2_000,
     rate: 50,
     concurrency: 5,
-    perInstanceRate: 10,
+    clientRate: 50,
     faults: {
       errorRate: 0.05,
       rateLimitRate: 0.05,
@@ -270,8 +272,8 @@ try {
       template,
       profile,
       ...SETTINGS.throughput,
-      perInstanceRate: SETTINGS.throughput.perInstanceRate * 2,
-      diagnostic: `the client budget doubled (${SETTINGS.throughput.concurrency} × ${SETTINGS.throughput.perInstanceRate * 2}/s = 2R)`,
+      clientRate: SETTINGS.throughput.clientRate * 2,
+      diagnostic: `the shared client budget doubled (${SETTINGS.throughput.clientRate * 2}/s = 2R)`,
     }),
   );
   await section('B reporting (#3)', 'B2', 'reporting chaos', LOCAL_ONLY, (profile) =>
@@ -283,6 +285,9 @@ try {
       faults: { ...SETTINGS.chaos.faults },
       reporterEnv: { ...SETTINGS.chaos.reporterEnv },
     }),
+  );
+  await section('E intake while reporting (#14)', 'E', 'intake while reporting', LOCAL_ONLY, (profile) =>
+    busyIntakeFigures({ cdkOut, template, profile, ...SETTINGS.busyIntake }),
   );
   await section('C border sweep (#4)', 'C', 'border sweep', LOCAL_ONLY, () =>
     sweepFigures({ cdkOut, template }),

@@ -2,6 +2,7 @@
  * Per-stage configuration, validated at synth: a typo in a stage fails `cdk synth`, not a deploy.
  */
 import { z } from 'zod';
+import { DEFAULT_IO_CONCURRENCY } from '../lib/concurrency.ts';
 
 export const StageConfig = z.strictObject({
   stage: z.enum(['dev', 'prod']),
@@ -25,9 +26,18 @@ export const StageConfig = z.strictObject({
      */
     scope: z.enum(['toll:movement/road/v2', 'toll:eu/movement/road/v2']).optional(),
   }),
-  /** Concurrent reporter instances; times the per-instance rate this bounds the calls to Digitoll. */
+  /** Concurrent reporter instances (per event source). */
   reporterMaxConcurrency: z.number().int().min(2).max(1000),
-  digitollRateLimitPerInstance: z.number().positive(),
+  /**
+   * The rate Customs grants per Digitoll API (requests/s): one budget all reporter instances share
+   * (lib/adapters/dynamodb/rate-budget.ts), so idle instances leave no rate unused.
+   */
+  digitollRateLimitPerSecond: z.number().positive(),
+  /**
+   * Bulk requests in flight per operation in every function (batch writes and reads,
+   * SendMessageBatch calls, the sweep's per-shipment transactions): IO_CONCURRENCY.
+   */
+  ioConcurrency: z.number().int().min(1).max(64),
   /** Alarm thresholds and where alarms go (docs/deploy-and-operate.md explains each alarm). */
   alarms: z.strictObject({
     /** An e-mail address subscribed to the alarm topic (confirm the subscription once). */
@@ -63,7 +73,9 @@ const STAGES: Record<string, StageConfig> = {
       audience: 'https://test.maskinporten.no/',
     },
     reporterMaxConcurrency: 5,
-    digitollRateLimitPerInstance: 10,
+    // Was 5 instances × 10/s each: the same total, now shared.
+    digitollRateLimitPerSecond: 50,
+    ioConcurrency: DEFAULT_IO_CONCURRENCY,
     alarms: {
       // The playground is slow and flaky at times: tolerate more before paging anyone.
       reportQueueMaxAgeSeconds: 3600,
@@ -82,7 +94,9 @@ const STAGES: Record<string, StageConfig> = {
     deletionProtection: true,
     maskinporten: { tokenUrl: 'https://maskinporten.no/token', audience: 'https://maskinporten.no/' },
     reporterMaxConcurrency: 10,
-    digitollRateLimitPerInstance: 10,
+    // Was 10 instances × 10/s each: the same total, now shared.
+    digitollRateLimitPerSecond: 100,
+    ioConcurrency: DEFAULT_IO_CONCURRENCY,
     alarms: {
       // A house is due at the border 2 h before arrival: a report stuck for 15 min eats into that.
       reportQueueMaxAgeSeconds: 900,

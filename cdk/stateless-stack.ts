@@ -52,6 +52,7 @@ export class StatelessStack extends Stack {
       [ENV.notificationQueueUrl]: notificationQueue.queueUrl,
       [ENV.notificationDlqUrl]: notificationDeadLetterQueue.queueUrl,
       [ENV.sweepRecheckMinutes]: String(config.scheduleRateMinutes),
+      [ENV.ioConcurrency]: String(config.ioConcurrency),
     };
 
     this.partnerApi = new PartnerApi(this, 'PartnerApi', {

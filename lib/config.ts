@@ -3,6 +3,7 @@
  * come from `lib/deployment.ts`, which CDK uses to set them.
  */
 import { z } from 'zod';
+import { DEFAULT_IO_CONCURRENCY } from './concurrency.ts';
 import { ENV } from './deployment.ts';
 
 const Env = z.object({
@@ -22,6 +23,8 @@ const Env = z.object({
   [ENV.webhookMaxAttempts]: z.coerce.number().int().min(1).max(20).default(8),
   [ENV.webhookBaseDelaySeconds]: z.coerce.number().int().min(1).max(900).default(10),
   [ENV.sweepRecheckMinutes]: z.coerce.number().positive().default(5),
+  /** Bulk requests in flight per operation (intake writes and sends, the sweep, the outbox). */
+  [ENV.ioConcurrency]: z.coerce.number().int().min(1).max(64).default(DEFAULT_IO_CONCURRENCY),
 });
 export type Config = z.infer<typeof Env>;
 
@@ -62,8 +65,13 @@ const ReporterEnv = Env.extend({
   [ENV.maskinportenPrivateKeyPem]: z.string().min(1).optional(),
   [ENV.maskinportenKeyId]: z.string().min(1).optional(),
   [ENV.digitollTimeoutMs]: z.coerce.number().int().positive().default(10_000),
-  /** Per function instance; with the reporter's maximum concurrency this bounds the total rate. */
-  [ENV.digitollRateLimitPerSecond]: z.coerce.number().nonnegative().default(10),
+  /**
+   * The rate Customs grants, per Digitoll API (submission, query), for all reporter instances
+   * together: they share one budget in the table (lib/adapters/dynamodb/rate-budget.ts). 0 = none.
+   */
+  [ENV.digitollRateLimitPerSecond]: z.coerce.number().nonnegative().default(20),
+  /** Requests of that budget allowed back to back (default 1: strict spacing of 1/R). */
+  [ENV.digitollRateLimitBurst]: z.coerce.number().int().min(1).max(1000).default(1),
   [ENV.reportUncertainDelaySeconds]: z.coerce.number().int().min(1).max(900).default(60),
   [ENV.reportFirstPollDelaySeconds]: z.coerce.number().int().min(1).max(900).default(2),
   [ENV.reportMaxAttempts]: z.coerce.number().int().min(1).max(50).default(8),

@@ -26,7 +26,9 @@ export const ENV = {
   digitollBaseUrl: 'DIGITOLL_BASE_URL',
   digitollTokenExchangeUrl: 'DIGITOLL_TOKEN_EXCHANGE_URL',
   digitollTimeoutMs: 'DIGITOLL_TIMEOUT_MS',
+  /** The rate Customs grants per Digitoll API, shared by every reporter instance. */
   digitollRateLimitPerSecond: 'DIGITOLL_RATE_LIMIT_PER_SECOND',
+  digitollRateLimitBurst: 'DIGITOLL_RATE_LIMIT_BURST',
   maskinportenTokenUrl: 'MASKINPORTEN_TOKEN_URL',
   maskinportenAudience: 'MASKINPORTEN_AUDIENCE',
   maskinportenScope: 'MASKINPORTEN_SCOPE',
@@ -40,6 +42,11 @@ export const ENV = {
   reportMaxAttempts: 'REPORT_MAX_ATTEMPTS',
   reportMaxPolls: 'REPORT_MAX_POLLS',
   reportClaimTtlSeconds: 'REPORT_CLAIM_TTL_SECONDS',
+  /**
+   * Requests in flight per bulk operation (batch writes and reads, SendMessageBatch calls, the
+   * sweep's per-shipment transactions); set per stage, default `DEFAULT_IO_CONCURRENCY` (16).
+   */
+  ioConcurrency: 'IO_CONCURRENCY',
 } as const;
 
 /** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */

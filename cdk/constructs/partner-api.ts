@@ -80,6 +80,18 @@ export const UNAUTHENTICATED_ROUTES: readonly string[] = OPERATIONS.filter((op) 
   routeKey,
 );
 
+/**
+ * The intake's memory, chosen from `npm run bench` (A, AWS profile; bench/results.json): a
+ * 10,000-shipment POST spends seconds of CPU (gunzip, JSON parse, zod validation, the VOEC rules,
+ * marshalling 10,000 items and 10,000 report messages) next to ~1,400 batched requests that, with
+ * IO_CONCURRENCY in flight, take only ~1–2 s of wall time. The CPU part therefore dominates, and
+ * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): at 1,024 MB (0.58 vCPU) that CPU
+ * time is stretched ×1.73. One full vCPU (the intake is single-threaded, so more buys nothing)
+ * brings the modelled duration well inside a third of the 29 s limit. Cost stays about level: a
+ * CPU-bound invocation at 1.73× the memory runs ~1/1.73 as long.
+ */
+const INTAKE_MEMORY_MB = 1769;
+
 export class PartnerApi extends Construct {
   readonly api: HttpApi;
   readonly accessLogs: LogGroup;
@@ -95,13 +107,23 @@ export class PartnerApi extends Construct {
   constructor(scope: Construct, id: string, props: PartnerApiProps) {
     super(scope, id);
     const { config, table, reportQueue, environment } = props;
-    const fn = (id: string, entry: string, description: string) =>
-      new HouseFunction(this, id, { entry, description, environment, logRetention: config.logRetentionDays })
-        .fn;
+    const fn = (id: string, entry: string, description: string, memorySize?: number) =>
+      new HouseFunction(this, id, {
+        entry,
+        description,
+        environment,
+        logRetention: config.logRetentionDays,
+        ...(memorySize ? { memorySize } : {}),
+      }).fn;
 
     const authorizerFn = fn('Authorizer', 'functions/auth/authorizer.ts', 'Partner API key → partnerId');
     const publicFn = fn('Public', 'functions/http/public.ts', 'Health and OpenAPI contract');
-    const intakeFn = fn('Intake', 'functions/http/intake.ts', 'Manifest intake: validate, store, fan out');
+    const intakeFn = fn(
+      'Intake',
+      'functions/http/intake.ts',
+      'Manifest intake: validate, store, fan out',
+      INTAKE_MEMORY_MB,
+    );
     const readFn = fn('Read', 'functions/http/read.ts', 'Manifest and shipment queries');
     const changesFn = fn(
       'Changes',

@@ -45,7 +45,7 @@ export class Reporting extends Construct {
         [ENV.maskinportenTokenUrl]: config.maskinporten.tokenUrl,
         [ENV.maskinportenAudience]: config.maskinporten.audience,
         [ENV.maskinportenSecretArn]: maskinportenSecret.secretArn,
-        [ENV.digitollRateLimitPerSecond]: String(config.digitollRateLimitPerInstance),
+        [ENV.digitollRateLimitPerSecond]: String(config.digitollRateLimitPerSecond),
         ...(config.maskinporten.scope ? { [ENV.maskinportenScope]: config.maskinporten.scope } : {}),
       },
     }).fn;

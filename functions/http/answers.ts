@@ -54,6 +54,8 @@ export const PROBLEM_TYPES = {
   'in-progress': 'The same manifest is being accepted right now (Retry-After says when to retry)',
   'transport-crossed': 'The transport has reached the border: the change is no longer possible',
   'shipment-exists': 'A shipment number is already on the manifest with other content',
+  'shipment-number-in-use':
+    'The shipment number is live on another manifest (one house per waybill at Digitoll): withdraw it there first',
   'immutable-key': 'A Digitoll key (the waybill number, a reported vehicle registration) cannot be changed',
   withdrawn: 'The shipment was withdrawn',
   'concurrent-change': 'Another change won the race (Retry-After says when to retry)',

@@ -35,6 +35,7 @@ export function table(config: Config): Table {
     client: documentClient(config),
     tableName: config.TABLE_NAME,
     retentionDays: config.RECORD_RETENTION_DAYS,
+    ioConcurrency: config.IO_CONCURRENCY,
   });
 }
 

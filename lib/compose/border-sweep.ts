@@ -28,14 +28,18 @@ export function borderSweepDeps(config: Config): {
   return {
     stalledIntakes: {
       store: new DynamoIntakeStore(shared),
-      queue: new SqsReportQueue(sqs, config.REPORT_QUEUE_URL),
+      queue: new SqsReportQueue(sqs, config.REPORT_QUEUE_URL, undefined, config.IO_CONCURRENCY),
       clock: systemClock,
     },
     sweep: {
       store: new DynamoBorderStore(shared),
       ncts: new RecordingNctsGateway(shared),
       clock: systemClock,
-      settings: { ...DEFAULT_SWEEP_SETTINGS, recheckMs: config.SWEEP_RECHECK_MINUTES * 60_000 },
+      settings: {
+        ...DEFAULT_SWEEP_SETTINGS,
+        recheckMs: config.SWEEP_RECHECK_MINUTES * 60_000,
+        concurrency: config.IO_CONCURRENCY,
+      },
     },
     outbox: {
       outbox: new DynamoOutbox(shared),
@@ -44,6 +48,7 @@ export function borderSweepDeps(config: Config): {
         sqs,
         required(config.NOTIFICATION_QUEUE_URL, ENV.notificationQueueUrl),
         required(config.NOTIFICATION_DLQ_URL, ENV.notificationDlqUrl),
+        config.IO_CONCURRENCY,
       ),
       clock: systemClock,
       // The table's stream hands fresh notifications over; the schedule takes the stragglers.

@@ -18,7 +18,7 @@ export function changesDeps(config: Config): { changes: ChangeDeps; webhooks: Re
   return {
     changes: {
       store: new DynamoChangeStore(shared),
-      queue: new SqsReportQueue(sqsClient(config), config.REPORT_QUEUE_URL),
+      queue: new SqsReportQueue(sqsClient(config), config.REPORT_QUEUE_URL, undefined, config.IO_CONCURRENCY),
       clock: systemClock,
     },
     webhooks: {

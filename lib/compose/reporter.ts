@@ -6,7 +6,9 @@
 import { DigitollHttpClient } from '../adapters/digitoll/client.ts';
 import { DigitollReporting } from '../adapters/digitoll/reporting.ts';
 import { ROAD_V2_MAPPING } from '../adapters/digitoll/road-v2/mapping.ts';
+import { DynamoRateBudget } from '../adapters/dynamodb/rate-budget.ts';
 import { DynamoReportStore } from '../adapters/dynamodb/report-store.ts';
+import type { Table } from '../adapters/dynamodb/table.ts';
 import {
   CUSTOMS_TOKEN_EXCHANGE_PATH,
   MaskinportenTokenProvider,
@@ -55,15 +57,32 @@ function lazyTokens(config: ReporterConfig) {
   };
 }
 
+/**
+ * The Digitoll rate R (DIGITOLL_RATE_LIMIT_PER_SECOND, per API) as one budget every reporter
+ * instance draws from (rate-budget.ts explains why shared); 0 = no client-side limit.
+ */
+function sharedBudgets(config: ReporterConfig, shared: Table) {
+  const rate = config.DIGITOLL_RATE_LIMIT_PER_SECOND;
+  if (!(rate > 0)) return undefined;
+  const budget = (api: string) =>
+    new DynamoRateBudget(shared, `digitoll-road-${api}`, {
+      ratePerSecond: rate,
+      burst: config.DIGITOLL_RATE_LIMIT_BURST,
+    });
+  return { submission: budget('submission'), query: budget('query') };
+}
+
 export function reporterDeps(config: ReporterConfig): {
   reporter: ReporterDeps;
   /** Dead-letters a message body that breaks the queue's contract, as received. */
   deadLetterInvalid(body: string, reason: string): Promise<void>;
 } {
   const sqs = sqsClient(config);
+  const shared = table(config);
+  const rateLimiters = sharedBudgets(config, shared);
   return {
     reporter: {
-      store: new DynamoReportStore(table(config)),
+      store: new DynamoReportStore(shared),
       // One movement API per transport mode; road v2 is the only one so far.
       digitoll: new DigitollReporting(
         {
@@ -73,7 +92,7 @@ export function reporterDeps(config: ReporterConfig): {
               baseUrl: config.DIGITOLL_BASE_URL,
               tokens: lazyTokens(config),
               timeoutMs: config.DIGITOLL_TIMEOUT_MS,
-              rateLimitPerSecond: config.DIGITOLL_RATE_LIMIT_PER_SECOND,
+              ...(rateLimiters ? { rateLimiters } : {}),
             }),
           },
         },

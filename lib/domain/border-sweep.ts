@@ -8,6 +8,7 @@
  * and the deadline marker moves only if nobody moved it meanwhile. A run that dies half-way left
  * the marker where it was, so the next run does the rest.
  */
+import { DEFAULT_IO_CONCURRENCY, mapBounded } from '../concurrency.ts';
 import { REPORTING_LEAD_MS } from './deadlines.ts';
 import {
   type ArrivalNotification,
@@ -20,9 +21,6 @@ import type { Clock } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
 import type { Flag, FlagCode } from './shipment.ts';
 import { type TvinnDeclarationDraft, tvinnDrafts } from './tvinn.ts';
-
-/** Shipments of one transport reconciled at once. */
-const RECONCILE_CONCURRENCY = 16;
 
 export interface BorderCheck {
   partnerId: string;
@@ -77,6 +75,8 @@ export interface SweepDeps {
     lateGraceMs: number;
     /** Transports per run. */
     batchSize: number;
+    /** Shipments of a transport reconciled at once (each one conditional transaction at most). */
+    concurrency: number;
   };
 }
 
@@ -84,6 +84,7 @@ export const DEFAULT_SWEEP_SETTINGS: SweepDeps['settings'] = {
   recheckMs: 5 * 60_000,
   lateGraceMs: 6 * 3_600_000,
   batchSize: 200,
+  concurrency: DEFAULT_IO_CONCURRENCY,
 };
 
 export interface SweepReport {
@@ -157,9 +158,7 @@ async function sweepTransport(
       shipment = await deps.store.shipment(check.partnerId, check.manifestId, shipment.shipmentNumber);
     }
   };
-  for (let start = 0; start < shipments.length; start += RECONCILE_CONCURRENCY) {
-    await Promise.all(shipments.slice(start, start + RECONCILE_CONCURRENCY).map(reconcile));
-  }
+  await mapBounded(shipments, deps.settings.concurrency, reconcile);
 
   const past = now.getTime() >= Date.parse(eta);
   if (past) {

@@ -8,7 +8,13 @@
  */
 import type { PartnerNotification } from './notifications.ts';
 import type { Clock } from './ports.ts';
-import { fanOut, type NotificationQueue, type Webhook, type WebhookRegistry } from './webhooks.ts';
+import {
+  fanOut,
+  type NotificationMessage,
+  type NotificationQueue,
+  type Webhook,
+  type WebhookRegistry,
+} from './webhooks.ts';
 
 export interface OutboxStore {
   /** Notifications waiting since `before` or earlier (oldest first). */
@@ -38,17 +44,20 @@ export async function handOver(
   notifications: readonly PartnerNotification[],
 ): Promise<HandOver> {
   const hooks = new Map<string, Webhook[]>();
-  let queued = 0;
   let withoutWebhook = 0;
+  const messages: NotificationMessage[] = [];
   const ordered = [...notifications].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   for (const notification of ordered) {
     const partnerId = notification.partnerId;
     if (!hooks.has(partnerId)) hooks.set(partnerId, await deps.webhooks.list(partnerId));
-    const messages = fanOut(notification, hooks.get(partnerId) ?? []);
-    if (messages.length === 0) withoutWebhook++;
-    await deps.queue.send(messages);
-    queued += messages.length;
+    const fanned = fanOut(notification, hooks.get(partnerId) ?? []);
+    if (fanned.length === 0) withoutWebhook++;
+    messages.push(...fanned);
   }
+  // One send for the whole hand-over: the queue adapter keeps several batches in flight. The
+  // entries leave the outbox only once every message is queued.
+  await deps.queue.send(messages);
+  const queued = messages.length;
   await deps.outbox.remove(ordered);
   return { queued, withoutWebhook };
 }

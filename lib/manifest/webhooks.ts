@@ -3,6 +3,8 @@
  * schema (lib/manifest/webhook-payloads.ts, the one definition of what is delivered) and the
  * Standard Webhooks headers every delivery carries.
  */
+
+import type { NamedSchema } from './openapi.ts';
 import {
   FlagClearedEvent,
   FlagRaisedEvent,
@@ -10,7 +12,6 @@ import {
   TransitClosureEvent,
   type WebhookPayload,
 } from './webhook-payloads.ts';
-import type { NamedSchema } from './openapi.ts';
 
 /** One event type partners receive, as the OpenAPI `webhooks` section describes it. */
 export interface WebhookSpec {
@@ -58,7 +59,10 @@ export interface WebhookHeader {
 
 /** The headers of a delivery (lib/domain/webhooks.ts sets them; the receiver verifies by them). */
 export const WEBHOOK_HEADERS: readonly WebhookHeader[] = [
-  { name: 'webhook-id', description: 'Standard Webhooks: the event id (as `id` in the body): de-duplicate on it' },
+  {
+    name: 'webhook-id',
+    description: 'Standard Webhooks: the event id (as `id` in the body): de-duplicate on it',
+  },
   { name: 'webhook-timestamp', description: 'Standard Webhooks: unix seconds of the delivery attempt' },
   {
     name: 'webhook-signature',

@@ -31,7 +31,7 @@ import {
 import { systemClock } from '../../domain/ids.ts';
 import type { Clock } from '../../domain/ports.ts';
 import { LOOKUP_PATHS, lookupQuery, readLookup, WaybillLookupBody } from './lookup.ts';
-import { TokenBucketRateLimiter } from './rate-limiter.ts';
+import { type RateLimiter, TokenBucketRateLimiter } from './rate-limiter.ts';
 import { classifyFetchError, fullJitterDelayMs, parseRetryAfterMs } from './retry.ts';
 
 export type DigitollKind = MessageKind;
@@ -104,6 +104,11 @@ export interface DigitollHttpClientConfig {
   rateLimitPerSecond?: number;
   /** Burst of that bucket. Default 1 (strict spacing of 1/rate s). */
   rateLimitBurst?: number;
+  /**
+   * The rate budgets to wait on instead, per API: the reporter passes the budget all its instances
+   * share (lib/adapters/dynamodb/rate-budget.ts). Takes precedence over `rateLimitPerSecond`.
+   */
+  rateLimiters?: Record<'submission' | 'query', RateLimiter>;
   fetch?: typeof fetch;
   /** Wall clock, for Retry-After HTTP dates. Default the system clock. */
   clock?: Clock;
@@ -153,7 +158,7 @@ export class DigitollHttpClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   /** One bucket per Digitoll API: submissions and queries are limited separately (§2.2, §2.3). */
-  private readonly limiters?: Record<'submission' | 'query', TokenBucketRateLimiter>;
+  private readonly limiters?: Record<'submission' | 'query', RateLimiter>;
 
   constructor(private readonly config: DigitollHttpClientConfig) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
@@ -167,7 +172,9 @@ export class DigitollHttpClient {
     this.sleep = config.sleep ?? defaultSleep;
     this.random = config.random ?? Math.random;
     const { rateLimitPerSecond } = config;
-    if (rateLimitPerSecond) {
+    if (config.rateLimiters) {
+      this.limiters = config.rateLimiters;
+    } else if (rateLimitPerSecond) {
       const bucket = () =>
         new TokenBucketRateLimiter({
           ratePerSecond: rateLimitPerSecond,

@@ -11,7 +11,13 @@ export interface RateLimiterOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-export class TokenBucketRateLimiter {
+/** What the Digitoll client waits on before each HTTP attempt: one slot of the API's rate. */
+export interface RateLimiter {
+  /** Waits for a slot; resolves when the caller may send. Returns the wait in ms (0 when none). */
+  acquire(): Promise<number>;
+}
+
+export class TokenBucketRateLimiter implements RateLimiter {
   private readonly intervalMs: number;
   private readonly toleranceMs: number;
   /** Theoretical arrival time of the next request. */

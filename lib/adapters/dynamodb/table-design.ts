@@ -20,6 +20,7 @@
  *   webhook         PARTNER#<p>                          / WEBHOOK#<id>
  *   delivery        PARTNER#<p>#DELIVERY                 / <notification id>#<webhook id>
  *   house claim     HOUSE#<carrier>#<waybill type>#<number> / HOUSE   (any partner's: the Digitoll house key)
+ *   rate budget     RATE#<api>                           / RATE   (the reporters' shared Digitoll budget)
  *
  * Shipments are keyed by partner + shipment number, not by manifest, so a 10,000-shipment
  * intake spreads its writes over many partitions (one partition takes ~1,000 WCU/s).
@@ -65,6 +66,8 @@ const alertsPartition = (partnerId: string) => `${partner(partnerId)}#ALERTS`;
 const PARTNER_KEY_LISTING = 'PARTNER_KEYS';
 
 export const keys = {
+  /** The Digitoll rate budget every reporter instance shares, one per API (rate-budget.ts). */
+  rateBudget: (api: string): TableKey => ({ pk: `RATE#${api}`, sk: 'RATE' }),
   partnerKey: (keyHash: string): TableKey => ({ pk: `KEY#${keyHash}`, sk: 'KEY' }),
   /** The listing item of a partner key (one small partition, read only by operators). */
   partnerKeyListing: (partnerId: string, keyId: string): TableKey => ({

@@ -13,6 +13,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_IO_CONCURRENCY, mapBounded } from '../../concurrency.ts';
 import { isConditionFailure } from './conditions.ts';
 import { DEADLINE_INDEX, DEADLINE_INDEX_SHARDS, type DueKind, keys, TTL_ATTRIBUTE } from './table-design.ts';
 
@@ -39,6 +40,8 @@ export interface TableOptions {
   retentionDays?: number;
   /** Back-off base for unprocessed batch items; tests set it low. */
   retryBaseMs?: number;
+  /** Batch requests in flight per bulk call (default `DEFAULT_IO_CONCURRENCY`). */
+  ioConcurrency?: number;
 }
 
 /** Items read, for the cost benchmarks (bench/sweep.ts). */
@@ -51,12 +54,15 @@ export class Table {
   readonly name: string;
   private readonly retentionDays: number | undefined;
   private readonly retryBaseMs: number;
+  /** Batch requests in flight per bulk call; also what callers fanning out single writes use. */
+  readonly ioConcurrency: number;
 
   constructor(options: TableOptions) {
     this.client = options.client;
     this.name = options.tableName;
     this.retentionDays = options.retentionDays;
     this.retryBaseMs = options.retryBaseMs ?? 50;
+    this.ioConcurrency = options.ioConcurrency ?? DEFAULT_IO_CONCURRENCY;
   }
 
   /** `{ expiresAt }` for an item about this instant (the retention rule). */
@@ -128,14 +134,17 @@ export class Table {
     return found.slice(0, limit);
   }
 
-  /** BatchGetItem in chunks of 100, retrying unprocessed keys; the items found, in no order. */
+  /**
+   * BatchGetItem in chunks of 100, `ioConcurrency` chunks in flight, each retrying its unprocessed
+   * keys with back-off; the items found, in no order.
+   */
   async batchGet(
     itemKeys: Item[],
     options: { consistent?: boolean; projection?: string } = {},
   ): Promise<Item[]> {
-    const found: Item[] = [];
-    for (let start = 0; start < itemKeys.length; start += BATCH_GET_LIMIT) {
-      let pending = itemKeys.slice(start, start + BATCH_GET_LIMIT);
+    const pages = await mapBounded(chunks(itemKeys, BATCH_GET_LIMIT), this.ioConcurrency, async (chunk) => {
+      const found: Item[] = [];
+      let pending = chunk;
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('BatchGetItem left keys unprocessed');
         if (attempt > 1) await backoff(this.retryBaseMs, attempt);
@@ -153,14 +162,19 @@ export class Table {
         found.push(...(result.Responses?.[this.name] ?? []));
         pending = (result.UnprocessedKeys?.[this.name]?.Keys ?? []) as Item[];
       }
-    }
-    return found;
+      return found;
+    });
+    return pages.flat();
   }
 
-  /** BatchWriteItem in chunks of 25, retrying unprocessed items; throws if some never went through. */
+  /**
+   * BatchWriteItem in chunks of 25, `ioConcurrency` chunks in flight, each retrying its unprocessed
+   * items with back-off; throws if some never went through. On a failure no further chunk starts,
+   * and the ones in flight settle before the rejection (nothing keeps writing behind the caller).
+   */
   async batchWrite(requests: WriteRequest[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-      let pending = requests.slice(start, start + BATCH_WRITE_LIMIT);
+    await mapBounded(chunks(requests, BATCH_WRITE_LIMIT), this.ioConcurrency, async (chunk) => {
+      let pending = chunk;
       for (let attempt = 1; pending.length > 0; attempt++) {
         if (attempt > MAX_BATCH_ATTEMPTS) {
           throw new Error(
@@ -173,7 +187,7 @@ export class Table {
         );
         pending = (result.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
       }
-    }
+    });
   }
 
   /** One transaction that must go through: any failure, a failed condition included, is thrown. */
@@ -225,6 +239,13 @@ export class Table {
       throw error;
     }
   }
+}
+
+/** `items` in consecutive slices of at most `size`. */
+export function chunks<T>(items: ReadonlyArray<T>, size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < items.length; start += size) slices.push(items.slice(start, start + size));
+  return slices;
 }
 
 function backoff(baseMs: number, attempt: number): Promise<void> {

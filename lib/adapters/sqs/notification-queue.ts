@@ -1,29 +1,27 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DEFAULT_IO_CONCURRENCY } from '../../concurrency.ts';
 import { NotificationMessage, type NotificationQueue } from '../../domain/webhooks.ts';
+import { sendInBatches } from './send-batches.ts';
 
 export class SqsNotificationQueue implements NotificationQueue {
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
     private readonly deadLetterUrl: string,
+    private readonly concurrency = DEFAULT_IO_CONCURRENCY,
+    private readonly retryBaseMs = 50,
   ) {}
 
   async send(messages: NotificationMessage[], delaySeconds = 0): Promise<void> {
-    for (let start = 0; start < messages.length; start += 10) {
-      let entries = messages.slice(start, start + 10).map((message, index) => ({
-        Id: `n${index}`,
-        MessageBody: JSON.stringify(NotificationMessage.parse(message)),
-        ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
-      }));
-      for (let attempt = 0; entries.length > 0; attempt++) {
-        if (attempt >= 6) throw new Error(`SendMessageBatch failed for ${entries.length} notification(s)`);
-        const result = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }),
-        );
-        const failed = new Set((result.Failed ?? []).map((f) => f.Id));
-        entries = entries.filter((entry) => failed.has(entry.Id));
-      }
-    }
+    const entries = messages.map((message) => ({
+      MessageBody: JSON.stringify(NotificationMessage.parse(message)),
+      ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
+    }));
+    await sendInBatches(this.client, this.queueUrl, entries, {
+      retryBaseMs: this.retryBaseMs,
+      concurrency: this.concurrency,
+      what: 'notification(s)',
+    });
   }
 
   async deadLetter(message: NotificationMessage, reason: string): Promise<void> {
