@@ -25,8 +25,13 @@ export function fieldErrorsFromZod(
       }));
     }
     if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
+      // A schema may say why a field is required (zod's own messages start "Invalid input").
       const received =
-        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+        issue.code === 'invalid_type' &&
+        issue.input === undefined &&
+        issue.message.startsWith('Invalid input')
+          ? 'is required'
+          : issue.message;
       return [
         {
           path: jsonPointer(path),

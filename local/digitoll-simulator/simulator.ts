@@ -418,7 +418,7 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
         requestId: engine.submit({ kind, method: 'DELETE', mrn: mrn ?? '', ...submitter }),
       });
     }
-    const checked = validateMessage(kind, body);
+    const checked = validateMessage(kind, body, api);
     if (!checked.ok) return json(400, { validationErrors: checked.errors }); // §7.1: nothing stored
     const requestId = engine.submit({
       kind,

@@ -17,6 +17,7 @@ import type { ManifestRequest, ShipmentInput } from '../../lib/manifest/schema.t
 import type { ReceivedRecord, StoredMessage } from '../../local/digitoll-simulator/index.ts';
 import { type FullStack, type FullStackOptions, startFullStack } from '../../local/full-stack.ts';
 import { localDynamoClient, localSqsClient } from '../../local/runtime/aws.ts';
+import { road } from '../road.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -173,7 +174,7 @@ export class ReportingSystem {
     const manifest = fixture();
     const n = ++this.counter;
     manifest.reference = `REP-${this.tag}-${n}`;
-    manifest.transport.vehicleRegistration = `${this.tag}${n}`;
+    road(manifest.transport).vehicleRegistration = `${this.tag}${n}`;
     manifest.transport.estimatedArrival = new Date(Date.now() + 24 * 3_600_000).toISOString();
     if (manifest.masterConsignment) manifest.masterConsignment.waybill.number = `CMR-${this.tag}-${n}`;
     for (const shipment of manifest.shipments) shipment.shipmentNumber = this.shipmentNumber();

@@ -41,13 +41,6 @@ export class DynamoReportStore implements ReportStore {
     return { manifest, report: report ?? initialReport(manifest.receivedAt), stored: report !== undefined };
   }
 
-  async reportableHouseNumbers(manifest: ManifestRecord): Promise<string[]> {
-    const rows = await summarizeShipments(this.table, manifest.manifestId);
-    return rows
-      .filter((row) => row.status !== 'REJECTED' && row.status !== 'CANCELLED')
-      .map((row) => row.shipmentNumber);
-  }
-
   async transition(
     message: ReportMessage,
     subject: ReportSubject,
