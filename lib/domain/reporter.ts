@@ -118,11 +118,7 @@ export async function handleReportMessage(
 }
 
 /** The message to Digitoll for this subject, as it stands now. */
-async function digitollMessage(
-  deps: ReporterDeps,
-  message: ReportMessage,
-  subject: ReportSubject,
-): Promise<DigitollMessage> {
+function digitollMessage(message: ReportMessage, subject: ReportSubject): DigitollMessage {
   const { manifest } = subject;
   if (message.kind === 'HOUSE') {
     if (!subject.shipment) throw new Error('house message without shipment');
@@ -155,7 +151,7 @@ async function contentOf(
   message: ReportMessage,
   subject: ReportSubject,
 ): Promise<Content> {
-  const digitoll = await digitollMessage(deps, message, subject);
+  const digitoll = digitollMessage(message, subject);
   return { message: digitoll, prepared: deps.digitoll.prepare(digitoll) };
 }
 

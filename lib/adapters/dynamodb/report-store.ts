@@ -9,7 +9,6 @@ import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
 import { manifestEventItem, outboxItem, shipmentEventItem } from './items.ts';
-import { summarizeShipments } from './reads.ts';
 import type { Item, Table } from './table.ts';
 import { keys } from './table-design.ts';
 
