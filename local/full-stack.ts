@@ -42,7 +42,10 @@ export async function digitollEnvironment(
   baseUrl: string = digitoll.url,
 ): Promise<Record<string, string>> {
   // Granted both movement APIs: the reporter gets one token per scope (road v2, air).
-  const client = await createTestClient({ clientId: 'voec-border-local', scopes: [ROAD_V2_SCOPE, AIR_SCOPE] });
+  const client = await createTestClient({
+    clientId: 'voec-border-local',
+    scopes: [ROAD_V2_SCOPE, AIR_SCOPE],
+  });
   digitoll.registerClient(client);
   return {
     [ENV.digitollBaseUrl]: baseUrl,

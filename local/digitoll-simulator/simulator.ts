@@ -331,10 +331,8 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
             consignmentMasterLevel: masters.map(({ consignmentHouseLevel: _houses, ...master }) => master),
           });
         }
-        const houses = [
-          ...masters.flatMap((master) => master.consignmentHouseLevel as unknown[]),
-          ...(full.consignmentHouseLevel as unknown[]),
-        ];
+        // The houses on the transport are those under its masters (no direct consignments).
+        const houses = masters.flatMap((master) => master.consignmentHouseLevel as unknown[]);
         return json(200, { mrn, consignmentHouseLevel: houses });
       };
     }
