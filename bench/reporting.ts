@@ -176,7 +176,8 @@ async function progressOf(harness: Harness, manifestId: string, expected: number
 
 const HOUSE_POST = /^\/api\/movement\/road\/v2\/house-consignment\/?$/;
 const HOUSE_RESULT = /^\/api\/movement\/road\/status\/v2\/house-consignment\/validation-status\//;
-const HOUSE_LOOKUP = /^\/api\/movement\/road\/status\/v2\/house-consignment\/transport-document\/status/;
+const HOUSE_LOOKUP =
+  /^\/api\/movement\/(?:road\/status\/v2|air\/status\/v1)\/house-consignment\/transport-document\/status/;
 const answered = (record: ReceivedRecord) => record.outcome.status === 200 || record.outcome.status === 202;
 const atMs = (record: ReceivedRecord) => Date.parse(record.at);
 const span = (times: number[]) =>
@@ -348,6 +349,8 @@ export interface ChaosOptions {
   drainMs: number;
   /** Copies of the initial messages are delayed by up to this (s, ≤ 900). */
   maxCopyDelaySeconds: number;
+  /** What the figures are called (`Chaos`, `Chaos by air`); the template's mode picks the Digitoll API. */
+  title?: string;
 }
 
 async function sendCopies(
@@ -381,6 +384,7 @@ const KIND_OF_PATH: Record<string, ReportMessage['kind']> = {
 };
 
 export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
+  const title = options.title ?? 'Chaos';
   const shipments = options.shipments ?? 2_000;
   const random = mulberry32(7);
   const { faults } = options;
@@ -390,9 +394,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     (faults.timeoutRate ?? 0) +
     (faults.dropResponseRate ?? 0);
   progress(
-    `B: chaos: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
+    `B: ${title}: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
   );
-  const harness = await startHarness(`chaos full stack (${options.profile})`, {
+  const harness = await startHarness(`${title} full stack (${options.profile})`, {
     cdkOut: options.cdkOut,
     profile: options.profile,
     simulatorRate: options.rate,
@@ -432,9 +436,10 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     const copyPolls = async () => {
       const wanted: Array<{ message: ReportMessage; delaySeconds: number }> = [];
       for (const record of harness.full.digitoll.received()) {
-        const match = /^\/api\/movement\/road\/v2\/(transport|master-consignment|house-consignment)\/?$/.exec(
-          record.path,
-        );
+        const match =
+          /^\/api\/movement\/(?:road\/v2|air\/v1)\/(transport|master-consignment|house-consignment)\/?$/.exec(
+            record.path,
+          );
         const requestId = record.outcome.requestId;
         if (record.method !== 'POST' || !match?.[1] || !requestId || polled.has(requestId)) continue;
         polled.add(requestId);
@@ -470,7 +475,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       if (Date.now() - lastLog > 15_000) {
         lastLog = Date.now();
         progress(
-          `B: chaos: ${JSON.stringify(state.statuses)} transport ${state.transport} master ${state.master} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
+          `B: ${title}: ${JSON.stringify(state.statuses)} transport ${state.transport} master ${state.master} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
         );
       }
     }
@@ -531,7 +536,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     const apiRequests = received.filter((r) => r.path.startsWith('/api/movement/')).length;
     const lookups = received.filter((r) => HOUSE_LOOKUP.test(r.path)).length;
     const transportSends = received
-      .filter((r) => r.method === 'POST' && /^\/api\/movement\/road\/v2\/transport\/?$/.test(r.path))
+      .filter(
+        (r) => r.method === 'POST' && /^\/api\/movement\/(?:road\/v2|air\/v1)\/transport\/?$/.test(r.path),
+      )
       .map((r) => r.outcome.fault ?? String(r.outcome.status ?? '?'));
     const { Attributes: dlq = {} } = await harness.sqs.send(
       new GetQueueAttributesCommand({
@@ -550,7 +557,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     return [
       figure(
         GROUP,
-        'Chaos: valid houses ACCEPTED',
+        `${title}: valid houses ACCEPTED`,
         accepted.length,
         `of ${expected}`,
         { op: '>=', bound: expected },
@@ -558,7 +565,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: houses FAILED',
+        `${title}: houses FAILED`,
         failed.length,
         'houses',
         { op: '<=', bound: 0 },
@@ -568,7 +575,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: lost (no final state by the deadline)',
+        `${title}: lost (no final state by the deadline)`,
         lost +
           (FINAL_PHASE.has(transportPhase) ? 0 : 1) +
           (manifest.masterConsignment && !FINAL_PHASE.has(masterPhase) ? 1 : 0),
@@ -578,7 +585,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: duplicated houses/masters at the simulator',
+        `${title}: duplicated houses/masters at the simulator`,
         houseDuplicates.length + masterDuplicates.length,
         'keys',
         { op: '<=', bound: 0 },
@@ -586,7 +593,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: transports stored at the simulator for one manifest',
+        `${title}: transports stored at the simulator for one manifest`,
         transports.length,
         'transports',
         null,

@@ -29,6 +29,7 @@ import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
 import { chaosFigures, throughputFigures } from './reporting.ts';
 import {
+  airExampleManifest,
   exampleManifest,
   type Figure,
   PROJECT_ROOT,
@@ -280,6 +281,18 @@ try {
       ...SETTINGS.chaos,
       faults: { ...SETTINGS.chaos.faults },
       reporterEnv: { ...SETTINGS.chaos.reporterEnv },
+    }),
+  );
+  // The same chaos with the air example: reported through Digitoll's air API (issue #9).
+  await section('B reporting (#3)', 'B2A', 'reporting chaos by air', LOCAL_ONLY, (profile) =>
+    chaosFigures({
+      cdkOut,
+      template: airExampleManifest(),
+      profile,
+      ...SETTINGS.chaos,
+      faults: { ...SETTINGS.chaos.faults },
+      reporterEnv: { ...SETTINGS.chaos.reporterEnv },
+      title: 'Chaos by air',
     }),
   );
   await section('C border sweep (#4)', 'C', 'border sweep', LOCAL_ONLY, () =>

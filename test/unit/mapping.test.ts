@@ -16,7 +16,6 @@ import {
   houseWaybillKey,
   locateDigitollPath,
   masterContent,
-  masterWaybillKey,
   transportContent,
 } from '../../lib/adapters/digitoll/road-v2/mapping.ts';
 import { CL141_AIRPORT_CUSTOMS_OFFICES } from '../../lib/digitoll/codes.ts';
