@@ -8,11 +8,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseOrThrow, ValidationError } from '../../functions/http/answers.ts';
+import { OPERATIONS } from '../../functions/http/routes.ts';
 import { AIR_MAPPING, airTransportContent } from '../../lib/adapters/digitoll/air/mapping.ts';
 import { AirHouseConsignmentRequest, AirTransportRequest } from '../../lib/digitoll/air-schemas.ts';
 import { MasterConsignmentRequest } from '../../lib/digitoll/schemas.ts';
 import { buildIntake } from '../../lib/domain/intake.ts';
 import { transportModeOf } from '../../lib/domain/records.ts';
+import { openApiDocument } from '../../lib/manifest/openapi.ts';
 import {
   FLIGHT_NUMBER,
   MASTER_REQUIRED,
@@ -138,6 +140,23 @@ describe('the air manifest contract', () => {
         invalid,
       ).toEqual(['/transport/flightNumber']);
     }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('shows both transports, road with its vehicle and air with its flight', () => {
+    const text = JSON.stringify(openApiDocument(OPERATIONS));
+    for (const field of [
+      'flightNumber',
+      'aircraftRegistration',
+      'scheduledArrival',
+      'vehicleRegistration',
+      'driver',
+    ]) {
+      expect(text, field).toContain(`"${field}"`);
+    }
+    expect(text).toContain('"AIR"');
+    expect(text).toContain('"ROAD"');
   });
 });
 
