@@ -176,7 +176,8 @@ async function progressOf(harness: Harness, manifestId: string, expected: number
 
 const HOUSE_POST = /^\/api\/movement\/road\/v2\/house-consignment\/?$/;
 const HOUSE_RESULT = /^\/api\/movement\/road\/status\/v2\/house-consignment\/validation-status\//;
-const HOUSE_LOOKUP = /^\/api\/movement\/road\/status\/v2\/house-consignment\/transport-document\/status/;
+const HOUSE_LOOKUP =
+  /^\/api\/movement\/(?:road\/status\/v2|air\/status\/v1)\/house-consignment\/transport-document\/status/;
 const answered = (record: ReceivedRecord) => record.outcome.status === 200 || record.outcome.status === 202;
 const atMs = (record: ReceivedRecord) => Date.parse(record.at);
 const span = (times: number[]) =>
@@ -361,6 +362,8 @@ export interface ChaosOptions {
    * live house per waybill, issue #12 item 2); 0 leaves them out.
    */
   sharedShipments?: number;
+  /** What the figures are called (`Chaos`, `Chaos by air`); the template's mode picks the Digitoll API. */
+  title?: string;
 }
 
 /**
@@ -369,11 +372,8 @@ export interface ChaosOptions {
  */
 async function postSharedPair(harness: Harness, template: ManifestRequest, count: number) {
   const a = manifestOf(template, count, `chaos-shared-${Date.now()}`);
-  const b: ManifestRequest = {
-    ...structuredClone(a),
-    reference: `${a.reference}-b`,
-    transport: { ...a.transport, vehicleRegistration: `${a.transport.vehicleRegistration}B` },
-  };
+  const b: ManifestRequest = { ...structuredClone(a), reference: `${a.reference}-b` };
+  if (b.transport.mode !== 'AIR') b.transport.vehicleRegistration = `${b.transport.vehicleRegistration}B`;
   const answers = await Promise.all([postManifest(harness, a), postManifest(harness, b)]);
   const numbers = a.shipments.map((shipment) => shipment.shipmentNumber);
   let liveOnBoth = 0;
@@ -422,6 +422,7 @@ const KIND_OF_PATH: Record<string, ReportMessage['kind']> = {
 };
 
 export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
+  const title = options.title ?? 'Chaos';
   const shipments = options.shipments ?? 2_000;
   const random = mulberry32(7);
   const { faults } = options;
@@ -431,9 +432,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     (faults.timeoutRate ?? 0) +
     (faults.dropResponseRate ?? 0);
   progress(
-    `B: chaos: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
+    `B: ${title}: ${shipments} shipments, ${(faultShare * 100).toFixed(0)} % faults, every message redelivered`,
   );
-  const harness = await startHarness(`chaos full stack (${options.profile})`, {
+  const harness = await startHarness(`${title} full stack (${options.profile})`, {
     cdkOut: options.cdkOut,
     profile: options.profile,
     simulatorRate: options.rate,
@@ -478,9 +479,10 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     const copyPolls = async () => {
       const wanted: Array<{ message: ReportMessage; delaySeconds: number }> = [];
       for (const record of harness.full.digitoll.received()) {
-        const match = /^\/api\/movement\/road\/v2\/(transport|master-consignment|house-consignment)\/?$/.exec(
-          record.path,
-        );
+        const match =
+          /^\/api\/movement\/(?:road\/v2|air\/v1)\/(transport|master-consignment|house-consignment)\/?$/.exec(
+            record.path,
+          );
         const requestId = record.outcome.requestId;
         if (record.method !== 'POST' || !match?.[1] || !requestId || polled.has(requestId)) continue;
         polled.add(requestId);
@@ -516,7 +518,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       if (Date.now() - lastLog > 15_000) {
         lastLog = Date.now();
         progress(
-          `B: chaos: ${JSON.stringify(state.statuses)} transport ${state.transport} master ${state.master} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
+          `B: ${title}: ${JSON.stringify(state.statuses)} transport ${state.transport} master ${state.master} after ${((Date.now() - postedAt) / 1000).toFixed(0)} s`,
         );
       }
     }
@@ -578,7 +580,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     const apiRequests = received.filter((r) => r.path.startsWith('/api/movement/')).length;
     const lookups = received.filter((r) => HOUSE_LOOKUP.test(r.path)).length;
     const transportSends = received
-      .filter((r) => r.method === 'POST' && /^\/api\/movement\/road\/v2\/transport\/?$/.test(r.path))
+      .filter(
+        (r) => r.method === 'POST' && /^\/api\/movement\/(?:road\/v2|air\/v1)\/transport\/?$/.test(r.path),
+      )
       .map((r) => r.outcome.fault ?? String(r.outcome.status ?? '?'));
     const { Attributes: dlq = {} } = await harness.sqs.send(
       new GetQueueAttributesCommand({
@@ -597,7 +601,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     return [
       figure(
         GROUP,
-        'Chaos: valid houses ACCEPTED',
+        `${title}: valid houses ACCEPTED`,
         accepted.length,
         `of ${expected}`,
         { op: '>=', bound: expected },
@@ -605,7 +609,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: houses FAILED',
+        `${title}: houses FAILED`,
         failed.length,
         'houses',
         { op: '<=', bound: 0 },
@@ -615,7 +619,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: lost (no final state by the deadline)',
+        `${title}: lost (no final state by the deadline)`,
         lost +
           (FINAL_PHASE.has(transportPhase) ? 0 : 1) +
           (manifest.masterConsignment && !FINAL_PHASE.has(masterPhase) ? 1 : 0),
@@ -625,7 +629,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
       ),
       figure(
         GROUP,
-        'Chaos: duplicated houses/masters at the simulator',
+        `${title}: duplicated houses/masters at the simulator`,
         houseDuplicates.length + masterDuplicates.length,
         'keys',
         { op: '<=', bound: 0 },
@@ -648,7 +652,7 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
         : []),
       figure(
         GROUP,
-        'Chaos: transports stored at the simulator for one manifest',
+        `${title}: transports stored at the simulator for one manifest`,
         transports.length,
         'transports',
         null,

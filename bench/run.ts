@@ -29,6 +29,7 @@ import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
 import { busyIntakeFigures, chaosFigures, throughputFigures } from './reporting.ts';
 import {
+  airExampleManifest,
   exampleManifest,
   type Figure,
   PROJECT_ROOT,
@@ -284,6 +285,20 @@ try {
       ...SETTINGS.chaos,
       faults: { ...SETTINGS.chaos.faults },
       reporterEnv: { ...SETTINGS.chaos.reporterEnv },
+    }),
+  );
+  // The same chaos with the air example: reported through Digitoll's air API (issue #9).
+  await section('B reporting (#3)', 'B2A', 'reporting chaos by air', LOCAL_ONLY, (profile) =>
+    chaosFigures({
+      cdkOut,
+      template: airExampleManifest(),
+      profile,
+      ...SETTINGS.chaos,
+      // The shared-number pair is the road chaos's (one live house per waybill does not depend on mode).
+      sharedShipments: 0,
+      faults: { ...SETTINGS.chaos.faults },
+      reporterEnv: { ...SETTINGS.chaos.reporterEnv },
+      title: 'Chaos by air',
     }),
   );
   await section('E intake while reporting (#14)', 'E', 'intake while reporting', LOCAL_ONLY, (profile) =>

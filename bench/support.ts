@@ -96,6 +96,13 @@ export function exampleManifest(): ManifestRequest {
   ) as ManifestRequest;
 }
 
+/** The air example (flight QR8161 to Gardermoen): the template of the chaos run by air. */
+export function airExampleManifest(): ManifestRequest {
+  return JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'test/fixtures/manifest.air.example.json'), 'utf8'),
+  ) as ManifestRequest;
+}
+
 /**
  * `cdk synth` of the current code into a private temporary directory (the shared `cdk.out` is left
  * alone: other work may be using it). Returns the directory and how to remove it.

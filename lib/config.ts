@@ -56,6 +56,7 @@ const ReporterEnv = Env.extend({
   [ENV.maskinportenTokenUrl]: z.url(),
   [ENV.maskinportenAudience]: z.string().min(1),
   [ENV.maskinportenScope]: z.string().default('toll:movement/road/v2'),
+  [ENV.maskinportenAirScope]: z.string().default('toll:movement/air'),
   /** Customs token exchange; defaults to Digitoll's own path on DIGITOLL_BASE_URL. */
   [ENV.digitollTokenExchangeUrl]: z.url().optional(),
   /** Deployed: a Secrets Manager secret holding {clientId, privateKeyPem, certificateChainPem?, keyId?}. */

@@ -32,6 +32,8 @@ export const ENV = {
   maskinportenTokenUrl: 'MASKINPORTEN_TOKEN_URL',
   maskinportenAudience: 'MASKINPORTEN_AUDIENCE',
   maskinportenScope: 'MASKINPORTEN_SCOPE',
+  /** The air API's scope (movement-air-api and movement-air-query-api): its own token. */
+  maskinportenAirScope: 'MASKINPORTEN_AIR_SCOPE',
   maskinportenSecretArn: 'MASKINPORTEN_SECRET_ARN',
   /** Local runtime and tests: the Maskinporten credentials from the environment instead of a secret. */
   maskinportenClientId: 'MASKINPORTEN_CLIENT_ID',

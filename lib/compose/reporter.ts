@@ -3,7 +3,8 @@
  * queue and the dead-letter queue. One DynamoDB and one SQS client; it never sends new reports,
  * so it has no report queue of its own.
  */
-import { DigitollHttpClient } from '../adapters/digitoll/client.ts';
+import { AIR_MAPPING } from '../adapters/digitoll/air/mapping.ts';
+import { AIR_API, DigitollHttpClient, ROAD_V2_API } from '../adapters/digitoll/client.ts';
 import { DigitollReporting } from '../adapters/digitoll/reporting.ts';
 import { ROAD_V2_MAPPING } from '../adapters/digitoll/road-v2/mapping.ts';
 import { DynamoRateBudget } from '../adapters/dynamodb/rate-budget.ts';
@@ -23,7 +24,7 @@ import { DEFAULT_REPORTER_SETTINGS, type ReporterDeps } from '../domain/reporter
 import { sqsClient, table } from './aws.ts';
 
 /** A token source that reads the credentials on first use (cold start stays free of I/O). */
-function lazyTokens(config: ReporterConfig) {
+function lazyTokens(config: ReporterConfig, scope: string) {
   let provider: Promise<MaskinportenTokenProvider> | undefined;
   const get = () => {
     provider ??= maskinportenCredentials(config).then(
@@ -31,7 +32,7 @@ function lazyTokens(config: ReporterConfig) {
         new MaskinportenTokenProvider({
           tokenUrl: config.MASKINPORTEN_TOKEN_URL,
           audience: config.MASKINPORTEN_AUDIENCE,
-          scope: config.MASKINPORTEN_SCOPE,
+          scope,
           exchangeUrl:
             config.DIGITOLL_TOKEN_EXCHANGE_URL ??
             new URL(CUSTOMS_TOKEN_EXCHANGE_PATH, config.DIGITOLL_BASE_URL).href,
@@ -61,11 +62,12 @@ function lazyTokens(config: ReporterConfig) {
  * The Digitoll rate R (DIGITOLL_RATE_LIMIT_PER_SECOND, per API) as one budget every reporter
  * instance draws from (rate-budget.ts explains why shared); 0 = no client-side limit.
  */
-function sharedBudgets(config: ReporterConfig, shared: Table) {
+function sharedBudgets(config: ReporterConfig, shared: Table, movementApi: 'road' | 'air') {
   const rate = config.DIGITOLL_RATE_LIMIT_PER_SECOND;
   if (!(rate > 0)) return undefined;
+  // Customs limits each movement API on its own: road and air each get R, each its own buckets.
   const budget = (api: string) =>
-    new DynamoRateBudget(shared, `digitoll-road-${api}`, {
+    new DynamoRateBudget(shared, `digitoll-${movementApi}-${api}`, {
       ratePerSecond: rate,
       burst: config.DIGITOLL_RATE_LIMIT_BURST,
     });
@@ -79,20 +81,32 @@ export function reporterDeps(config: ReporterConfig): {
 } {
   const sqs = sqsClient(config);
   const shared = table(config);
-  const rateLimiters = sharedBudgets(config, shared);
+  const roadBudget = sharedBudgets(config, shared, 'road');
+  const airBudget = sharedBudgets(config, shared, 'air');
   return {
     reporter: {
       store: new DynamoReportStore(shared),
-      // One movement API per transport mode; road v2 is the only one so far.
+      // One movement API per transport mode, each with its own token (scope) and rate budget.
       digitoll: new DigitollReporting(
         {
           ROAD: {
             mapping: ROAD_V2_MAPPING,
             client: new DigitollHttpClient({
               baseUrl: config.DIGITOLL_BASE_URL,
-              tokens: lazyTokens(config),
+              api: ROAD_V2_API,
+              tokens: lazyTokens(config, config.MASKINPORTEN_SCOPE),
               timeoutMs: config.DIGITOLL_TIMEOUT_MS,
-              ...(rateLimiters ? { rateLimiters } : {}),
+              ...(roadBudget ? { rateLimiters: roadBudget } : {}),
+            }),
+          },
+          AIR: {
+            mapping: AIR_MAPPING,
+            client: new DigitollHttpClient({
+              baseUrl: config.DIGITOLL_BASE_URL,
+              api: AIR_API,
+              tokens: lazyTokens(config, config.MASKINPORTEN_AIR_SCOPE),
+              timeoutMs: config.DIGITOLL_TIMEOUT_MS,
+              ...(airBudget ? { rateLimiters: airBudget } : {}),
             }),
           },
         },

@@ -28,7 +28,7 @@ import {
   infFieldRequiredForMode,
   t7FieldMustHave,
 } from './errors.ts';
-import { HouseConsignmentRequest, MasterConsignmentRequest, TransportRequest } from './schemas.ts';
+import { AirTransportRequestShape, HouseConsignmentRequest, MasterConsignmentRequest } from './schemas.ts';
 
 /** POST/PUT/DELETE base [DOC prosedyre-mo-fly]: `/transport`, `/master-consignment`, `/house-consignment`. */
 export const AIR_SUBMISSION_BASE_PATH = '/api/movement/air/v1';
@@ -81,7 +81,7 @@ const ruleError = (description: string, messageElementPath: string): AirRuleErro
  * time") is immutable on PUT like road's [DOC kobling]: that check is the road one.
  */
 export function airTransportErrors(
-  body: Pick<TransportRequest, 'activeBorderTransportMeans' | 'customsOfficeOfFirstEntry'>,
+  body: Pick<AirTransportRequestShape, 'activeBorderTransportMeans' | 'customsOfficeOfFirstEntry'>,
 ): AirRuleError[] {
   const errors: AirRuleError[] = [];
   const means = body.activeBorderTransportMeans;
@@ -151,8 +151,8 @@ const refineWith =
       ctx.addIssue({ code: 'custom', message: error.description, path: error.path });
   };
 
-/** Transport for `POST/PUT /api/movement/air/v1/transport`: the road shape plus `airTransportErrors`. */
-export const AirTransportRequest = TransportRequest.superRefine(refineWith(airTransportErrors));
+/** Transport for `POST/PUT /api/movement/air/v1/transport`: the road shape (operator optional) plus `airTransportErrors`. */
+export const AirTransportRequest = AirTransportRequestShape.superRefine(refineWith(airTransportErrors));
 export type AirTransportRequest = z.infer<typeof AirTransportRequest>;
 
 /**

@@ -210,13 +210,8 @@ const rootRefs = {
 // §4.1 Transport
 // ---------------------------------------------------------------------------------------------------------
 
-export const HouseKeyRef = obj({ transportDocumentHouseLevel: TransportDocument });
-export type HouseKeyRef = z.infer<typeof HouseKeyRef>;
-
 export const TransportMasterRef = obj({
   transportDocumentMasterLevel: TransportDocument,
-  /** [INF] direct-consignment house keys per the v1→v2 changelog (§4.1). */
-  consignmentHouseLevel: arr(HouseKeyRef).optional(),
 });
 export type TransportMasterRef = z.infer<typeof TransportMasterRef>;
 
@@ -246,8 +241,6 @@ const transportShape = {
   estimatedDateAndTimeOfArrival: Instant,
   scheduledDateAndTimeOfArrival: Instant,
   consignmentMasterLevel: arr(TransportMasterRef).optional(),
-  /** [INF] alternative root-level list of direct-consignment house keys (§4.1). */
-  consignmentHouseLevel: arr(HouseKeyRef).optional(),
 };
 
 /** Transport request body (POST/PUT `/api/movement/road/v2/transport`). */
@@ -255,11 +248,33 @@ export const TransportRequest = obj(transportShape);
 export type TransportRequest = z.infer<typeof TransportRequest>;
 
 /**
+ * The air API's transport: the road shape, except that the operator (road: the driver) may be left out
+ * [INF]. A flight's crew is not what a cargo manifest knows, and the pages state nothing about an
+ * operator of an aircraft; the generic data sheet's "operator" is described as the driver.
+ */
+const airTransportShape = {
+  ...transportShape,
+  activeBorderTransportMeans: obj({
+    ...transportShape.activeBorderTransportMeans.shape,
+    operator: transportShape.activeBorderTransportMeans.shape.operator.optional(),
+  }),
+};
+export const AirTransportRequestShape = obj(airTransportShape);
+export type AirTransportRequestShape = z.infer<typeof AirTransportRequestShape>;
+
+/**
  * What the simulator checks synchronously for a transport: ETA and scheduled time are left to the async
  * checks T1/T3, which only make sense if the service does not reject their absence synchronously ([INF]).
  */
 export const TransportRequestLenient = obj({
   ...transportShape,
+  estimatedDateAndTimeOfArrival: Instant.optional(),
+  scheduledDateAndTimeOfArrival: Instant.optional(),
+});
+
+/** The air API's transport as the simulator checks it synchronously (see `TransportRequestLenient`). */
+export const AirTransportRequestLenient = obj({
+  ...airTransportShape,
   estimatedDateAndTimeOfArrival: Instant.optional(),
   scheduledDateAndTimeOfArrival: Instant.optional(),
 });
@@ -341,10 +356,6 @@ export const HouseConsignmentRequest = obj({
     goodsDescription: str(1, 512),
     transportDocumentHouseLevel: TransportDocument,
     consignmentMasterLevel: HouseMasterRef.optional(),
-    /** `true` when the house is linked straight to a transport (§4.4). Location [INF]. */
-    directConsignment: bool().optional(),
-    /** [INF] carrier of a direct consignment; the docs name `tranportLevel.carrierIdentificationNumber` (sic). */
-    transportLevel: obj({ carrierIdentificationNumber: str(1, 17) }).optional(),
     importProcedure: ImportProcedure.optional(),
     previousDocuments: arr(PreviousDocument).optional(),
     exportFromEU: arr(ExportFromEU).optional(),

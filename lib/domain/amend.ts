@@ -5,7 +5,7 @@
  */
 import type { ShipmentInput, TransportInput, TransportPatch } from '../manifest/schema.ts';
 import { evaluateShipment } from '../rules/index.ts';
-import { NotFound } from './errors.ts';
+import { InvalidInput, NotFound } from './errors.ts';
 import { contentHash } from './ids.ts';
 import { reportMessagesFor } from './intake.ts';
 import { type HeldElsewhere, wasRefusedInUse } from './one-house.ts';
@@ -253,16 +253,34 @@ export async function updateTransport(
     const late = crossed(manifest, now, 'changing-transport-without-eta');
     if (late) return late;
   }
+  // A patch changes only what the transport's mode has: a flight has no vehicle or driver, a
+  // truck no aircraft; the flight number and scheduled arrival identify the flight and never change.
+  const current = manifest.transport;
+  const foreign = (
+    current.mode === 'AIR'
+      ? (['vehicleRegistration', 'vehicleCountry', 'vehicleType', 'driver'] as const)
+      : (['aircraftRegistration'] as const)
+  ).filter((field) => patch[field] !== undefined);
+  if (foreign.length > 0) {
+    throw new InvalidInput(
+      foreign.map((field) => ({
+        path: `/${field}`,
+        code: 'not_for_mode',
+        message: `is not a field of a ${current.mode === 'AIR' ? 'AIR' : 'ROAD'} transport`,
+      })),
+    );
+  }
   const reported =
     manifest.transportReport?.mrn !== undefined || manifest.transportReport?.phase === 'SUBMITTED';
   if (
+    current.mode !== 'AIR' &&
     patch.vehicleRegistration &&
-    patch.vehicleRegistration !== manifest.transport.vehicleRegistration &&
+    patch.vehicleRegistration !== current.vehicleRegistration &&
     reported
   ) {
     return conflict({
       reason: 'vehicle-registration-immutable',
-      vehicleRegistration: manifest.transport.vehicleRegistration,
+      vehicleRegistration: current.vehicleRegistration,
     });
   }
   if (patch.estimatedArrival && Date.parse(patch.estimatedArrival) <= now.getTime()) {
@@ -271,10 +289,10 @@ export async function updateTransport(
       breach: { reason: 'eta-in-the-past', estimatedArrival: patch.estimatedArrival },
     };
   }
-  const transport: TransportInput = {
+  const transport = {
     ...manifest.transport,
     ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
-  };
+  } as TransportInput;
   transport.estimatedArrival = new Date(transport.estimatedArrival).toISOString();
   if (contentHash(transport) === contentHash(manifest.transport)) return { outcome: 'unchanged', manifest };
   const at = now.toISOString();

@@ -2,7 +2,7 @@
  * What the reporter needs from Digitoll, in the reporter's terms: it hands over what it knows (the
  * kind of message, the manifest, the shipment, the operation) and gets outcomes back. The adapter
  * (`lib/adapters/digitoll/`) owns the wire format: it maps our records to the messages of the
- * Digitoll API of the transport's mode (road v2 today), tells the reporter what it needs of a
+ * Digitoll API of the transport's mode (road v2 or air), tells the reporter what it needs of a
  * message (its content hash, the scheduled arrival a transport carries), and maps Digitoll's error
  * paths back into our data. Its short in-call retries end in RETRY_LATER or UNKNOWN, and the
  * reporter takes it from there with queue delays (never a sleeping Lambda).
@@ -21,8 +21,6 @@ export type DigitollMessage =
   | {
       kind: 'TRANSPORT';
       manifest: ManifestRecord;
-      /** Without a master, the houses hang directly under the transport, which lists them. */
-      directHouseNumbers: readonly string[];
       /** The scheduled arrival Digitoll has; before the transport is first accepted, its current ETA. */
       scheduledArrival: string | undefined;
     }

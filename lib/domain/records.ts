@@ -37,13 +37,14 @@ export const ManifestRecord = z.object({
 export type ManifestRecord = z.infer<typeof ManifestRecord>;
 
 /**
- * How a transport crosses the border; it decides which Digitoll movement API reports it. Every
- * manifest is road today (its transport is a vehicle with a registration); air is a later issue.
+ * How a transport crosses the border; it decides which Digitoll movement API reports it. A
+ * transport without a mode is a road transport (the contract's default, and every record stored
+ * before air).
  */
-export type TransportMode = 'ROAD';
+export type TransportMode = 'ROAD' | 'AIR';
 
-export function transportModeOf(_manifest: Pick<ManifestRecord, 'transport'>): TransportMode {
-  return 'ROAD';
+export function transportModeOf(manifest: Pick<ManifestRecord, 'transport'>): TransportMode {
+  return manifest.transport.mode === 'AIR' ? 'AIR' : 'ROAD';
 }
 
 export const IdempotencyRecord = z.object({

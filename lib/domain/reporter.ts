@@ -69,8 +69,6 @@ export interface ReportTransition {
 
 export interface ReportStore {
   load(message: ReportMessage): Promise<ReportSubject | undefined>;
-  /** Shipment numbers of the manifest's houses that are (to be) reported: listed on a transport without master. */
-  reportableHouseNumbers(manifest: ManifestRecord): Promise<string[]>;
   /** Conditional on the stored report's `seq`; writes the event and notifications with it. False if it lost a race. */
   transition(message: ReportMessage, subject: ReportSubject, transition: ReportTransition): Promise<boolean>;
 }
@@ -120,11 +118,7 @@ export async function handleReportMessage(
 }
 
 /** The message to Digitoll for this subject, as it stands now. */
-async function digitollMessage(
-  deps: ReporterDeps,
-  message: ReportMessage,
-  subject: ReportSubject,
-): Promise<DigitollMessage> {
+function digitollMessage(message: ReportMessage, subject: ReportSubject): DigitollMessage {
   const { manifest } = subject;
   if (message.kind === 'HOUSE') {
     if (!subject.shipment) throw new Error('house message without shipment');
@@ -134,12 +128,16 @@ async function digitollMessage(
   return {
     kind: 'TRANSPORT',
     manifest,
-    directHouseNumbers: manifest.masterConsignment ? [] : await deps.store.reportableHouseNumbers(manifest),
-    // Until Digitoll has the transport, its scheduled arrival is the current ETA (they must be equal
-    // on the first POST); after that it is what Digitoll has, and never changes (§4.1).
-    scheduledArrival: subject.report.mrn
-      ? subject.report.scheduledArrival
-      : manifest.transport.estimatedArrival,
+    // A flight is identified by its scheduled arrival, which the partner gives and which never
+    // changes. A road transport has none: until Digitoll has it, its scheduled arrival is the
+    // current ETA (they must be equal on the first POST); after that it is what Digitoll has, and
+    // never changes (§4.1).
+    scheduledArrival:
+      manifest.transport.mode === 'AIR'
+        ? manifest.transport.scheduledArrival
+        : subject.report.mrn
+          ? subject.report.scheduledArrival
+          : manifest.transport.estimatedArrival,
   };
 }
 
@@ -153,7 +151,7 @@ async function contentOf(
   message: ReportMessage,
   subject: ReportSubject,
 ): Promise<Content> {
-  const digitoll = await digitollMessage(deps, message, subject);
+  const digitoll = digitollMessage(message, subject);
   return { message: digitoll, prepared: deps.digitoll.prepare(digitoll) };
 }
 

@@ -42,7 +42,11 @@ export const TvinnDeclarationDraft = z.object({
   sellers: z.array(z.object({ name: z.string(), voecNumber: z.string() })),
   borderCrossing: z.string(),
   estimatedArrival: z.string(),
-  vehicleRegistration: z.string(),
+  /** Road: the vehicle that crosses. */
+  vehicleRegistration: z.string().optional(),
+  /** Air: the flight (and its scheduled arrival), landing at the airport office in `borderCrossing`. */
+  flightNumber: z.string().optional(),
+  scheduledArrival: z.string().optional(),
   shipmentNumbers: z.array(z.string()),
   lines: z.array(TvinnLine).min(1),
   /** What the declarant must complete before lodging it. */
@@ -116,7 +120,12 @@ export function tvinnDrafts(
       sellers,
       borderCrossing: manifest.transport.borderCrossing,
       estimatedArrival: manifest.transport.estimatedArrival,
-      vehicleRegistration: manifest.transport.vehicleRegistration,
+      ...(manifest.transport.mode === 'AIR'
+        ? {
+            flightNumber: manifest.transport.flightNumber,
+            scheduledArrival: manifest.transport.scheduledArrival,
+          }
+        : { vehicleRegistration: manifest.transport.vehicleRegistration }),
       shipmentNumbers: group.map((s) => s.shipmentNumber),
       lines,
       toComplete: lines.map((line) => ({

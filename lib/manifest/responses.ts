@@ -7,7 +7,7 @@ import { DigitollError } from '../domain/report-state.ts';
 import { Flag, FlagCode, RuleViolation, ShipmentStatus } from '../domain/shipment.ts';
 import { TvinnDeclarationDraft } from '../domain/tvinn.ts';
 import { Webhook } from '../domain/webhooks.ts';
-import { MasterConsignment, Shipment, Transit, Transport } from './schema.ts';
+import { AirTransport, MasterConsignment, RoadTransport, Shipment, Transit, Transport } from './schema.ts';
 
 export const ShipmentOutcome = z.object({
   shipmentNumber: z.string(),
@@ -36,16 +36,22 @@ export const IntakeResponse = z.object({
 });
 export type IntakeResponse = z.infer<typeof IntakeResponse>;
 
+/** How the transport's report stands, beside the transport (road or air). */
+const TRANSPORT_REPORT_VIEW = {
+  digitollStatus: z.string().describe('PENDING, IN_FLIGHT, UNCERTAIN, SUBMITTED, ACCEPTED or FAILED'),
+  mrn: z.string().optional(),
+  digitollErrors: z.array(DigitollError).optional(),
+};
+
 export const ManifestView = z.object({
   manifestId: z.string(),
   reference: z.string(),
   receivedAt: z.string(),
   intake: z.enum(['IN_PROGRESS', 'COMPLETE']),
-  transport: Transport.extend({
-    digitollStatus: z.string().describe('PENDING, IN_FLIGHT, UNCERTAIN, SUBMITTED, ACCEPTED or FAILED'),
-    mrn: z.string().optional(),
-    digitollErrors: z.array(DigitollError).optional(),
-  }),
+  transport: z.discriminatedUnion('mode', [
+    RoadTransport.extend(TRANSPORT_REPORT_VIEW),
+    AirTransport.extend(TRANSPORT_REPORT_VIEW),
+  ]),
   masterReport: z
     .object({
       digitollStatus: z.string(),

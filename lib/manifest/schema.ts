@@ -6,6 +6,7 @@
  * refused by Customs for a length we could have checked.
  */
 import { z } from 'zod';
+import { CL141_AIRPORT_CUSTOMS_OFFICES } from '../digitoll/codes.ts';
 
 /** Limits partners build against; documented in the README and the OpenAPI description. */
 export const LIMITS = {
@@ -205,7 +206,22 @@ const ShipmentList = z
   })
   .superRefine(uniqueShipmentNumbers);
 
-export const Transport = z.strictObject({
+const CustomsOffice = z
+  .string()
+  .regex(/^NO\d{6}$/, { message: 'must be a Norwegian customs office code, e.g. NO371001 (Svinesund)' });
+
+const isAirportOffice = (office: string): boolean =>
+  (CL141_AIRPORT_CUSTOMS_OFFICES as readonly string[]).includes(office);
+
+const Carrier = z.strictObject({
+  id: text(1, 17).describe('Carrier id exactly as Digitoll wants it (NO+org. no., EORI or national id)'),
+  name: text(1, 70),
+  address: Address,
+});
+
+/** A road transport: a vehicle with a registration and a driver. `mode` may be left out (ROAD). */
+export const RoadTransport = z.strictObject({
+  mode: z.literal('ROAD').optional().describe('ROAD (the default) or AIR'),
   vehicleRegistration: text(1, 35).describe('Registration plate of the tractor unit'),
   vehicleCountry: CountryCode,
   vehicleType: z
@@ -219,15 +235,44 @@ export const Transport = z.strictObject({
     }),
     phone: Phone,
   }),
-  carrier: z.strictObject({
-    id: text(1, 17).describe('Carrier id exactly as Digitoll wants it (NO+org. no., EORI or national id)'),
-    name: text(1, 70),
-    address: Address,
-  }),
-  borderCrossing: z
-    .string()
-    .regex(/^NO\d{6}$/, { message: 'must be a Norwegian customs office code, e.g. NO371001 (Svinesund)' }),
+  carrier: Carrier,
+  borderCrossing: CustomsOffice.refine((office) => !isAirportOffice(office), {
+    message:
+      'is an airport customs office: a road transport crosses at a road border office (or send mode AIR)',
+  }).describe('CL141 road border customs office, e.g. NO371001 (Svinesund)'),
   estimatedArrival: DateTimeWithOffset.describe('Estimated time of arrival at the border'),
+});
+
+/**
+ * An IATA flight number: 2-character airline designator (two letters, or a letter and a digit either
+ * way round), 1–4 digits and an optional letter suffix, no spaces: `SK4321`, `EX0836`, `U21234A`.
+ */
+export const FLIGHT_NUMBER = /^(?:[A-Z]{2}|[A-Z][0-9]|[0-9][A-Z])[0-9]{1,4}[A-Z]?$/;
+
+/** An air transport: a flight, identified by its flight number and scheduled arrival. */
+export const AirTransport = z.strictObject({
+  mode: z.literal('AIR'),
+  flightNumber: z
+    .string()
+    .regex(FLIGHT_NUMBER, {
+      message:
+        'must be an IATA flight number: 2-character airline designator, 1-4 digits, optional letter suffix, no spaces (e.g. QR8161)',
+    })
+    .describe("IATA flight number; Digitoll's conveyanceReferenceNumber"),
+  aircraftRegistration: text(1, 35).describe("The aircraft's registration (tail number), e.g. LN-RKI"),
+  carrier: Carrier.describe('The airline'),
+  borderCrossing: CustomsOffice.refine(isAirportOffice, {
+    message: `must be an airport customs office (CL141): one of ${CL141_AIRPORT_CUSTOMS_OFFICES.join(', ')}; NO351001 is Gardermoen`,
+  }).describe('CL141 airport customs office, e.g. NO351001 (Gardermoen)'),
+  scheduledArrival: DateTimeWithOffset.describe(
+    'Scheduled arrival (in-block) time of the flight; identifies the flight and never changes',
+  ),
+  estimatedArrival: DateTimeWithOffset.describe('Estimated arrival of the flight at the airport'),
+});
+
+export const Transport = z.discriminatedUnion('mode', [RoadTransport, AirTransport], {
+  error: (issue) =>
+    issue.code === 'invalid_union' ? 'must be ROAD or AIR (or left out for ROAD)' : undefined,
 });
 
 export const Transit = z.strictObject({
@@ -236,42 +281,104 @@ export const Transit = z.strictObject({
   }),
 });
 
-export const MasterConsignment = z.strictObject({
-  waybill: Waybill,
-  consignor: Party,
-  consignee: Party,
-  grossMassKg: Mass(1_000_000),
-});
+/** Why every manifest needs a master (the message of the 400 when it is missing). */
+export const MASTER_REQUIRED =
+  "is required: houses link to the transport through the master's waybill (a road consignment note, N730, or a master air waybill, N741), the only path Tolletaten documents field by field; manifests without a master are no longer accepted";
 
-export const ManifestRequest = z.strictObject({
-  reference: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
-      message: 'must be 1..100 letters, digits or . _ : / - (your id for this manifest)',
-    })
-    .describe('Your id for this manifest; resubmitting it is safe (idempotency key)'),
-  transport: Transport,
-  transit: Transit.optional(),
-  masterConsignment: MasterConsignment.optional(),
-  shipments: ShipmentList,
-});
+export const MasterConsignment = z.strictObject(
+  {
+    waybill: Waybill,
+    consignor: Party,
+    consignee: Party,
+    grossMassKg: Mass(1_000_000),
+  },
+  {
+    error: (issue) => (issue.input === undefined ? MASTER_REQUIRED : undefined),
+  },
+);
+
+/**
+ * An IATA air waybill number: 3-digit airline prefix and an 8-digit serial whose last digit is the
+ * first seven digits of the serial modulo 7, with or without a hyphen: `157-12345675`. Normalised to
+ * `157-12345675`; undefined when it is not one.
+ */
+export function normaliseAirWaybill(value: string): string | undefined {
+  const match = /^\s*(\d{3})[\s-]?(\d{7})(\d)\s*$/.exec(value);
+  if (!match) return undefined;
+  const [, prefix, serial, check] = match as unknown as [string, string, string, string];
+  return Number(serial) % 7 === Number(check) ? `${prefix}-${serial}${check}` : undefined;
+}
+
+const AIR_WAYBILL_MESSAGE =
+  'must be an IATA air waybill number: 3-digit airline prefix and 8-digit serial whose last digit is the first seven digits modulo 7, e.g. 157-12345675';
+
+export const ManifestRequest = z
+  .strictObject({
+    reference: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+        message: 'must be 1..100 letters, digits or . _ : / - (your id for this manifest)',
+      })
+      .describe('Your id for this manifest; resubmitting it is safe (idempotency key)'),
+    transport: Transport,
+    transit: Transit.optional(),
+    masterConsignment: MasterConsignment.describe(
+      'Every manifest has a master: the road consignment note (N730) or the master air waybill (N741) the houses travel on',
+    ),
+    shipments: ShipmentList,
+  })
+  .superRefine((manifest, ctx) => {
+    if (manifest.transport.mode !== 'AIR') return;
+    if (manifest.transit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['transit'],
+        message:
+          'is not allowed for an air transport: VOEC by air is released at the border with no outgoing procedure and no previous documents',
+        params: { code: 'not_allowed' },
+      });
+    }
+    const waybill = manifest.masterConsignment.waybill;
+    if (waybill.type !== 'N741') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['masterConsignment', 'waybill', 'type'],
+        message: 'must be N741 (master air waybill) for an air transport',
+        params: { code: 'invalid_value' },
+      });
+    }
+    const normalised = normaliseAirWaybill(waybill.number);
+    if (normalised === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['masterConsignment', 'waybill', 'number'],
+        message: AIR_WAYBILL_MESSAGE,
+        params: { code: 'invalid_air_waybill' },
+      });
+    } else {
+      waybill.number = normalised;
+    }
+  });
 
 export const AddShipmentsRequest = z.strictObject({
   shipments: ShipmentList,
 });
 
-/** PATCH of the transport: ETA, vehicle or driver (at least one). */
+/** PATCH of the transport: ETA, vehicle or driver (road), ETA or aircraft (air); at least one. */
 export const TransportPatch = z
   .strictObject({
-    estimatedArrival: Transport.shape.estimatedArrival.optional(),
-    vehicleRegistration: Transport.shape.vehicleRegistration.optional(),
-    vehicleCountry: Transport.shape.vehicleCountry.optional(),
-    vehicleType: Transport.shape.vehicleType,
-    driver: Transport.shape.driver.optional(),
+    estimatedArrival: RoadTransport.shape.estimatedArrival.optional(),
+    vehicleRegistration: RoadTransport.shape.vehicleRegistration.optional(),
+    vehicleCountry: RoadTransport.shape.vehicleCountry.optional(),
+    vehicleType: RoadTransport.shape.vehicleType,
+    driver: RoadTransport.shape.driver.optional(),
+    aircraftRegistration: AirTransport.shape.aircraftRegistration
+      .optional()
+      .describe('Air only: a change of aircraft; the flight (number and scheduled arrival) never changes'),
   })
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
     message:
-      'must change at least one of estimatedArrival, vehicleRegistration, vehicleCountry, vehicleType, driver',
+      'must change at least one of estimatedArrival, vehicleRegistration, vehicleCountry, vehicleType, driver (road) or estimatedArrival, aircraftRegistration (air)',
   });
 
 /** A partner's webhook endpoint. */
@@ -285,6 +392,8 @@ export type AddShipmentsRequest = z.infer<typeof AddShipmentsRequest>;
 export type ShipmentInput = z.infer<typeof Shipment>;
 export type ItemInput = z.infer<typeof Item>;
 export type TransportInput = z.infer<typeof Transport>;
+export type RoadTransportInput = z.infer<typeof RoadTransport>;
+export type AirTransportInput = z.infer<typeof AirTransport>;
 export type MasterConsignmentInput = z.infer<typeof MasterConsignment>;
 export type AddressInput = z.infer<typeof Address>;
 export type TransportPatch = z.infer<typeof TransportPatch>;

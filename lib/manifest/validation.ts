@@ -183,8 +183,15 @@ export function fieldErrorsFromZod(
       case 'invalid_type':
         // Absent (JSON has no undefined): required. Without a reported input nothing tells the two apart,
         // so a caller that forgot PARSE_OPTIONS gets "required" as before rather than a wrong "got undefined".
+        // A schema may say why a field is required ("is required: houses link … through the master").
         if (issue.input === undefined)
-          return [{ path: jsonPointer(path), code: 'required', message: 'is required' }];
+          return [
+            {
+              path: jsonPointer(path),
+              code: 'required',
+              message: issue.message.startsWith('is required') ? issue.message : 'is required',
+            },
+          ];
         // A whole number expected, a fraction given: a bound of the value, not its JSON type.
         if (issue.expected === 'int' && typeof issue.input === 'number') {
           return [{ path: jsonPointer(path), code: 'not_integer', message: 'must be a whole number' }];

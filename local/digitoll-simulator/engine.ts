@@ -216,20 +216,8 @@ export function houseKey(body: HouseBody): DocumentKey {
   const level = body.consignmentHouseLevel;
   return {
     ...level.transportDocumentHouseLevel,
-    carrierId:
-      level.consignmentMasterLevel?.carrierIdentificationNumber ??
-      level.transportLevel?.carrierIdentificationNumber ??
-      '',
+    carrierId: level.consignmentMasterLevel?.carrierIdentificationNumber ?? '',
   };
-}
-
-/** Keys of direct-consignment houses listed on a transport (both [INF] locations, §4.1). */
-function directHouseRefs(body: TransportBody): Array<{ documentNumber: string; type: string }> {
-  const refs = (body.consignmentHouseLevel ?? []).map((h) => h.transportDocumentHouseLevel);
-  for (const master of body.consignmentMasterLevel ?? []) {
-    for (const h of master.consignmentHouseLevel ?? []) refs.push(h.transportDocumentHouseLevel);
-  }
-  return refs;
 }
 
 /** Visits every primitive leaf with its dotted path and its own key. */
@@ -903,13 +891,12 @@ export class DigitollEngine {
     house: HouseBody,
     transports: Array<Extract<StoredMessage, { kind: 'transport' }>>,
   ): boolean {
-    const key = houseKey(house);
     const master = this.masterOfHouse(house);
-    if (master && transports.some((t) => this.transportListsMaster(t, masterKey(master.body)))) return true;
-    return transports.some(
-      (t) =>
-        t.body.carrier.identificationNumber === key.carrierId &&
-        directHouseRefs(t.body).some((ref) => sameDoc(ref, key)),
+    // A house links to a transport only through its master's waybill key: the direct-consignment
+    // fields (a house-key list on the transport, `directConsignment`, `transportLevel`) are defined by
+    // no schema Tolletaten publishes, so they are not part of the model.
+    return (
+      master !== undefined && transports.some((t) => this.transportListsMaster(t, masterKey(master.body)))
     );
   }
 
@@ -1057,7 +1044,6 @@ export class DigitollEngine {
             consignmentHouseLevel: [],
           },
     );
-    const direct = links.direct.map((h) => this.houseDocumentStatus(h));
     const masterMass = masters.reduce(
       (sum, m) => sum + (typeof m.grossMass === 'number' ? m.grossMass : 0),
       0,
@@ -1068,23 +1054,19 @@ export class DigitollEngine {
       messageStatus: transport.status,
       carrierId,
       estimatedDateAndTimeOfArrival: transport.body.estimatedDateAndTimeOfArrival,
-      totalGrossMass: masterMass + direct.reduce((sum, h) => sum + Number(h.totalGrossMass ?? 0), 0),
+      totalGrossMass: masterMass,
       consignmentMasterLevel: masters,
-      consignmentHouseLevel: direct,
     };
   }
 
-  /** The transport's listed master keys with the active master of each (if received), and its direct houses. */
+  /** The transport's listed master keys with the active master of each (if received). */
   private transportLinks(transport: Extract<StoredMessage, { kind: 'transport' }>) {
     const carrierId = transport.body.carrier.identificationNumber;
     const masters = (transport.body.consignmentMasterLevel ?? []).map((ref) => {
       const key = { ...ref.transportDocumentMasterLevel, carrierId };
       return { key, master: this.byKey('master-consignment', key).find((m) => m.status === 'ACTIVE') };
     });
-    const direct = directHouseRefs(transport.body)
-      .map((ref) => this.byKey('house-consignment', { ...ref, carrierId }).find((h) => h.status === 'ACTIVE'))
-      .filter((h) => h !== undefined);
-    return { carrierId, masters, direct };
+    return { carrierId, masters };
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -1101,15 +1083,11 @@ export class DigitollEngine {
     return { ok: true, transport, alreadyArrived };
   }
 
-  /** The active houses the transport carries now: through its masters (§4.4) and as direct consignments. */
+  /** The active houses the transport carries now: through its masters (§4.4). */
   linkedHouses(transport: Extract<StoredMessage, { kind: 'transport' }>): LinkedHouse[] {
-    const links = this.transportLinks(transport);
-    return [
-      ...links.masters.flatMap(({ master }) =>
-        master ? this.visibleHousesOfMaster(master).map((house) => ({ house, master })) : [],
-      ),
-      ...links.direct.map((house) => ({ house })),
-    ];
+    return this.transportLinks(transport).masters.flatMap(({ master }) =>
+      master ? this.visibleHousesOfMaster(master).map((house) => ({ house, master })) : [],
+    );
   }
 
   // ---------------------------------------------------------------------------------------------------

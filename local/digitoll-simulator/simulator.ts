@@ -331,10 +331,8 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
             consignmentMasterLevel: masters.map(({ consignmentHouseLevel: _houses, ...master }) => master),
           });
         }
-        const houses = [
-          ...masters.flatMap((master) => master.consignmentHouseLevel as unknown[]),
-          ...(full.consignmentHouseLevel as unknown[]),
-        ];
+        // The houses on the transport are those under its masters (no direct consignments).
+        const houses = masters.flatMap((master) => master.consignmentHouseLevel as unknown[]);
         return json(200, { mrn, consignmentHouseLevel: houses });
       };
     }
@@ -418,7 +416,7 @@ export async function startDigitollSimulator(options: SimulatorOptions = {}): Pr
         requestId: engine.submit({ kind, method: 'DELETE', mrn: mrn ?? '', ...submitter }),
       });
     }
-    const checked = validateMessage(kind, body);
+    const checked = validateMessage(kind, body, api);
     if (!checked.ok) return json(400, { validationErrors: checked.errors }); // §7.1: nothing stored
     const requestId = engine.submit({
       kind,

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import {
+  AirTransportRequestLenient,
   DeleteRequest,
   HouseConsignmentRequest,
   MasterConsignmentRequest,
@@ -52,7 +53,7 @@ const SCHEMAS = {
 } as const;
 
 export type ParsedMessage = {
-  transport: z.infer<typeof TransportRequestLenient>;
+  transport: z.infer<typeof AirTransportRequestLenient>;
   'master-consignment': z.infer<typeof MasterConsignmentRequest>;
   'house-consignment': z.infer<typeof HouseConsignmentRequest>;
 };
@@ -72,8 +73,11 @@ function run<T>(
 export function validateMessage<K extends MessageKind>(
   kind: K,
   body: unknown,
+  /** The air API's transport may leave out the operator [INF]. */
+  api: 'road' | 'air' = 'road',
 ): { ok: true; value: ParsedMessage[K] } | { ok: false; errors: FieldError[] } {
-  return run(SCHEMAS[kind] as unknown as z.ZodType<ParsedMessage[K]>, body);
+  const schema = api === 'air' && kind === 'transport' ? AirTransportRequestLenient : SCHEMAS[kind];
+  return run(schema as unknown as z.ZodType<ParsedMessage[K]>, body);
 }
 
 export function validateDeleteBody(body: unknown): { ok: true } | { ok: false; errors: FieldError[] } {

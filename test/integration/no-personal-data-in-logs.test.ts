@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import type { FullStack } from '../../local/full-stack.ts';
+import { road } from '../road.ts';
 import { startTestStack } from './support/full-stack.ts';
 
 const lines: string[] = [];
@@ -20,8 +21,8 @@ const fixture = (): ManifestRequest =>
 /** Everything personal in the example manifest. */
 function personalData(manifest: ManifestRequest): string[] {
   return [
-    manifest.transport.driver.name,
-    manifest.transport.driver.phone,
+    road(manifest.transport).driver.name,
+    road(manifest.transport).driver.phone,
     ...manifest.shipments.flatMap((s) => [
       s.consignee.name,
       s.consignee.address.street,

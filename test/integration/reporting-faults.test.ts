@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { houseContent } from '../../lib/adapters/digitoll/road-v2/mapping.ts';
 import type { ShipmentInput } from '../../lib/manifest/schema.ts';
+import { road } from '../road.ts';
 import { houseEventTypes, inOrder, ReportingSystem, waitFor } from './reporting-harness.ts';
 
 const sys = new ReportingSystem();
@@ -135,12 +136,12 @@ describe('faults at Digitoll', () => {
           request.masterConsignment?.waybill.number,
       ),
     ).toHaveLength(1);
-    expect(sys.transports(request.transport.vehicleRegistration)).toHaveLength(1);
+    expect(sys.transports(road(request.transport).vehicleRegistration)).toHaveLength(1);
     expect(
       posts('transport').filter(
         (r) =>
           (r.body as any).activeBorderTransportMeans.identificationNumber ===
-          request.transport.vehicleRegistration,
+          road(request.transport).vehicleRegistration,
       ),
     ).toHaveLength(1);
     expect(received.filter((r) => r.method === 'PUT' || r.method === 'DELETE')).toEqual([]);

@@ -17,6 +17,7 @@ import type { ManifestRequest, ShipmentInput } from '../../lib/manifest/schema.t
 import type { ReceivedRecord, StoredMessage } from '../../local/digitoll-simulator/index.ts';
 import { type FullStack, type FullStackOptions, startFullStack } from '../../local/full-stack.ts';
 import { localDynamoClient, localSqsClient } from '../../local/runtime/aws.ts';
+import { road } from '../road.ts';
 
 export interface TimelineEvent {
   at: string;
@@ -48,6 +49,12 @@ export const TERMINAL = ['ACCEPTED', 'FAILED', 'CANCELLED', 'REJECTED'];
 
 const fixture = (): ManifestRequest =>
   JSON.parse(readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8'));
+const airFixture = (): ManifestRequest =>
+  JSON.parse(readFileSync(new URL('../fixtures/manifest.air.example.json', import.meta.url), 'utf8'));
+
+/** A master air waybill number for a serial: its check digit is the serial modulo 7 (test data only). */
+export const airWaybill = (prefix: number, serial: number): string =>
+  `${String(prefix).padStart(3, '0')}-${String(serial).padStart(7, '0')}${serial % 7}`;
 
 /** Polls `read` until `done` holds or the deadline passes; returns the last value. No fixed sleeps. */
 export async function waitFor<T>(
@@ -173,9 +180,29 @@ export class ReportingSystem {
     const manifest = fixture();
     const n = ++this.counter;
     manifest.reference = `REP-${this.tag}-${n}`;
-    manifest.transport.vehicleRegistration = `${this.tag}${n}`;
+    road(manifest.transport).vehicleRegistration = `${this.tag}${n}`;
     manifest.transport.estimatedArrival = new Date(Date.now() + 24 * 3_600_000).toISOString();
     if (manifest.masterConsignment) manifest.masterConsignment.waybill.number = `CMR-${this.tag}-${n}`;
+    for (const shipment of manifest.shipments) shipment.shipmentNumber = this.shipmentNumber();
+    change(manifest);
+    return manifest;
+  }
+
+  /**
+   * The air example made unique (reference, flight number, master air waybill, shipment numbers),
+   * the flight scheduled a day ahead and estimated 15 minutes later, as in the fixture.
+   */
+  airManifest(change: (manifest: ManifestRequest) => void = () => {}): ManifestRequest {
+    const manifest = airFixture();
+    const n = ++this.counter;
+    if (manifest.transport.mode !== 'AIR') throw new Error('the air fixture is not AIR');
+    manifest.reference = `AIR-${this.tag}-${n}`;
+    manifest.transport.flightNumber = `QR${(n % 9000) + 1000}`;
+    const scheduled = new Date(Date.now() + 24 * 3_600_000);
+    scheduled.setUTCMilliseconds(0);
+    manifest.transport.scheduledArrival = scheduled.toISOString();
+    manifest.transport.estimatedArrival = new Date(scheduled.getTime() + 15 * 60_000).toISOString();
+    manifest.masterConsignment.waybill.number = airWaybill(157, (Date.now() + n) % 10_000_000);
     for (const shipment of manifest.shipments) shipment.shipmentNumber = this.shipmentNumber();
     change(manifest);
     return manifest;
@@ -313,6 +340,11 @@ export class ReportingSystem {
           (r.body as any)?.consignmentHouseLevel?.transportDocumentHouseLevel?.documentNumber ===
             documentNumber,
       );
+  }
+
+  /** Every request the simulator received under a path prefix (e.g. `/api/movement/air/`). */
+  requestsUnder(prefix: string): ReceivedRecord[] {
+    return this.digitoll.received().filter((r) => r.path.startsWith(prefix));
   }
 
   /** Requests by method to `/api/movement/road/v2/<kind>/<mrn>`. */

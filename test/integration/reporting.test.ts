@@ -18,6 +18,7 @@ import {
   A12_UNKNOWN_VOEC_NUMBER,
   T4_ETA_PASSED,
 } from '../../lib/digitoll/errors.ts';
+import { road } from '../road.ts';
 import { eventTypes, houseEventTypes, inOrder, ReportingSystem, waitFor } from './reporting-harness.ts';
 
 const sys = new ReportingSystem();
@@ -83,7 +84,7 @@ describe('the example manifest', () => {
 
     // At Digitoll: exactly 1 transport, 1 master, 3 houses, each once, with our MRNs.
     const masterNumber = request.masterConsignment?.waybill.number ?? '';
-    const [transport, ...moreTransports] = sys.transports(request.transport.vehicleRegistration);
+    const [transport, ...moreTransports] = sys.transports(road(request.transport).vehicleRegistration);
     const [master, ...moreMasters] = sys.masters(masterNumber);
     expect(moreTransports).toEqual([]);
     expect(moreMasters).toEqual([]);
@@ -100,7 +101,7 @@ describe('the example manifest', () => {
     // What Digitoll holds is what the mapping makes of what we stored (issue dates aside)...
     const record = await sys.readManifestRecord(manifestId);
     expect(withoutIssueDate(transport?.body ?? {})).toEqual(
-      withoutIssueDate(transportContent(record, [], new Date()).body),
+      withoutIssueDate(transportContent(record, new Date()).body),
     );
     expect(withoutIssueDate(master?.body ?? {})).toEqual(
       withoutIssueDate(masterContent(record, new Date()).body),
@@ -224,7 +225,7 @@ describe('Digitoll rejections end FAILED with Digitoll’s text, verbatim, and t
       },
     ]);
     expect(T4_ETA_PASSED).toBe('estimatedDateAndTimeOfArrival has already passed');
-    expect(sys.transports(request.transport.vehicleRegistration)).toEqual([]);
+    expect(sys.transports(road(request.transport).vehicleRegistration)).toEqual([]);
     // Houses and master stand on their own at Digitoll (§1: any order).
     await sys.waitForShipments(numbers);
   });
@@ -364,7 +365,7 @@ describe('changes after reporting', () => {
       mrn: transportMrn,
       estimatedArrival: newEta.toISOString(),
     });
-    const [transport, ...more] = sys.transports(request.transport.vehicleRegistration);
+    const [transport, ...more] = sys.transports(road(request.transport).vehicleRegistration);
     expect(more).toEqual([]);
     expect(transport).toMatchObject({ mrn: transportMrn, status: 'ACTIVE' });
     expect(transport?.body.estimatedDateAndTimeOfArrival).toBe(digitollInstant(newEta));

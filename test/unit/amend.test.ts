@@ -13,6 +13,7 @@ import { NotFound } from '../../lib/domain/errors.ts';
 import { type IntakeDeps, submitManifest } from '../../lib/domain/intake.ts';
 import { initialReport } from '../../lib/domain/report-state.ts';
 import { ManifestRequest, TransportPatch } from '../../lib/manifest/schema.ts';
+import { road } from '../road.ts';
 import { FakeClock, FakeQueue, FakeRepository, sequentialIds } from './fakes.ts';
 
 const example = ManifestRequest.parse(
@@ -204,7 +205,8 @@ describe('updating the transport', () => {
     // The driver may change.
     const driver = { name: 'Anna Lind', phone: '+46709876543' };
     expect(
-      transportOf(await updateTransport(deps, 'p1', manifestId, TransportPatch.parse({ driver }))).driver,
+      road(transportOf(await updateTransport(deps, 'p1', manifestId, TransportPatch.parse({ driver }))))
+        .driver,
     ).toEqual(driver);
   });
 

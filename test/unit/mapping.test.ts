@@ -16,9 +16,9 @@ import {
   houseWaybillKey,
   locateDigitollPath,
   masterContent,
-  masterWaybillKey,
   transportContent,
 } from '../../lib/adapters/digitoll/road-v2/mapping.ts';
+import { CL141_AIRPORT_CUSTOMS_OFFICES } from '../../lib/digitoll/codes.ts';
 import {
   DeleteRequest,
   type HouseConsignmentRequest,
@@ -30,6 +30,11 @@ import {
 import { buildIntake } from '../../lib/domain/intake.ts';
 import type { ManifestRecord, ShipmentRecord } from '../../lib/domain/records.ts';
 import { ManifestRequest } from '../../lib/manifest/schema.ts';
+
+const isAirportOffice = (office: string) =>
+  (CL141_AIRPORT_CUSTOMS_OFFICES as readonly string[]).includes(office);
+
+import { road } from '../road.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // The §12 scenario as a partner manifest, and the §12 JSON examples verbatim
@@ -252,7 +257,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 describe('the §12 examples', () => {
   it('§12.1 transport: every field as documented, except what we do not hold', () => {
     const { manifest } = records(section12Request());
-    const content = transportContent(manifest, [], new Date('2026-05-04T06:00:00.789Z'));
+    const content = transportContent(manifest, new Date('2026-05-04T06:00:00.789Z'));
     expect(content.kind).toBe('transport');
     expect(content.waybillKey).toBeUndefined();
 
@@ -462,44 +467,18 @@ describe('the house consignment', () => {
   });
 });
 
-describe('direct consignments (no master)', () => {
-  it('the transport lists the house keys, each house is directConsignment with the carrier id', () => {
+describe('no direct consignments', () => {
+  it('a record without a master (stored before masters were required) links no house to the transport', () => {
     const request = section12Request();
-    delete request.masterConsignment;
-    const second = structuredClone(request.shipments[0]);
-    if (!second) throw new Error('no shipment');
-    second.shipmentNumber = 'AAA00000000001SE';
-    request.shipments.push(second);
     const { manifest, shipments } = records(request);
-
-    const transport = transportContent(
-      manifest,
-      shipments.map((s) => s.shipmentNumber),
-      new Date('2026-05-04T06:00:00Z'),
-    ).body;
+    const { masterConsignment: _dropped, ...legacy } = manifest;
+    const transport = transportContent(legacy, new Date('2026-05-04T06:00:00Z')).body;
     expect(transport).not.toHaveProperty('consignmentMasterLevel');
-    // Sorted, so the content (hash) does not depend on the order the houses were read in.
-    expect(transport.consignmentHouseLevel).toEqual([
-      { transportDocumentHouseLevel: { documentNumber: 'AAA00000000001SE', type: HOUSE_DOCUMENT_TYPE } },
-      { transportDocumentHouseLevel: { documentNumber: 'PKG00012345678SE', type: HOUSE_DOCUMENT_TYPE } },
-    ]);
-    expectValid('transport', transport);
-
-    for (const shipment of shipments) {
-      const content = houseContent(manifest, shipment, new Date());
-      const house = content.body.consignmentHouseLevel;
-      expect(house.directConsignment).toBe(true);
-      expect(house.transportLevel).toEqual({ carrierIdentificationNumber: 'SE556677889900' });
-      expect(house).not.toHaveProperty('consignmentMasterLevel');
-      expect(content.waybillKey).toEqual({
-        documentNumber: shipment.shipmentNumber,
-        type: HOUSE_DOCUMENT_TYPE,
-        carrierId: 'SE556677889900',
-      });
-      expectValid('house-consignment', content.body);
-    }
-    expect(masterWaybillKey(manifest)).toBeUndefined();
-    expect(() => masterContent(manifest, new Date())).toThrow(/no master consignment/);
+    expect(transport).not.toHaveProperty('consignmentHouseLevel');
+    const [shipment] = shipments;
+    if (!shipment) throw new Error('no shipment');
+    // The undocumented direct-consignment fields are never sent: such a house is not built at all.
+    expect(() => houseContent(legacy, shipment, new Date())).toThrow('has no master consignment');
   });
 });
 
@@ -509,7 +488,7 @@ describe('the transport', () => {
     expect(digitollInstant('2026-12-31T23:59:59.999-01:00')).toBe('2027-01-01T00:59:59Z');
     expect(digitollInstant(new Date('2026-05-04T06:00:00.5Z'))).toBe('2026-05-04T06:00:00Z');
     const { manifest } = records(section12Request());
-    const body = transportContent(manifest, [], new Date('2026-05-04T06:00:00.999Z')).body;
+    const body = transportContent(manifest, new Date('2026-05-04T06:00:00.999Z')).body;
     for (const value of [
       body.documentIssueDate,
       body.estimatedDateAndTimeOfArrival,
@@ -526,7 +505,7 @@ describe('the transport', () => {
 
   it('keeps the scheduled arrival at the first ETA when the ETA changes; the ETA follows', () => {
     const { manifest } = records(section12Request());
-    const first = transportContent(manifest, [], new Date('2026-05-04T06:00:00Z'));
+    const first = transportContent(manifest, new Date('2026-05-04T06:00:00Z'));
     expect(first.body.scheduledDateAndTimeOfArrival).toBe(first.body.estimatedDateAndTimeOfArrival);
 
     // What PATCH /v1/manifests/{id}/transport stores.
@@ -534,7 +513,7 @@ describe('the transport', () => {
       ...manifest,
       transport: { ...manifest.transport, estimatedArrival: '2026-05-04T18:15:00.000Z' },
     };
-    const updated = transportContent(later, [], new Date('2026-05-04T08:00:00Z'));
+    const updated = transportContent(later, new Date('2026-05-04T08:00:00Z'));
     expect(updated.body.scheduledDateAndTimeOfArrival).toBe('2026-05-04T14:30:00Z');
     expect(updated.body.estimatedDateAndTimeOfArrival).toBe('2026-05-04T18:15:00Z');
     expect(updated.contentHash).not.toBe(first.contentHash);
@@ -542,9 +521,9 @@ describe('the transport', () => {
 
   it('defaults the means of transport to a truck (CL751 31)', () => {
     const request = section12Request();
-    delete request.transport.vehicleType;
+    delete road(request.transport).vehicleType;
     const { manifest } = records(request);
-    const body = transportContent(manifest, [], new Date()).body;
+    const body = transportContent(manifest, new Date()).body;
     expect(body.activeBorderTransportMeans.typeOfMeansOfTransport).toBe(DEFAULT_MEANS_OF_TRANSPORT);
     expect(DEFAULT_MEANS_OF_TRANSPORT).toBe('31');
   });
@@ -639,7 +618,8 @@ const transport = fc.record(
     vehicleType: fc.stringMatching(/^\d{2,4}$/),
     driver: fc.record({ name: fc.tuple(text(30), text(30)).map(([a, b]) => `${a} ${b}`), phone }),
     carrier: fc.record({ id: text(17), name: text(70), address }),
-    borderCrossing: fc.stringMatching(/^NO\d{6}$/),
+    // Road border offices: the airport offices of CL141 are refused for road.
+    borderCrossing: fc.stringMatching(/^NO\d{6}$/).filter((office) => !isAirportOffice(office)),
     estimatedArrival: instant,
   },
   {
@@ -660,25 +640,23 @@ const manifestRequest = fc
     transit: fc.option(fc.record({ mrn: fc.stringMatching(/^\d{2}[A-Z]{2}[A-Z0-9]{14}$/) }), {
       nil: undefined,
     }),
-    masterConsignment: fc.option(
-      fc.record({
-        waybill: fc.record({
-          number: text(70),
-          type: fc.constantFrom('N730', 'N703', 'N704', 'N741', 'N750', 'C624'),
-        }),
-        consignor: party,
-        consignee: party,
-        grossMassKg: mass(1_000_000),
+    // Every manifest has a master.
+    masterConsignment: fc.record({
+      waybill: fc.record({
+        number: text(70),
+        type: fc.constantFrom('N730', 'N703', 'N704', 'N741', 'N750', 'C624'),
       }),
-      { nil: undefined },
-    ),
+      consignor: party,
+      consignee: party,
+      grossMassKg: mass(1_000_000),
+    }),
     numbers: fc.uniqueArray(shipmentNumber, { minLength: 1, maxLength: 4 }),
   })
   .chain(({ numbers, transit, masterConsignment, ...rest }) =>
     fc.tuple(...numbers.map(shipment)).map((shipments) => ({
       ...rest,
       ...(transit ? { transit } : {}),
-      ...(masterConsignment ? { masterConsignment } : {}),
+      masterConsignment,
       shipments,
     })),
   );
@@ -695,14 +673,10 @@ describe('properties', () => {
           const request = parsed.data;
           const { manifest, shipments } = records(request);
           const carrierId = request.transport.carrier.id;
-          const numbers = shipments.map((s) => s.shipmentNumber);
+
           const master = request.masterConsignment;
 
-          const transport: TransportRequest = transportContent(
-            manifest,
-            master ? [] : numbers,
-            issuedAt,
-          ).body;
+          const transport: TransportRequest = transportContent(manifest, issuedAt).body;
           expectValid('transport', transport);
           expect(transport.carrier.identificationNumber).toBe(carrierId);
           expect(transport.scheduledDateAndTimeOfArrival).toBe(transport.estimatedDateAndTimeOfArrival);
@@ -725,10 +699,7 @@ describe('properties', () => {
             expect(content.waybillKey).toEqual({ ...masterDoc, carrierId });
             expect([level.consignor.typeOfPerson, level.consignee.typeOfPerson]).toEqual([2, 2]);
           } else {
-            expect(transport).not.toHaveProperty('consignmentMasterLevel');
-            expect(transport.consignmentHouseLevel?.map((ref) => ref.transportDocumentHouseLevel)).toEqual(
-              [...numbers].sort().map((documentNumber) => ({ documentNumber, type: HOUSE_DOCUMENT_TYPE })),
-            );
+            throw new Error('every manifest has a master');
           }
 
           for (const record of shipments) {
@@ -748,9 +719,7 @@ describe('properties', () => {
                   transport.consignmentMasterLevel?.[0]?.transportDocumentMasterLevel,
               });
               expect(house).not.toHaveProperty('directConsignment');
-            } else {
-              expect(house.directConsignment).toBe(true);
-              expect(house.transportLevel).toEqual({ carrierIdentificationNumber: carrierId });
+              expect(house).not.toHaveProperty('transportLevel');
             }
             expect(house.importProcedure?.importProcedure).toBe('IMMEDIATE_RELEASE_VOEC');
             if (request.transit) {
@@ -792,12 +761,12 @@ describe('properties', () => {
       fc.property(manifestRequest, instant, (raw, nextEta) => {
         const request = ManifestRequest.parse(raw);
         const { manifest } = records(request);
-        const first = transportContent(manifest, [], new Date()).body;
+        const first = transportContent(manifest, new Date()).body;
         const later: ManifestRecord = {
           ...manifest,
           transport: { ...manifest.transport, estimatedArrival: new Date(nextEta).toISOString() },
         };
-        const updated = transportContent(later, [], new Date()).body;
+        const updated = transportContent(later, new Date()).body;
         expect(updated.scheduledDateAndTimeOfArrival).toBe(first.scheduledDateAndTimeOfArrival);
         expect(updated.estimatedDateAndTimeOfArrival).toBe(digitollInstant(nextEta));
         expectValid('transport', updated);
@@ -882,18 +851,6 @@ describe('locateDigitollPath', () => {
       'house-consignment',
       'consignmentHouseLevel.consignmentMasterLevel.transportDocumentMasterLevel.documentNumber',
       { in: 'manifest', path: '/masterConsignment/waybill' },
-    ],
-    [
-      'direct carrier (as documented, sic)',
-      'house-consignment',
-      'consignmentHouseLevel.tranportLevel.carrierIdentificationNumber',
-      { in: 'manifest', path: '/transport/carrier/id' },
-    ],
-    [
-      'direct carrier',
-      'house-consignment',
-      'consignmentHouseLevel.transportLevel.carrierIdentificationNumber',
-      { in: 'manifest', path: '/transport/carrier/id' },
     ],
     [
       'sync blank description (§12.4)',
@@ -1040,10 +997,10 @@ describe('locateDigitollPath', () => {
       { in: 'manifest', path: '/masterConsignment/waybill' },
     ],
     [
-      'listed direct house',
+      'a house list on the transport (never sent: no direct consignments)',
       'transport',
       'consignmentHouseLevel[1].transportDocumentHouseLevel.documentNumber',
-      { in: 'manifest', path: '/shipments' },
+      undefined,
     ],
   ];
 

@@ -36,7 +36,7 @@ function second(
 ): ManifestRequest {
   const manifest = structuredClone(example);
   manifest.reference = `${example.reference}-2`;
-  manifest.transport.vehicleRegistration = 'ZZ99999';
+  if (manifest.transport.mode !== 'AIR') manifest.transport.vehicleRegistration = 'ZZ99999';
   manifest.shipments = structuredClone(shipments);
   change(manifest);
   return manifest;

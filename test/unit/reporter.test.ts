@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { AIR_MAPPING } from '../../lib/adapters/digitoll/air/mapping.ts';
 import type {
   DigitollKind,
   LookupOutcome,
@@ -127,9 +128,6 @@ class FakeStore implements ReportStore {
       stored: stored !== undefined,
     };
   }
-  async reportableHouseNumbers() {
-    return [...this.shipments.values()].filter((s) => s.status !== 'REJECTED').map((s) => s.shipmentNumber);
-  }
   async transition(message: ReportMessage, subject: ReportSubject, change: ReportTransition) {
     const key = reportMessageKey({ ...message, poll: undefined });
     const stored = this.reports.get(key);
@@ -180,7 +178,13 @@ function world(manifestRequest: ManifestRequest = example) {
   const deadLetters = new FakeDeadLetters();
   const deps: ReporterDeps = {
     store,
-    digitoll: new DigitollReporting({ ROAD: { mapping: ROAD_V2_MAPPING, client: digitoll } }, clock),
+    digitoll: new DigitollReporting(
+      {
+        ROAD: { mapping: ROAD_V2_MAPPING, client: digitoll },
+        AIR: { mapping: AIR_MAPPING, client: digitoll },
+      },
+      clock,
+    ),
     followUps: queue,
     deadLetters,
     clock,

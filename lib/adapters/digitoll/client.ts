@@ -21,6 +21,12 @@
  */
 import type { z } from 'zod';
 import {
+  AIR_LOOKUP_PATHS,
+  AIR_STATUS_BASE_PATH,
+  AIR_SUBMISSION_BASE_PATH,
+} from '../../digitoll/air-schemas.ts';
+import { AIR_SCOPE, ROAD_V2_SCOPE } from '../../digitoll/codes.ts';
+import {
   type MessageKind,
   mrnOf,
   SubmissionAccepted,
@@ -79,6 +85,31 @@ export const DIGITOLL_BASE_URLS = {
 export const SUBMISSION_BASE_PATH = '/api/movement/road/v2';
 export const STATUS_BASE_PATH = '/api/movement/road/status/v2';
 
+/** One Digitoll movement API: where its submissions, validation statuses and key lookups live. */
+export interface MovementApiPaths {
+  submissionBasePath: string;
+  statusBasePath: string;
+  lookupPaths: Record<'master-consignment' | 'house-consignment', string>;
+  /** The Maskinporten scope its token needs (named in the 403 texts). */
+  scope: string;
+}
+
+/** Road v2 (§2, §10). */
+export const ROAD_V2_API: MovementApiPaths = {
+  submissionBasePath: SUBMISSION_BASE_PATH,
+  statusBasePath: STATUS_BASE_PATH,
+  lookupPaths: LOOKUP_PATHS,
+  scope: ROAD_V2_SCOPE,
+};
+
+/** movement-air-api v1 and movement-air-query-api [DOC prosedyre-mo-fly; lookup paths INF]. */
+export const AIR_API: MovementApiPaths = {
+  submissionBasePath: AIR_SUBMISSION_BASE_PATH,
+  statusBasePath: AIR_STATUS_BASE_PATH,
+  lookupPaths: AIR_LOOKUP_PATHS,
+  scope: AIR_SCOPE,
+};
+
 /** Where the Customs API token comes from (`MaskinportenTokenProvider` in production). */
 export interface DigitollTokenSource {
   getToken(): Promise<string>;
@@ -89,6 +120,9 @@ export interface DigitollTokenSource {
 export interface DigitollHttpClientConfig {
   /** `DIGITOLL_BASE_URLS.test` / `.prod`, or a simulator URL. */
   baseUrl: string;
+  /** Which movement API this client talks to; road v2 when not given. One client per API. */
+  api?: MovementApiPaths;
+  /** A token for this API's scope (one token source per scope). */
   tokens: DigitollTokenSource;
   /** Per HTTP request, body included (`AbortSignal.timeout`). Default 10 000. */
   timeoutMs?: number;
@@ -148,6 +182,7 @@ const RAW_TEXT_LIMIT = 2_000;
 
 export class DigitollHttpClient {
   private readonly baseUrl: string;
+  private readonly api: MovementApiPaths;
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -162,6 +197,7 @@ export class DigitollHttpClient {
 
   constructor(private readonly config: DigitollHttpClientConfig) {
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.api = config.api ?? ROAD_V2_API;
     this.timeoutMs = config.timeoutMs ?? 10_000;
     this.maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? 3));
     this.baseDelayMs = config.baseDelayMs ?? 200;
@@ -187,21 +223,25 @@ export class DigitollHttpClient {
   }
 
   // -------------------------------------------------------------------------------------------------
-  // The road v2 API
+  // The movement API (road v2 or air)
   // -------------------------------------------------------------------------------------------------
 
   /** POST (no mrn) or PUT (mrn given: full replacement) of a transport, master or house message. */
   submit(kind: DigitollKind, body: unknown, mrn?: string): Promise<SubmitOutcome> {
     return mrn === undefined
-      ? this.submission({ method: 'POST', path: `${SUBMISSION_BASE_PATH}/${kind}`, body })
-      : this.submission({ method: 'PUT', path: `${SUBMISSION_BASE_PATH}/${kind}/${segment(mrn)}`, body });
+      ? this.submission({ method: 'POST', path: `${this.api.submissionBasePath}/${kind}`, body })
+      : this.submission({
+          method: 'PUT',
+          path: `${this.api.submissionBasePath}/${kind}/${segment(mrn)}`,
+          body,
+        });
   }
 
   /** DELETE by MRN. */
   withdraw(kind: DigitollKind, mrn: string, documentIssueDate: string): Promise<SubmitOutcome> {
     return this.submission({
       method: 'DELETE',
-      path: `${SUBMISSION_BASE_PATH}/${kind}/${segment(mrn)}`,
+      path: `${this.api.submissionBasePath}/${kind}/${segment(mrn)}`,
       body: { documentIssueDate },
     });
   }
@@ -209,7 +249,7 @@ export class DigitollHttpClient {
   async validationStatus(kind: DigitollKind, requestId: string): Promise<StatusOutcome> {
     const request: HttpRequest = {
       method: 'GET',
-      path: `${STATUS_BASE_PATH}/${kind}/validation-status/${segment(requestId)}`,
+      path: `${this.api.statusBasePath}/${kind}/validation-status/${segment(requestId)}`,
     };
     const exchange = await this.exchange(request, 'query');
     if (exchange.done !== 'answer') return this.queryGiveUp(exchange);
@@ -251,7 +291,7 @@ export class DigitollHttpClient {
     kind: 'master-consignment' | 'house-consignment',
     key: WaybillKey,
   ): Promise<LookupOutcome> {
-    const request: HttpRequest = { method: 'GET', path: LOOKUP_PATHS[kind], query: lookupQuery(key) };
+    const request: HttpRequest = { method: 'GET', path: this.api.lookupPaths[kind], query: lookupQuery(key) };
     const exchange = await this.exchange(request, 'query');
     if (exchange.done !== 'answer') return this.queryGiveUp(exchange);
     const { status, text } = exchange.answer;
@@ -308,7 +348,7 @@ export class DigitollHttpClient {
       this.config.tokens.invalidate(exchange.answer.token);
       return refused({
         field: '',
-        error: `HTTP 403 Forbidden at ${where}: the Customs token lacks permission for this API (is scope toll:movement/road/v2 granted to the Maskinporten client and the org registered with Digitoll?)`,
+        error: `HTTP 403 Forbidden at ${where}: the Customs token lacks permission for this API (is scope ${this.api.scope} granted to the Maskinporten client and the org registered with Digitoll?)`,
       });
     }
     if (status === 415) {
@@ -323,7 +363,7 @@ export class DigitollHttpClient {
     if (answer.status === 403) {
       this.config.tokens.invalidate(answer.token);
       return this.retryLater(
-        `${where}: HTTP 403 Forbidden; the Customs token lacks permission (scope toll:movement/road/v2?)`,
+        `${where}: HTTP 403 Forbidden; the Customs token lacks permission (scope ${this.api.scope}?)`,
       );
     }
     return this.retryLater(`${where}: unexpected HTTP ${answer.status}`);

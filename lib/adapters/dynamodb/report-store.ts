@@ -11,7 +11,6 @@ import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
 import { manifestEventItem, outboxItem, shipmentEventItem } from './items.ts';
-import { summarizeShipments } from './reads.ts';
 import type { Item, Table } from './table.ts';
 import { keys } from './table-design.ts';
 
@@ -41,13 +40,6 @@ export class DynamoReportStore implements ReportStore {
     }
     const report = message.kind === 'TRANSPORT' ? manifest.transportReport : manifest.masterReport;
     return { manifest, report: report ?? initialReport(manifest.receivedAt), stored: report !== undefined };
-  }
-
-  async reportableHouseNumbers(manifest: ManifestRecord): Promise<string[]> {
-    const rows = await summarizeShipments(this.table, manifest.manifestId);
-    return rows
-      .filter((row) => row.status !== 'REJECTED' && row.status !== 'CANCELLED')
-      .map((row) => row.shipmentNumber);
   }
 
   async transition(

@@ -54,7 +54,7 @@ export function digitollMass(kg: number): number {
   return Math.max(Number(kg.toFixed(6)), 0.000001);
 }
 
-function content<T extends { documentIssueDate?: string | undefined }>(
+export function content<T extends { documentIssueDate?: string | undefined }>(
   kind: MessageKind,
   body: T,
   waybillKey?: WaybillKey,
@@ -63,7 +63,7 @@ function content<T extends { documentIssueDate?: string | undefined }>(
   return { kind, body, contentHash: contentHash(rest), ...(waybillKey ? { waybillKey } : {}) };
 }
 
-function address(input: AddressInput): Address {
+export function address(input: AddressInput): Address {
   return { streetLine: input.street, postcode: input.postcode, city: input.city, country: input.country };
 }
 
@@ -97,26 +97,30 @@ export function masterWaybillKey(manifest: ManifestRecord): WaybillKey | undefin
     : undefined;
 }
 
-export function houseWaybillKey(manifest: ManifestRecord, shipmentNumber: string): WaybillKey {
+export function houseWaybillKey(
+  manifest: ManifestRecord,
+  shipmentNumber: string,
+  houseType: string = HOUSE_DOCUMENT_TYPE,
+): WaybillKey {
   return {
     documentNumber: shipmentNumber,
-    type: HOUSE_DOCUMENT_TYPE,
+    type: houseType,
     carrierId: manifest.transport.carrier.id,
   };
 }
 
 /**
- * The transport. Without a master consignment the houses hang directly under the transport, which
- * must list their keys: [INF] as a root-level `consignmentHouseLevel[]` (§4.1 gives two readings).
+ * The transport. Its houses link to it through the master's waybill key (the path Tolletaten
+ * documents field by field); a record stored before every manifest had a master lists none.
  */
 export function transportContent(
   manifest: ManifestRecord,
-  directHouseNumbers: readonly string[],
   issuedAt: Date,
   /** What Digitoll has as scheduled arrival; before the first accepted POST, the current ETA. */
   scheduledArrival: string = manifest.scheduledArrival ?? manifest.transport.estimatedArrival,
 ): ReportContent<TransportRequest> {
   const { transport } = manifest;
+  if (transport.mode === 'AIR') throw new Error(`Manifest ${manifest.manifestId} is an air transport`);
   const master = manifest.masterConsignment;
   const body: TransportRequest = {
     documentIssueDate: digitollInstant(issuedAt),
@@ -151,11 +155,7 @@ export function transportContent(
             },
           ],
         }
-      : {
-          consignmentHouseLevel: [...directHouseNumbers].sort().map((documentNumber) => ({
-            transportDocumentHouseLevel: { documentNumber, type: HOUSE_DOCUMENT_TYPE },
-          })),
-        }),
+      : {}),
   };
   return { ...content('transport', body), scheduledArrival: body.scheduledDateAndTimeOfArrival };
 }
@@ -191,9 +191,12 @@ export function houseContent(
   manifest: ManifestRecord,
   shipment: ShipmentRecord,
   issuedAt: Date,
+  /** CL754 type of the house waybill: N730 by road, N740 by air. */
+  houseType: string = HOUSE_DOCUMENT_TYPE,
 ): ReportContent<HouseConsignmentRequest> {
   const input = shipment.input;
   const master = manifest.masterConsignment;
+  if (!master) throw new Error(`Manifest ${manifest.manifestId} has no master consignment`);
   const consigneeContacts: Communication[] = [
     ...(input.consignee.phone ? [{ identifier: input.consignee.phone, type: 'TE' }] : []),
     ...(input.consignee.email ? [{ identifier: input.consignee.email, type: 'EM' }] : []),
@@ -210,21 +213,14 @@ export function houseContent(
       totalGrossMass: digitollMass(input.grossMassKg),
       numberOfPackages: input.packages,
       goodsDescription: input.goodsDescription,
-      transportDocumentHouseLevel: { documentNumber: input.shipmentNumber, type: HOUSE_DOCUMENT_TYPE },
-      ...(master
-        ? {
-            consignmentMasterLevel: {
-              carrierIdentificationNumber: manifest.transport.carrier.id,
-              transportDocumentMasterLevel: {
-                documentNumber: master.waybill.number,
-                type: master.waybill.type,
-              },
-            },
-          }
-        : {
-            directConsignment: true,
-            transportLevel: { carrierIdentificationNumber: manifest.transport.carrier.id },
-          }),
+      transportDocumentHouseLevel: { documentNumber: input.shipmentNumber, type: houseType },
+      consignmentMasterLevel: {
+        carrierIdentificationNumber: manifest.transport.carrier.id,
+        transportDocumentMasterLevel: {
+          documentNumber: master.waybill.number,
+          type: master.waybill.type,
+        },
+      },
       importProcedure: manifest.transit
         ? { importProcedure: VOEC_PROCEDURE, outgoingProcedure: 'TRA', hasOutgoingProcedure: true }
         : { importProcedure: VOEC_PROCEDURE, hasOutgoingProcedure: false },
@@ -238,7 +234,7 @@ export function houseContent(
       goodsItem,
     },
   };
-  return content('house-consignment', body, houseWaybillKey(manifest, input.shipmentNumber));
+  return content('house-consignment', body, houseWaybillKey(manifest, input.shipmentNumber, houseType));
 }
 
 export function deleteBody(issuedAt: Date): DeleteRequest {
@@ -256,14 +252,14 @@ const PARTY_FIELDS: Record<string, string> = {
   address: 'address',
 };
 
-type Rule = [RegExp, (match: RegExpExecArray) => LocatedPath | undefined];
+export type Rule = [RegExp, (match: RegExpExecArray) => LocatedPath | undefined];
 
-const shipmentAt = (path: string): LocatedPath => ({ in: 'shipment', path });
-const manifestAt = (path: string): LocatedPath => ({ in: 'manifest', path });
+export const shipmentAt = (path: string): LocatedPath => ({ in: 'shipment', path });
+export const manifestAt = (path: string): LocatedPath => ({ in: 'manifest', path });
 const partyPath = (prefix: string, rest: string | undefined): string =>
   rest === undefined ? prefix : `${prefix}/${PARTY_FIELDS[rest] ?? rest.replaceAll('.', '/')}`;
 
-const HOUSE_RULES: Rule[] = [
+export const HOUSE_RULES: Rule[] = [
   [/^goodsItem\[(\d+)\]\.itemAmountInvoicedVOEC\.value$/, (m) => shipmentAt(`/items/${m[1]}/unitValueNok`)],
   [
     /^goodsItem\[(\d+)\]\.itemAmountInvoicedVOEC\.numberOfItems$/,
@@ -287,13 +283,9 @@ const HOUSE_RULES: Rule[] = [
     /^consignmentMasterLevel\.transportDocumentMasterLevel\b.*$/,
     () => manifestAt('/masterConsignment/waybill'),
   ],
-  [
-    /^(?:transportLevel|tranportLevel)\.carrierIdentificationNumber$/,
-    () => manifestAt('/transport/carrier/id'),
-  ],
 ];
 
-const MASTER_RULES: Rule[] = [
+export const MASTER_RULES: Rule[] = [
   [/^grossMass$/, () => manifestAt('/masterConsignment/grossMassKg')],
   [/^carrier\b.*$/, () => manifestAt('/transport/carrier/id')],
   [/^consignor(?:\.(.+))?$/, (m) => manifestAt(partyPath('/masterConsignment/consignor', m[1]))],
@@ -318,7 +310,6 @@ const TRANSPORT_RULES: Rule[] = [
   [/^customsOfficeOfFirstEntry\b.*$/, () => manifestAt('/transport/borderCrossing')],
   [/^(?:estimated|scheduled)DateAndTimeOfArrival$/, () => manifestAt('/transport/estimatedArrival')],
   [/^consignmentMasterLevel\b.*$/, () => manifestAt('/masterConsignment/waybill')],
-  [/^consignmentHouseLevel\b.*$/, () => manifestAt('/shipments')],
 ];
 
 /** Where a Digitoll error path (sync `field` or async `messageElementPath`) points in our data. */
@@ -343,12 +334,7 @@ export const ROAD_V2_MAPPING: WireMapping = {
   content(message, issuedAt) {
     switch (message.kind) {
       case 'TRANSPORT':
-        return transportContent(
-          message.manifest,
-          message.directHouseNumbers,
-          issuedAt,
-          message.scheduledArrival,
-        );
+        return transportContent(message.manifest, issuedAt, message.scheduledArrival);
       case 'MASTER':
         return masterContent(message.manifest, issuedAt);
       case 'HOUSE':
