@@ -30,6 +30,8 @@ export const ENV = {
   maskinportenTokenUrl: 'MASKINPORTEN_TOKEN_URL',
   maskinportenAudience: 'MASKINPORTEN_AUDIENCE',
   maskinportenScope: 'MASKINPORTEN_SCOPE',
+  /** The routing poller's scope: `toll:movement/entry` (foreign organisations `toll:eu/movement/entry`). */
+  maskinportenRoutingScope: 'MASKINPORTEN_ROUTING_SCOPE',
   maskinportenSecretArn: 'MASKINPORTEN_SECRET_ARN',
   /** Local runtime and tests: the Maskinporten credentials from the environment instead of a secret. */
   maskinportenClientId: 'MASKINPORTEN_CLIENT_ID',
@@ -50,6 +52,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   /** A partner endpoint gets 5 s per attempt. */
   webhooks: 30,
   borderSweep: 300,
+  /** Routing poller: one run pages until the feed is empty or its budget (2/3 of this) is spent. */
+  routingPoller: 60,
 } as const;
 
 /**

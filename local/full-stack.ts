@@ -4,6 +4,7 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import { ENV } from '../lib/deployment.ts';
+import { ENTRY_SCOPE, ROAD_V2_SCOPE } from '../lib/digitoll/codes.ts';
 import {
   createTestClient,
   type DigitollSimulator,
@@ -40,7 +41,11 @@ export async function digitollEnvironment(
   digitoll: DigitollSimulator,
   baseUrl: string = digitoll.url,
 ): Promise<Record<string, string>> {
-  const client = await createTestClient({ clientId: 'voec-border-local' });
+  // Road v2 for the reporter, the entry scope for the routing poller (§9.2).
+  const client = await createTestClient({
+    clientId: 'voec-border-local',
+    scopes: [ROAD_V2_SCOPE, ENTRY_SCOPE],
+  });
   digitoll.registerClient(client);
   return {
     [ENV.digitollBaseUrl]: baseUrl,
