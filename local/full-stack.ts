@@ -20,6 +20,8 @@ export interface FullStackOptions extends LocalStackOptions {
     rateLimitPerSecond?: number;
     faults?: FaultConfig;
     voecRegister?: string[];
+    /** Routing signals per answer (Digitoll's 1000 by default; smaller to exercise paging). */
+    routingPageSize?: number;
     /**
      * Put something between the reporter and the simulator (the bench's latency proxy): given the
      * simulator's URL, returns the URL the reporter should use instead.
@@ -66,6 +68,7 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
     rateLimitPerSecond: options.digitoll?.rateLimitPerSecond ?? 50,
     ...(options.digitoll?.faults ? { faults: options.digitoll.faults } : {}),
     ...(options.digitoll?.voecRegister ? { voecRegister: options.digitoll.voecRegister } : {}),
+    ...(options.digitoll?.routingPageSize ? { routingPageSize: options.digitoll.routingPageSize } : {}),
   });
   try {
     const reporterUrl = options.digitoll?.frontedBy

@@ -256,10 +256,15 @@ describe('local runtime: the synthesized app over HTTP', () => {
     const { results } = (await response.json()) as {
       results: Array<{ rule: string; function: string; ok: boolean; result?: Record<string, unknown> }>;
     };
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
-    expect(results[0]?.function).toMatch(/^BorderScheduleBorderSweepFn/);
-    expect(results[0]?.rule).toMatch(/^BorderSchedule/);
+    // Two rules: the border sweep and the routing poller (issue #10).
+    expect(results).toHaveLength(2);
+    const sweep = results.find((r) => r.function.startsWith('BorderScheduleBorderSweepFn'));
+    expect(sweep).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
+    expect(sweep?.rule).toMatch(/^BorderSchedule/);
+    const routing = results.find((r) => r.function.startsWith('RoutingPollerRoutingPollerFn'));
+    // Digitoll is unreachable here: the run stops before the first page and says why.
+    expect(routing).toMatchObject({ ok: true, result: { skipped: false, pages: 0 } });
+    expect(routing?.rule).toMatch(/^RoutingPoller/);
   });
 
   it('shows the queues with their approximate counts', async () => {
