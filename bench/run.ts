@@ -16,7 +16,7 @@
  * is a diagnostic, D does no I/O, and a full run must stay within its 20-minute budget.
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.
- * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D runs a subset and BENCH_PROFILE=local|aws (default both)
+ * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E runs a subset and BENCH_PROFILE=local|aws (default both)
  * one profile (results.json is then marked partial); BENCH_CDK_OUT=<dir> reuses a synthesized
  * assembly instead of running `cdk synth`.
  */
@@ -28,6 +28,7 @@ import { csvFigures } from './csv.ts';
 import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
 import { chaosFigures, throughputFigures } from './reporting.ts';
+import { routingFigures } from './routing.ts';
 import {
   exampleManifest,
   type Figure,
@@ -287,6 +288,9 @@ try {
   );
   await section('D CSV reading (#14)', 'D', 'CSV reading', LOCAL_ONLY, () =>
     csvFigures({ template, shipments: SETTINGS.csv.shipments }),
+  );
+  await section('E routing poller (#10)', 'E', 'routing poller', LOCAL_ONLY, () =>
+    routingFigures({ cdkOut, template }),
   );
 } catch (error) {
   figures.push(crashRow('bench', 'setup', error));
