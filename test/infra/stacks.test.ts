@@ -72,7 +72,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24 (.node-version), arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(8);
+    expect(functions.length).toBe(9);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -83,7 +83,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     // One per function, and the API's access logs.
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 9);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 10);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -220,6 +220,26 @@ describe('stateless stack', () => {
       Targets: [
         Match.objectLike({ Arn: { 'Fn::GetAtt': [sweep, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } }),
       ],
+    });
+  });
+
+  it('fires the routing poller every minute (issue #10), with the Digitoll settings and no retry', () => {
+    const [poller, fn] = functionByDescription(
+      dev.stateless,
+      "Scheduled: pulls Customs' routing signals (released, control, pending, denied) per shipment",
+    );
+    dev.stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [poller, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DIGITOLL_BASE_URL: 'https://api-test.toll.no',
+      MASKINPORTEN_TOKEN_URL: 'https://test.maskinporten.no/token',
     });
   });
 

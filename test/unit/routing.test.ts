@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DigitollHttpClient } from '../../lib/adapters/digitoll/client.ts';
+import { DigitollRoutingFeed, signalFromWire } from '../../lib/adapters/digitoll/routing-feed.ts';
 import { listAlerts } from '../../lib/domain/border-queries.ts';
 import { buildIntake } from '../../lib/domain/intake.ts';
 import type { ShipmentRecord } from '../../lib/domain/records.ts';
@@ -385,5 +387,54 @@ describe('the routing poller (fakes)', () => {
     expect(again).toMatchObject({ applied: 0, duplicates: 3 });
     expect(store.notifications).toHaveLength(6);
     expect(markers.marker).toBe(feed.signals[2]?.id);
+  });
+});
+
+describe('the routing feed adapter (wire → domain)', () => {
+  const wire = {
+    referenceNumber: 'RR123456785SE',
+    type: 'N730',
+    receptacleId: 'NOOSLA12345',
+    routingResult: {
+      id: 'r-1',
+      routing: 'TO_CONTROL',
+      routingControlLocation: 'AFTER_ENTRY',
+      timestamp: '2026-12-01T13:05:00Z',
+    },
+  };
+
+  it('keeps Customs values verbatim and names the house by its waybill key', () => {
+    expect(signalFromWire(wire)).toEqual({
+      id: 'r-1',
+      waybill: { number: 'RR123456785SE', type: 'N730' },
+      routing: 'TO_CONTROL',
+      controlLocation: 'AFTER_ENTRY',
+      publishedAt: '2026-12-01T13:05:00.000Z',
+      verbatim: wire,
+    });
+  });
+
+  it('asks the routing API with the marker, reads a page, and retries later on a refused marker', async () => {
+    const asked: string[] = [];
+    const answers = [JSON.stringify([wire]), '[]', JSON.stringify({ validationErrors: [] })];
+    const statuses = [200, 200, 400];
+    const client = new DigitollHttpClient({
+      baseUrl: 'https://api-test.toll.no',
+      tokens: { getToken: async () => 'token', invalidate: () => {} },
+      fetch: (async (url: string) => {
+        asked.push(String(url));
+        const status = statuses.shift() ?? 500;
+        return new Response(answers.shift() ?? '', { status });
+      }) as typeof fetch,
+    });
+    const feed = new DigitollRoutingFeed(client);
+    expect(await feed.page(undefined)).toEqual({ ok: true, signals: [signalFromWire(wire)] });
+    expect(await feed.page('r-1')).toEqual({ ok: true, signals: [] });
+    expect(await feed.page('unknown')).toMatchObject({ ok: false });
+    expect(asked).toEqual([
+      'https://api-test.toll.no/api/movement/routing/v1/house-consignment',
+      'https://api-test.toll.no/api/movement/routing/v1/house-consignment?marker=r-1',
+      'https://api-test.toll.no/api/movement/routing/v1/house-consignment?marker=unknown',
+    ]);
   });
 });
