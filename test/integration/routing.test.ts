@@ -51,7 +51,8 @@ beforeAll(async () => {
   const address = receiver.address();
   receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
   await system.start({ digitoll: { routingPageSize: PAGE_SIZE } });
-  [walkThrough, exactlyOnce] = await Promise.all([acceptedExample(), acceptedExample()]);
+  walkThrough = await acceptedExample();
+  exactlyOnce = await acceptedExample();
 }, SLOW);
 
 afterAll(async () => {
@@ -84,7 +85,16 @@ interface Accepted {
 /** The road example submitted and ACCEPTED; returns its shipment numbers and transport MRN. */
 async function acceptedExample(): Promise<Accepted> {
   const manifest = system.manifest();
-  const { manifestId } = await system.postManifest(manifest);
+  // On an overloaded machine the intake can pass API Gateway's 29 s (503); the same body again is safe
+  // (idempotent on the reference: 200 with the original answer).
+  let reply = await system.api('POST', '/v1/manifests', manifest);
+  for (let attempt = 1; reply.status === 503 && attempt < 4; attempt++) {
+    reply = await system.api('POST', '/v1/manifests', manifest);
+  }
+  if (reply.status !== 202 && reply.status !== 200) {
+    throw new Error(`POST /v1/manifests: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  const manifestId = reply.body.manifestId as string;
   const numbers = manifest.shipments.map((s) => s.shipmentNumber);
   await system.waitForShipments(numbers, ['ACCEPTED'], SLOW / 2);
   const view = await system.waitForManifestReports(manifestId, SLOW / 2);
@@ -211,6 +221,8 @@ describe('the routing poller applies each signal exactly once (real table, simul
       ),
     );
 
+  let appliedBefore = 0;
+
   /** Drains whatever the earlier tests left in the feed, so each test counts only its own signals. */
   const catchUp = () => pollRouting(deps());
 
@@ -219,6 +231,9 @@ describe('the routing poller applies each signal exactly once (real table, simul
     await catchUp();
     const { manifestId, numbers } = exactlyOnce;
     const before = await versions(manifestId, numbers);
+    appliedBefore =
+      (await system.readShipmentRecord(manifestId, numbers[0] as string)).border?.appliedSignalIds.length ??
+      0;
     for (const routing of ['ENTRY_PENDING', 'TO_ENTRY', 'ENTRY_DENIED']) {
       for (const waybill of numbers) await sim('/__sim/routing', { waybill, routing });
     }
@@ -238,7 +253,10 @@ describe('the routing poller applies each signal exactly once (real table, simul
     const [first, ...rest] = numbers as [string, ...string[]];
     const record = await system.readShipmentRecord(manifestId, first);
     expect(record.border).toMatchObject({ routing: 'TO_CONTROL', controlLocation: 'AFTER_ENTRY' });
-    expect(new Set(record.border?.appliedSignalIds).size).toBe(4);
+    // Its 4 new signals were each applied once: no id twice, 4 more than before.
+    const ids = record.border?.appliedSignalIds ?? [];
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(appliedBefore + 4);
     expect(record.flags.map((f) => f.code)).toEqual(expect.arrayContaining(['CONTROL_ORDERED']));
     expect(record.flags.map((f) => f.code)).not.toContain('ENTRY_DENIED');
     for (const n of rest) expect((await system.readShipmentRecord(manifestId, n)).status).toBe('RELEASED');
