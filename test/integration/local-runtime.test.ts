@@ -73,7 +73,14 @@ beforeAll(async () => {
     // The reporter (SQS event source on the report queue) would consume the fan-out this file
     // counts; its own path is tested with the Digitoll simulator. Nothing may reach real Digitoll.
     pollQueues: false,
-    extraEnv: { DIGITOLL_BASE_URL: 'http://127.0.0.1:9', MASKINPORTEN_TOKEN_URL: 'http://127.0.0.1:9/token' },
+    extraEnv: {
+      DIGITOLL_BASE_URL: 'http://127.0.0.1:9',
+      MASKINPORTEN_TOKEN_URL: 'http://127.0.0.1:9/token',
+      // No Secrets Manager here: credentials that cannot make a token (the routing poller says so and stops).
+      MASKINPORTEN_SECRET_ARN: '',
+      MASKINPORTEN_CLIENT_ID: 'no-client',
+      MASKINPORTEN_PRIVATE_KEY_PEM: '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----',
+    },
     partnerKeys: [{ partnerId, key }],
     log: () => {},
     functionLogs: false,
@@ -263,7 +270,10 @@ describe('local runtime: the synthesized app over HTTP', () => {
     expect(sweep?.rule).toMatch(/^BorderSchedule/);
     const routing = results.find((r) => r.function.startsWith('RoutingPollerRoutingPollerFn'));
     // Digitoll is unreachable here: the run stops before the first page and says why.
-    expect(routing).toMatchObject({ ok: true, result: { skipped: false, pages: 0 } });
+    expect(routing).toMatchObject({
+      ok: true,
+      result: { skipped: false, pages: 0, stoppedBecause: expect.stringContaining('no Customs token') },
+    });
     expect(routing?.rule).toMatch(/^RoutingPoller/);
   });
 
