@@ -28,6 +28,7 @@ import { csvFigures } from './csv.ts';
 import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
 import { busyIntakeFigures, chaosFigures, throughputFigures } from './reporting.ts';
+import { routingFigures } from './routing.ts';
 import {
   airExampleManifest,
   exampleManifest,
@@ -309,6 +310,9 @@ try {
   );
   await section('D CSV reading (#14)', 'D', 'CSV reading', LOCAL_ONLY, () =>
     csvFigures({ template, shipments: SETTINGS.csv.shipments }),
+  );
+  await section('F routing poller (#10)', 'F', 'routing poller', LOCAL_ONLY, () =>
+    routingFigures({ cdkOut, template }),
   );
 } catch (error) {
   figures.push(crashRow('bench', 'setup', error));

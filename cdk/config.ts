@@ -10,6 +10,8 @@ export const StageConfig = z.strictObject({
   digitollBaseUrl: z.url(),
   /** How often the scheduled border function runs, in minutes. */
   scheduleRateMinutes: z.number().int().min(1).max(60),
+  /** How often the routing poller pulls Customs' routing signals, in minutes (issue #10: every minute). */
+  routingPollRateMinutes: z.number().int().min(1).max(60),
   logRetentionDays: z.union([z.literal(7), z.literal(30), z.literal(90), z.literal(365)]),
   /** Finished records are removed by TTL after this many days. */
   recordRetentionDays: z.number().int().min(30).max(3650),
@@ -25,6 +27,8 @@ export const StageConfig = z.strictObject({
      * default when unset), foreign carriers signing with an eSeal `toll:eu/movement/road/v2`.
      */
     scope: z.enum(['toll:movement/road/v2', 'toll:eu/movement/road/v2']).optional(),
+    /** The routing API scope (§9.2): `toll:movement/entry` (the poller's default), foreign organisations `toll:eu/movement/entry`. */
+    routingScope: z.enum(['toll:movement/entry', 'toll:eu/movement/entry']).optional(),
   }),
   /** Concurrent reporter instances (per event source). */
   reporterMaxConcurrency: z.number().int().min(2).max(1000),
@@ -64,6 +68,7 @@ const STAGES: Record<string, StageConfig> = {
     stage: 'dev',
     digitollBaseUrl: 'https://api-test.toll.no',
     scheduleRateMinutes: 5,
+    routingPollRateMinutes: 1,
     logRetentionDays: 30,
     recordRetentionDays: 90,
     apiThrottle: { rateLimit: 50, burstLimit: 100 },
@@ -88,6 +93,7 @@ const STAGES: Record<string, StageConfig> = {
     stage: 'prod',
     digitollBaseUrl: 'https://api.toll.no',
     scheduleRateMinutes: 5,
+    routingPollRateMinutes: 1,
     logRetentionDays: 365,
     recordRetentionDays: 400,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },

@@ -15,6 +15,7 @@ import { BorderSchedule } from './constructs/border-schedule.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { PartnerApi } from './constructs/partner-api.ts';
 import { Reporting } from './constructs/reporting.ts';
+import { RoutingPoller } from './constructs/routing-poller.ts';
 import { Webhooks } from './constructs/webhooks.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -38,6 +39,7 @@ export class StatelessStack extends Stack {
   readonly reporting: Reporting;
   readonly webhooks: Webhooks;
   readonly borderSchedule: BorderSchedule;
+  readonly routingPoller: RoutingPoller;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -84,6 +86,12 @@ export class StatelessStack extends Stack {
       reportQueue,
       reportFollowUpQueue: props.reportFollowUpQueue,
       reportDeadLetterQueue,
+      maskinportenSecret,
+      environment,
+    });
+    this.routingPoller = new RoutingPoller(this, 'RoutingPoller', {
+      config,
+      table,
       maskinportenSecret,
       environment,
     });

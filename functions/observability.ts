@@ -38,6 +38,8 @@ export const METRIC = {
   flagsRaised: 'FlagsRaised',
   notificationMissingRaised: 'NotificationMissingRaised',
   digitollRetries: 'DigitollRetries',
+  routingSignalsApplied: 'RoutingSignalsApplied',
+  routingUnknownWaybills: 'RoutingUnknownWaybills',
 } as const;
 
 export function count(name: (typeof METRIC)[keyof typeof METRIC], value = 1): void {

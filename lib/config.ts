@@ -47,10 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(Env, env, 'configuration');
 }
 
-const ReporterEnv = Env.extend({
-  [ENV.reportDlqUrl]: z.url(),
-  /** The reporter's own follow-ups (polls, delayed retries), consumed by the reporter too. */
-  [ENV.reportFollowUpQueueUrl]: z.url(),
+/** How a function reaches Digitoll: host, Maskinporten, credentials, timeouts (the reporter and the routing poller). */
+const DigitollAccess = {
   /** Digitoll host: https://api-test.toll.no (test) or https://api.toll.no (production), or the simulator. */
   [ENV.digitollBaseUrl]: z.url(),
   [ENV.maskinportenTokenUrl]: z.url(),
@@ -73,19 +71,42 @@ const ReporterEnv = Env.extend({
   [ENV.digitollRateLimitPerSecond]: z.coerce.number().nonnegative().default(20),
   /** Requests of that budget allowed back to back (default 1: strict spacing of 1/R). */
   [ENV.digitollRateLimitBurst]: z.coerce.number().int().min(1).max(1000).default(1),
+};
+
+const credentialsGiven = {
+  check: (env: Record<string, unknown>) =>
+    Boolean(env.MASKINPORTEN_SECRET_ARN || (env.MASKINPORTEN_CLIENT_ID && env.MASKINPORTEN_PRIVATE_KEY_PEM)),
+  message: `set ${ENV.maskinportenSecretArn}, or ${ENV.maskinportenClientId} and ${ENV.maskinportenPrivateKeyPem}`,
+};
+
+const ReporterEnv = Env.extend({
+  [ENV.reportDlqUrl]: z.url(),
+  /** The reporter's own follow-ups (polls, delayed retries), consumed by the reporter too. */
+  [ENV.reportFollowUpQueueUrl]: z.url(),
+  ...DigitollAccess,
   [ENV.reportUncertainDelaySeconds]: z.coerce.number().int().min(1).max(900).default(60),
   [ENV.reportFirstPollDelaySeconds]: z.coerce.number().int().min(1).max(900).default(2),
   [ENV.reportMaxAttempts]: z.coerce.number().int().min(1).max(50).default(8),
   [ENV.reportMaxPolls]: z.coerce.number().int().min(1).max(200).default(30),
   [ENV.reportClaimTtlSeconds]: z.coerce.number().int().min(30).default(120),
-}).refine(
-  (env) => env.MASKINPORTEN_SECRET_ARN || (env.MASKINPORTEN_CLIENT_ID && env.MASKINPORTEN_PRIVATE_KEY_PEM),
-  {
-    message: `set ${ENV.maskinportenSecretArn}, or ${ENV.maskinportenClientId} and ${ENV.maskinportenPrivateKeyPem}`,
-  },
-);
+}).refine(credentialsGiven.check, { message: credentialsGiven.message });
 export type ReporterConfig = z.infer<typeof ReporterEnv>;
+/** What every function that talks to Digitoll has (the reporter's and the routing poller's configs both). */
+export type DigitollAccessConfig = Pick<ReporterConfig, keyof typeof DigitollAccess>;
 
 export function loadReporterConfig(env: NodeJS.ProcessEnv = process.env): ReporterConfig {
   return parseEnv(ReporterEnv, env, 'reporter configuration');
+}
+
+const RoutingEnv = Env.extend({
+  ...DigitollAccess,
+  /** Customs' routing API scope (§9.2). */
+  [ENV.maskinportenRoutingScope]: z
+    .enum(['toll:movement/entry', 'toll:eu/movement/entry'])
+    .default('toll:movement/entry'),
+}).refine(credentialsGiven.check, { message: credentialsGiven.message });
+export type RoutingConfig = z.infer<typeof RoutingEnv>;
+
+export function loadRoutingConfig(env: NodeJS.ProcessEnv = process.env): RoutingConfig {
+  return parseEnv(RoutingEnv, env, 'routing poller configuration');
 }

@@ -34,6 +34,8 @@ export const ENV = {
   maskinportenScope: 'MASKINPORTEN_SCOPE',
   /** The air API's scope (movement-air-api and movement-air-query-api): its own token. */
   maskinportenAirScope: 'MASKINPORTEN_AIR_SCOPE',
+  /** The routing poller's scope: `toll:movement/entry` (foreign organisations `toll:eu/movement/entry`). */
+  maskinportenRoutingScope: 'MASKINPORTEN_ROUTING_SCOPE',
   maskinportenSecretArn: 'MASKINPORTEN_SECRET_ARN',
   /** Local runtime and tests: the Maskinporten credentials from the environment instead of a secret. */
   maskinportenClientId: 'MASKINPORTEN_CLIENT_ID',
@@ -61,6 +63,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   /** Fans fresh outbox notifications out to the delivery queue (the DynamoDB stream's consumer). */
   outboxStream: 30,
   borderSweep: 300,
+  /** Routing poller: one run pages until the feed is empty or its budget (2/3 of this) is spent. */
+  routingPoller: 60,
 } as const;
 
 /**

@@ -4,7 +4,7 @@
  * Used by `npm start`, the end-to-end tests and the benchmarks.
  */
 import { ENV } from '../lib/deployment.ts';
-import { AIR_SCOPE, ROAD_V2_SCOPE } from '../lib/digitoll/codes.ts';
+import { AIR_SCOPE, ENTRY_SCOPE, ROAD_V2_SCOPE } from '../lib/digitoll/codes.ts';
 import {
   createTestClient,
   type DigitollSimulator,
@@ -20,6 +20,8 @@ export interface FullStackOptions extends LocalStackOptions {
     rateLimitPerSecond?: number;
     faults?: FaultConfig;
     voecRegister?: string[];
+    /** Routing signals per answer (Digitoll's 1000 by default; smaller to exercise paging). */
+    routingPageSize?: number;
     /**
      * Put something between the reporter and the simulator (the bench's latency proxy): given the
      * simulator's URL, returns the URL the reporter should use instead.
@@ -41,10 +43,10 @@ export async function digitollEnvironment(
   digitoll: DigitollSimulator,
   baseUrl: string = digitoll.url,
 ): Promise<Record<string, string>> {
-  // Granted both movement APIs: the reporter gets one token per scope (road v2, air).
+  // Road v2 and air for the reporter (one token per scope), the entry scope for the routing poller (§9.2).
   const client = await createTestClient({
     clientId: 'voec-border-local',
-    scopes: [ROAD_V2_SCOPE, AIR_SCOPE],
+    scopes: [ROAD_V2_SCOPE, AIR_SCOPE, ENTRY_SCOPE],
   });
   digitoll.registerClient(client);
   return {
@@ -66,6 +68,7 @@ export async function startFullStack(options: FullStackOptions = {}): Promise<Fu
     rateLimitPerSecond: options.digitoll?.rateLimitPerSecond ?? 50,
     ...(options.digitoll?.faults ? { faults: options.digitoll.faults } : {}),
     ...(options.digitoll?.voecRegister ? { voecRegister: options.digitoll.voecRegister } : {}),
+    ...(options.digitoll?.routingPageSize ? { routingPageSize: options.digitoll.routingPageSize } : {}),
   });
   try {
     const reporterUrl = options.digitoll?.frontedBy

@@ -484,7 +484,13 @@ export function intakeBody({ manifest, shipments }: Intake): IntakeResponse {
   };
 }
 
-export function manifestView({ manifest, shipmentCount, counts, openFlags }: ManifestOverview): ManifestView {
+export function manifestView({
+  manifest,
+  shipmentCount,
+  counts,
+  openFlags,
+  borderCounts,
+}: ManifestOverview): ManifestView {
   return {
     manifestId: manifest.manifestId,
     reference: manifest.reference,
@@ -522,6 +528,7 @@ export function manifestView({ manifest, shipmentCount, counts, openFlags }: Man
     shipmentCount,
     counts,
     openFlags,
+    borderCounts,
   };
 }
 
@@ -545,6 +552,15 @@ export function shipmentView(
     receivedAt: record.receivedAt,
     updatedAt: record.updatedAt,
     estimatedArrival,
+    ...(record.border
+      ? {
+          border: {
+            routing: record.border.routing,
+            ...(record.border.controlLocation ? { controlLocation: record.border.controlLocation } : {}),
+            at: record.border.at,
+          },
+        }
+      : {}),
     shipment: record.input,
   };
 }

@@ -22,9 +22,9 @@ export const handler = httpHandler('read', {
     status: 200,
     json: shipmentDetail(await shipmentHistory(manifests, partnerId, params.shipmentNumber)),
   }),
-  listAlerts: async ({ partnerId }) => ({
+  listAlerts: async ({ partnerId, query }) => ({
     status: 200,
-    json: alertList(await listAlerts(border, partnerId, clock.now())),
+    json: alertList(await listAlerts(border, partnerId, clock.now(), query.flag)),
   }),
   listTvinnDeclarations: async ({ partnerId, params, query, header }) => {
     const drafts = await manifestTvinnDrafts(border, manifests, partnerId, params.manifestId);

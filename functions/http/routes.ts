@@ -186,10 +186,12 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/alerts',
     function: 'read',
-    summary: 'Open NOTIFICATION_MISSING and DECLARE_IN_TVINN flags, least time to the border first',
+    summary:
+      "Open border flags: Customs' ENTRY_DENIED and ENTRY_PENDING first, then CONTROL_ORDERED, NOTIFICATION_MISSING and DECLARE_IN_TVINN by least time to the border; ?flag= filters",
     partnerKey: true,
+    query: z.strictObject({ flag: FlagCode.optional() }),
     responses: { 200: { description: 'The open alerts', json: named('AlertList', AlertList) } },
-    problems: { ...KEY },
+    problems: { 400: 'An unknown flag', ...KEY },
   }),
   listTvinnDeclarations: route({
     operationId: 'listTvinnDeclarations',

@@ -4,7 +4,7 @@
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import type { ReporterConfig } from '../config.ts';
+import type { DigitollAccessConfig } from '../config.ts';
 
 export const MaskinportenCredentials = z.object({
   clientId: z.string().min(1),
@@ -17,7 +17,15 @@ export type MaskinportenCredentials = z.infer<typeof MaskinportenCredentials>;
 /** Secrets are re-read at most this often, so a rotated key is picked up without a redeploy. */
 const SECRET_MAX_AGE_SECONDS = 300;
 
-export async function maskinportenCredentials(config: ReporterConfig): Promise<MaskinportenCredentials> {
+export async function maskinportenCredentials(
+  config: Pick<
+    DigitollAccessConfig,
+    | 'MASKINPORTEN_SECRET_ARN'
+    | 'MASKINPORTEN_CLIENT_ID'
+    | 'MASKINPORTEN_PRIVATE_KEY_PEM'
+    | 'MASKINPORTEN_KEY_ID'
+  >,
+): Promise<MaskinportenCredentials> {
   if (config.MASKINPORTEN_SECRET_ARN) {
     const value = await getSecret(config.MASKINPORTEN_SECRET_ARN, {
       transform: 'json',

@@ -10,11 +10,6 @@ import { ROAD_V2_MAPPING } from '../adapters/digitoll/road-v2/mapping.ts';
 import { DynamoRateBudget } from '../adapters/dynamodb/rate-budget.ts';
 import { DynamoReportStore } from '../adapters/dynamodb/report-store.ts';
 import type { Table } from '../adapters/dynamodb/table.ts';
-import {
-  CUSTOMS_TOKEN_EXCHANGE_PATH,
-  MaskinportenTokenProvider,
-} from '../adapters/maskinporten/token-provider.ts';
-import { maskinportenCredentials } from '../adapters/maskinporten-credentials.ts';
 import { SqsDeadLetters } from '../adapters/sqs/dead-letters.ts';
 import { deadLetterRaw } from '../adapters/sqs/raw-dead-letter.ts';
 import { SqsReportQueue } from '../adapters/sqs/report-queue.ts';
@@ -22,41 +17,7 @@ import type { ReporterConfig } from '../config.ts';
 import { systemClock, timeOrderedIds } from '../domain/ids.ts';
 import { DEFAULT_REPORTER_SETTINGS, type ReporterDeps } from '../domain/reporter.ts';
 import { sqsClient, table } from './aws.ts';
-
-/** A token source that reads the credentials on first use (cold start stays free of I/O). */
-function lazyTokens(config: ReporterConfig, scope: string) {
-  let provider: Promise<MaskinportenTokenProvider> | undefined;
-  const get = () => {
-    provider ??= maskinportenCredentials(config).then(
-      (credentials) =>
-        new MaskinportenTokenProvider({
-          tokenUrl: config.MASKINPORTEN_TOKEN_URL,
-          audience: config.MASKINPORTEN_AUDIENCE,
-          scope,
-          exchangeUrl:
-            config.DIGITOLL_TOKEN_EXCHANGE_URL ??
-            new URL(CUSTOMS_TOKEN_EXCHANGE_PATH, config.DIGITOLL_BASE_URL).href,
-          clientId: credentials.clientId,
-          privateKeyPem: credentials.privateKeyPem,
-          ...(credentials.certificateChainPem
-            ? { certificateChainPem: credentials.certificateChainPem }
-            : {}),
-          ...(credentials.keyId ? { keyId: credentials.keyId } : {}),
-          timeoutMs: config.DIGITOLL_TIMEOUT_MS,
-        }),
-    );
-    provider.catch(() => {
-      provider = undefined;
-    });
-    return provider;
-  };
-  return {
-    getToken: async () => (await get()).getToken(),
-    invalidate: (rejected?: string) => {
-      void provider?.then((p) => p.invalidate(rejected));
-    },
-  };
-}
+import { lazyTokens } from './digitoll-tokens.ts';
 
 /**
  * The Digitoll rate R (DIGITOLL_RATE_LIMIT_PER_SECOND, per API) as one budget every reporter

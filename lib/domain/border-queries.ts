@@ -27,13 +27,20 @@ export interface Alert extends AlertRow {
   minutesToBorder: number | null;
 }
 
-/** Open border flags, most urgent first: the least time left to the border (passed ETAs first). */
+/** Customs' routing flags that stop a delivery come before anything else (issue #10). */
+const ALERT_PRIORITY: Readonly<Record<string, number>> = { ENTRY_DENIED: 0, ENTRY_PENDING: 1 };
+
+/**
+ * Open border flags, most urgent first: seized (ENTRY_DENIED) and held (ENTRY_PENDING) shipments, then
+ * the least time left to the border (passed ETAs first). `flag` keeps only that flag.
+ */
 export async function listAlerts(
   reads: Pick<BorderReads, 'alerts'>,
   partnerId: string,
   now: Date,
+  flag?: string,
 ): Promise<Alert[]> {
-  const rows = await reads.alerts(partnerId);
+  const rows = (await reads.alerts(partnerId)).filter((row) => flag === undefined || row.flag === flag);
   return rows
     .map((row) => ({
       ...row,
@@ -43,6 +50,7 @@ export async function listAlerts(
     }))
     .sort(
       (a, b) =>
+        (ALERT_PRIORITY[a.flag] ?? 2) - (ALERT_PRIORITY[b.flag] ?? 2) ||
         (a.minutesToBorder ?? 0) - (b.minutesToBorder ?? 0) ||
         a.shipmentNumber.localeCompare(b.shipmentNumber),
     );

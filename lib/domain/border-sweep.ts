@@ -19,7 +19,7 @@ import {
 import { flagNotification, type PartnerNotification, transitClosureNotification } from './notifications.ts';
 import type { Clock } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from './records.ts';
-import type { Flag, FlagCode } from './shipment.ts';
+import { type Flag, type FlagCode, isAcceptedByDigitoll } from './shipment.ts';
 import { type TvinnDeclarationDraft, tvinnDrafts } from './tvinn.ts';
 
 export interface BorderCheck {
@@ -103,7 +103,11 @@ const SWEEP_FLAGS: readonly FlagCode[] = ['NOTIFICATION_MISSING', 'DECLARE_IN_TV
 /** The border flags a shipment should carry now (pure). */
 export function borderFlagsFor(shipment: ShipmentRecord, estimatedArrival: string, now: Date): Set<FlagCode> {
   const wanted = new Set<FlagCode>();
-  if (shipment.status === 'ACCEPTED' || shipment.status === 'REJECTED' || shipment.status === 'CANCELLED')
+  if (
+    isAcceptedByDigitoll(shipment.status) ||
+    shipment.status === 'REJECTED' ||
+    shipment.status === 'CANCELLED'
+  )
     return wanted;
   const eta = Date.parse(estimatedArrival);
   if (now.getTime() >= eta - REPORTING_LEAD_MS) wanted.add('NOTIFICATION_MISSING');
@@ -173,7 +177,7 @@ async function sweepTransport(
   }
 
   const eligible = shipments.filter((s) => s.status !== 'REJECTED' && s.status !== 'CANCELLED');
-  const outstanding = eligible.some((s) => s.status !== 'ACCEPTED');
+  const outstanding = eligible.some((s) => !isAcceptedByDigitoll(s.status));
   const deadline = Date.parse(eta) - REPORTING_LEAD_MS;
   const recheck = now.getTime() + deps.settings.recheckMs;
   let next: number | undefined;
@@ -201,8 +205,9 @@ async function reconcileFlags(
     ...shipment.flags.filter((flag) => !clear.includes(flag.code)),
     ...raise.map((code) => ({ code, raisedAt: at, detail: FLAG_DETAIL[code]?.(eta) ?? code })),
   ];
-  const reasonCleared =
-    shipment.status === 'ACCEPTED' ? 'accepted by Digitoll' : `the border ETA moved to ${eta}`;
+  const reasonCleared = isAcceptedByDigitoll(shipment.status)
+    ? 'accepted by Digitoll'
+    : `the border ETA moved to ${eta}`;
   const events: ShipmentEvent[] = [
     ...raise.map((code) => ({
       at,

@@ -7,8 +7,10 @@
  * - a transit carrying non-VOEC goods cannot be closed partly: never as VOEC, flagged for manual
  *   handling with the reason.
  */
+
 import { z } from 'zod';
 import type { ManifestRecord, ShipmentRecord } from './records.ts';
+import { isAcceptedByDigitoll } from './shipment.ts';
 
 export const TransitState = z.enum([
   'OPEN',
@@ -91,7 +93,7 @@ export function decideTransitClosure(
     };
   }
   const voec = shipments.filter((s) => s.status !== 'REJECTED' && s.status !== 'CANCELLED');
-  const unaccepted = voec.filter((s) => s.status !== 'ACCEPTED');
+  const unaccepted = voec.filter((s) => !isAcceptedByDigitoll(s.status));
   if (voec.length > 0 && unaccepted.length === 0) {
     return {
       state: 'CLOSED_BY_DIGITOLL',

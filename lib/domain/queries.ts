@@ -6,6 +6,7 @@ import { NotFound } from './errors.ts';
 import { countByStatus } from './intake.ts';
 import type { Page } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord, ShipmentSummary } from './records.ts';
+import { type BorderOutcome, borderOutcomeOf } from './routing.ts';
 import { FlagCode, type ShipmentStatus } from './shipment.ts';
 
 export interface ShipmentFilter {
@@ -37,6 +38,8 @@ export interface ManifestOverview {
   shipmentCount: number;
   counts: Partial<Record<ShipmentStatus, number>>;
   openFlags: Partial<Record<FlagCode, number>>;
+  /** Shipments by Customs' latest routing (from status and flags). */
+  borderCounts: Partial<Record<BorderOutcome, number>>;
 }
 
 export async function manifestOverview(
@@ -48,13 +51,22 @@ export async function manifestOverview(
   if (!manifest) throw new NotFound('manifest', manifestId);
   const summaries = await reads.summarizeShipments(manifestId);
   const openFlags: Partial<Record<FlagCode, number>> = {};
+  const borderCounts: Partial<Record<BorderOutcome, number>> = {};
   for (const summary of summaries) {
+    const outcome = borderOutcomeOf(summary);
+    if (outcome) borderCounts[outcome] = (borderCounts[outcome] ?? 0) + 1;
     for (const code of summary.flagCodes) {
       const flag = FlagCode.safeParse(code);
       if (flag.success) openFlags[flag.data] = (openFlags[flag.data] ?? 0) + 1;
     }
   }
-  return { manifest, shipmentCount: summaries.length, counts: countByStatus(summaries), openFlags };
+  return {
+    manifest,
+    shipmentCount: summaries.length,
+    counts: countByStatus(summaries),
+    openFlags,
+    borderCounts,
+  };
 }
 
 export interface ShipmentListing {

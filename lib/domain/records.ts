@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { MasterConsignment, Shipment, Transit, Transport } from '../manifest/schema.ts';
 import { ReportState } from './report-state.ts';
+import { BorderState } from './routing.ts';
 import { Flag, RuleViolation, ShipmentStatus } from './shipment.ts';
 
 export const IntakeState = z.enum(['IN_PROGRESS', 'COMPLETE']);
@@ -85,6 +86,8 @@ export const ShipmentRecord = z.object({
   report: ReportState.optional(),
   /** The partner withdrew it (DELETE); the reporter deletes it at Digitoll, then it is CANCELLED. */
   withdrawalRequestedAt: z.iso.datetime().optional(),
+  /** Customs' latest routing signal at the border (absent until the first one). */
+  border: BorderState.optional(),
 });
 export type ShipmentRecord = z.infer<typeof ShipmentRecord>;
 

@@ -11,8 +11,14 @@ export const ShipmentStatus = z.enum([
   'ACCEPTED',
   'FAILED',
   'CANCELLED',
+  /** Customs released it at the border (routing TO_ENTRY after ACCEPTED). */
+  'RELEASED',
 ]);
 export type ShipmentStatus = z.infer<typeof ShipmentStatus>;
+
+/** Digitoll has it (ACCEPTED), and perhaps Customs already released it at the border (RELEASED). */
+export const isAcceptedByDigitoll = (status: ShipmentStatus): boolean =>
+  status === 'ACCEPTED' || status === 'RELEASED';
 
 export const FlagCode = z.enum([
   'LATE_SUBMISSION',
@@ -20,6 +26,10 @@ export const FlagCode = z.enum([
   'DECLARE_IN_TVINN',
   'EXCLUDED_GOODS_SUSPECTED',
   'VOEC_NUMBER_SUSPECT',
+  /** Customs' routing at the border (lib/domain/routing.ts): deliver for physical control, fix deficiencies, seized. */
+  'CONTROL_ORDERED',
+  'ENTRY_PENDING',
+  'ENTRY_DENIED',
 ]);
 export type FlagCode = z.infer<typeof FlagCode>;
 

@@ -7,9 +7,11 @@
  * - TVINN wants the 8-digit Norwegian tariff number: the draft carries the 6-digit code and asks
  *   for the last two digits. It never invents them.
  */
+
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ManifestRecord, ShipmentRecord } from './records.ts';
+import { isAcceptedByDigitoll } from './shipment.ts';
 
 export const TvinnLine = z.object({
   lineNumber: z.number().int().min(1),
@@ -76,7 +78,7 @@ export function tvinnDrafts(
 ): TvinnDeclarationDraft[] {
   const missed = shipments.filter(
     (s) =>
-      s.status !== 'ACCEPTED' &&
+      !isAcceptedByDigitoll(s.status) &&
       s.status !== 'REJECTED' &&
       s.status !== 'CANCELLED' &&
       s.input.consignee.type === 'PRIVATE',

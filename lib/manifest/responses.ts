@@ -64,6 +64,9 @@ export const ManifestView = z.object({
   shipmentCount: z.number().int(),
   counts: z.partialRecord(ShipmentStatus, z.number().int()),
   openFlags: z.partialRecord(FlagCode, z.number().int()),
+  borderCounts: z
+    .partialRecord(z.enum(['RELEASED', 'TO_CONTROL', 'ENTRY_PENDING', 'ENTRY_DENIED']), z.number().int())
+    .describe("Shipments by Customs' latest routing at the border (absent: no signal yet)"),
 });
 export type ManifestView = z.infer<typeof ManifestView>;
 
@@ -83,6 +86,14 @@ export const ShipmentView = z.object({
   receivedAt: z.string(),
   updatedAt: z.string(),
   estimatedArrival: z.string().describe("The transport's current ETA at the border"),
+  border: z
+    .object({
+      routing: z.string().describe('TO_ENTRY, TO_CONTROL, ENTRY_PENDING or ENTRY_DENIED, as Customs sent it'),
+      controlLocation: z.string().optional().describe('ON_ENTRY or AFTER_ENTRY, as Customs sent it'),
+      at: z.string().describe('When Customs published the routing'),
+    })
+    .optional()
+    .describe("Customs' latest routing signal for this shipment (absent until the transport has arrived)"),
   shipment: Shipment,
 });
 export type ShipmentView = z.infer<typeof ShipmentView>;

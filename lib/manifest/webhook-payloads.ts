@@ -72,11 +72,33 @@ export const TransitClosureEvent = z
     'The closure of a transit (NCTS) was decided: arrival notification prepared, or manual handling.',
   );
 
+export const ShipmentRoutingEvent = z
+  .object({
+    ...envelope,
+    type: z.literal('shipment.routing'),
+    data: z.object({
+      manifestId: z.string(),
+      shipmentNumber: z.string(),
+      status: ShipmentStatus.describe("The shipment's status after the signal (RELEASED on TO_ENTRY)."),
+      routing: z
+        .string()
+        .describe("Customs' routing, verbatim: TO_ENTRY, TO_CONTROL, ENTRY_PENDING, ENTRY_DENIED."),
+      controlLocation: z
+        .string()
+        .optional()
+        .describe('For TO_CONTROL: ON_ENTRY (at the border) or AFTER_ENTRY.'),
+      at: z.string().describe('When Customs published the signal.'),
+      mrn: z.string().optional(),
+    }),
+  })
+  .describe("Customs' control signal for a shipment at the border (routing).");
+
 export const WebhookPayload = z.discriminatedUnion('type', [
   ShipmentStatusEvent,
   FlagRaisedEvent,
   FlagClearedEvent,
   TransitClosureEvent,
+  ShipmentRoutingEvent,
 ]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
@@ -86,4 +108,5 @@ export const WEBHOOK_PAYLOADS = {
   'flag.raised': FlagRaisedEvent,
   'flag.cleared': FlagClearedEvent,
   'transit.closure': TransitClosureEvent,
+  'shipment.routing': ShipmentRoutingEvent,
 } as const;

@@ -8,6 +8,7 @@ import type { NamedSchema } from './openapi.ts';
 import {
   FlagClearedEvent,
   FlagRaisedEvent,
+  ShipmentRoutingEvent,
   ShipmentStatusEvent,
   TransitClosureEvent,
   type WebhookPayload,
@@ -48,6 +49,13 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
     summary:
       'The closure of an NCTS transit was decided (closed by Digitoll, arrival notification prepared, or manual handling)',
     payload: { name: 'TransitClosureEvent', schema: TransitClosureEvent },
+  },
+  {
+    type: 'shipment.routing',
+    operationId: 'onShipmentRouting',
+    summary:
+      "Customs' control signal at the border for a shipment: TO_ENTRY (released), TO_CONTROL (with its location), ENTRY_PENDING or ENTRY_DENIED",
+    payload: { name: 'ShipmentRoutingEvent', schema: ShipmentRoutingEvent },
   },
 ];
 

@@ -263,6 +263,26 @@ describe('stateless stack', () => {
     });
   });
 
+  it('fires the routing poller every minute (issue #10), with the Digitoll settings and no retry', () => {
+    const [poller, fn] = functionByDescription(
+      dev.stateless,
+      "Scheduled: pulls Customs' routing signals (released, control, pending, denied) per shipment",
+    );
+    dev.stateless.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [poller, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      DIGITOLL_BASE_URL: 'https://api-test.toll.no',
+      MASKINPORTEN_TOKEN_URL: 'https://test.maskinporten.no/token',
+    });
+  });
+
   it('agrees with the functions on env variable names, timeouts and receive counts (lib/deployment.ts)', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
     const names = new Set<string>(Object.values(ENV));

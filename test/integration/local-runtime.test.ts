@@ -75,7 +75,14 @@ beforeAll(async () => {
     // The reporter (SQS event source on the report queue) would consume the fan-out this file
     // counts; its own path is tested with the Digitoll simulator. Nothing may reach real Digitoll.
     pollQueues: false,
-    extraEnv: { DIGITOLL_BASE_URL: 'http://127.0.0.1:9', MASKINPORTEN_TOKEN_URL: 'http://127.0.0.1:9/token' },
+    extraEnv: {
+      DIGITOLL_BASE_URL: 'http://127.0.0.1:9',
+      MASKINPORTEN_TOKEN_URL: 'http://127.0.0.1:9/token',
+      // No Secrets Manager here: credentials that cannot make a token (the routing poller says so and stops).
+      MASKINPORTEN_SECRET_ARN: '',
+      MASKINPORTEN_CLIENT_ID: 'no-client',
+      MASKINPORTEN_PRIVATE_KEY_PEM: '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----',
+    },
     partnerKeys: [{ partnerId, key }],
     log: () => {},
     functionLogs: false,
@@ -275,10 +282,18 @@ describe('local runtime: the synthesized app over HTTP', () => {
     const { results } = (await response.json()) as {
       results: Array<{ rule: string; function: string; ok: boolean; result?: Record<string, unknown> }>;
     };
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
-    expect(results[0]?.function).toMatch(/^BorderScheduleBorderSweepFn/);
-    expect(results[0]?.rule).toMatch(/^BorderSchedule/);
+    // Two rules: the border sweep and the routing poller (issue #10).
+    expect(results).toHaveLength(2);
+    const sweep = results.find((r) => r.function.startsWith('BorderScheduleBorderSweepFn'));
+    expect(sweep).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
+    expect(sweep?.rule).toMatch(/^BorderSchedule/);
+    const routing = results.find((r) => r.function.startsWith('RoutingPollerRoutingPollerFn'));
+    // Digitoll is unreachable here: the run stops before the first page and says why.
+    expect(routing).toMatchObject({
+      ok: true,
+      result: { skipped: false, pages: 0, stoppedBecause: expect.stringContaining('no Customs token') },
+    });
+    expect(routing?.rule).toMatch(/^RoutingPoller/);
   });
 
   it('shows the queues with their approximate counts', async () => {

@@ -26,6 +26,7 @@ import {
   AIR_SUBMISSION_BASE_PATH,
 } from '../../digitoll/air-schemas.ts';
 import { AIR_SCOPE, ROAD_V2_SCOPE } from '../../digitoll/codes.ts';
+import { ROUTING_PATH, RoutingPage, type RoutingSignal } from '../../digitoll/routing-schemas.ts';
 import {
   type MessageKind,
   mrnOf,
@@ -69,6 +70,10 @@ export type StatusOutcome =
   | { outcome: 'NOT_READY' }
   | { outcome: 'SUCCESS'; mrn: string; documentStatus?: string; incompleteReasons?: string[] }
   | { outcome: 'FAILURE'; errors: DigitollValidationError[] }
+  | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
+
+export type RoutingOutcome =
+  | { outcome: 'PAGE'; signals: RoutingSignal[] }
   | { outcome: 'RETRY_LATER'; retryAfterSeconds: number; reason: string };
 
 export type LookupOutcome =
@@ -303,6 +308,34 @@ export class DigitollHttpClient {
     const reading = readLookup(parsed.value, key);
     if ('unusable' in reading) return this.retryLater(`${where}: ${reading.unusable}`);
     return reading.found ? { outcome: 'FOUND', mrn: reading.mrn } : { outcome: 'NOT_FOUND' };
+  }
+
+  /**
+   * The routing API (§9.2, scope `toll:movement/entry`): the signals after `marker` (from the beginning
+   * without one), oldest first; an empty page means nothing newer. Needs a token source for that scope.
+   */
+  async routingPage(marker: string | undefined): Promise<RoutingOutcome> {
+    const request: HttpRequest = {
+      method: 'GET',
+      path: ROUTING_PATH,
+      ...(marker === undefined ? {} : { query: `marker=${encodeURIComponent(marker)}` }),
+    };
+    const exchange = await this.exchange(request, 'query');
+    if (exchange.done !== 'answer') return this.queryGiveUp(exchange);
+    const { status, text } = exchange.answer;
+    const where = `${request.method} ${request.path}`;
+    if (status === 403) {
+      this.config.tokens.invalidate(exchange.answer.token);
+      return this.retryLater(
+        `${where}: HTTP 403 Forbidden; the Customs token lacks permission (scope toll:movement/entry?)`,
+      );
+    }
+    if (status === 400) return this.retryLater(`${where}: HTTP 400 ${rawText(text)}`);
+    if (status < 200 || status > 299) return this.unexpectedQueryStatus(where, exchange.answer);
+    if (text.trim() === '') return { outcome: 'PAGE', signals: [] };
+    const parsed = parseBody(RoutingPage, text);
+    if (!parsed.ok) return this.retryLater(`${where}: HTTP ${status} body ${parsed.problem}`);
+    return { outcome: 'PAGE', signals: parsed.value };
   }
 
   // -------------------------------------------------------------------------------------------------

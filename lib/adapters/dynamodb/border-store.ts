@@ -16,8 +16,48 @@ import { getManifest, getShipments, summarizeShipments } from './reads.ts';
 import type { Item, ReadCounter, Table, TransactItems } from './table.ts';
 import { keys } from './table-design.ts';
 
-/** The flags that have an alert item while they are open. */
-const ALERT_FLAGS = new Set(['NOTIFICATION_MISSING', 'DECLARE_IN_TVINN']);
+/** The flags that have an alert item while they are open (the border sweep's and Customs' routing). */
+const ALERT_FLAGS = new Set([
+  'NOTIFICATION_MISSING',
+  'DECLARE_IN_TVINN',
+  'CONTROL_ORDERED',
+  'ENTRY_PENDING',
+  'ENTRY_DENIED',
+]);
+
+/** The alert items to write and delete when a shipment's flags become `flags` (in its transaction). */
+export function alertWrites(table: Table, shipment: ShipmentRecord, flags: Flag[]): TransactItems {
+  const before = new Set(shipment.flags.map((f) => f.code));
+  const after = new Map(flags.map((f) => [f.code, f]));
+  const alertKey = (flag: string) =>
+    keys.alert(shipment.partnerId, shipment.manifestId, shipment.shipmentNumber, flag);
+  const ttl = table.ttl(shipment.estimatedArrival);
+  const changed = (flag: Flag) =>
+    !before.has(flag.code) || shipment.flags.find((f) => f.code === flag.code)?.detail !== flag.detail;
+  return [
+    ...[...after.values()]
+      .filter((flag) => ALERT_FLAGS.has(flag.code) && changed(flag))
+      .map((flag) => ({
+        Put: {
+          TableName: table.name,
+          Item: {
+            ...alertKey(flag.code),
+            kind: 'ALERT',
+            partnerId: shipment.partnerId,
+            manifestId: shipment.manifestId,
+            shipmentNumber: shipment.shipmentNumber,
+            flag: flag.code,
+            raisedAt: flag.raisedAt,
+            detail: flag.detail ?? flag.code,
+            ...ttl,
+          },
+        },
+      })),
+    ...[...before]
+      .filter((code) => !after.has(code) && ALERT_FLAGS.has(code))
+      .map((code) => ({ Delete: { TableName: table.name, Key: alertKey(code) } })),
+  ];
+}
 
 export class DynamoBorderStore implements SweepStore {
   /** Items read from the table and its indexes, for the cost benchmark. */
@@ -65,10 +105,6 @@ export class DynamoBorderStore implements SweepStore {
     events: ShipmentEvent[],
     notifications: PartnerNotification[],
   ): Promise<boolean> {
-    const before = new Set(shipment.flags.map((f) => f.code));
-    const after = new Set(flags.map((f) => f.code));
-    const alertKey = (flag: string) =>
-      keys.alert(shipment.partnerId, shipment.manifestId, shipment.shipmentNumber, flag);
     const ttl = this.table.ttl(shipment.estimatedArrival);
     const items: TransactItems = [
       {
@@ -98,27 +134,7 @@ export class DynamoBorderStore implements SweepStore {
           ),
         },
       })),
-      ...flags
-        .filter((flag) => !before.has(flag.code) && ALERT_FLAGS.has(flag.code))
-        .map((flag) => ({
-          Put: {
-            TableName: this.table.name,
-            Item: {
-              ...alertKey(flag.code),
-              kind: 'ALERT',
-              partnerId: shipment.partnerId,
-              manifestId: shipment.manifestId,
-              shipmentNumber: shipment.shipmentNumber,
-              flag: flag.code,
-              raisedAt: flag.raisedAt,
-              detail: flag.detail ?? flag.code,
-              ...ttl,
-            },
-          },
-        })),
-      ...[...before]
-        .filter((code) => !after.has(code))
-        .map((code) => ({ Delete: { TableName: this.table.name, Key: alertKey(code) } })),
+      ...alertWrites(this.table, shipment, flags),
       ...notifications.map((note) => ({ Put: { TableName: this.table.name, Item: outboxItem(note, ttl) } })),
     ];
     return this.table.transact(items);

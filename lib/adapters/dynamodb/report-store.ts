@@ -10,7 +10,10 @@ import { ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
+import { houseWaybillTypeOf } from '../digitoll/road-v2/mapping.ts';
 import { manifestEventItem, outboxItem, shipmentEventItem } from './items.ts';
+import { summarizeShipments } from './reads.ts';
+import { houseWaybillItem } from './routing-store.ts';
 import type { Item, Table } from './table.ts';
 import { keys } from './table-design.ts';
 
@@ -79,6 +82,7 @@ export class DynamoReportStore implements ReportStore {
     const eventId = `${change.event.type}-${change.next.seq}`;
     let key: Item;
     let eventItem: Item;
+    const extra: Item[] = [];
     if (message.kind === 'HOUSE') {
       key = keys.shipment(message.partnerId, message.shipmentNumber, message.manifestId);
       // The timeline's events expire with the transport (its current ETA).
@@ -102,6 +106,16 @@ export class DynamoReportStore implements ReportStore {
       if (change.mrn) {
         sets.push('mrn = :mrn');
         values[':mrn'] = change.mrn;
+      }
+      // Accepted at Digitoll: from now on Customs' routing signals name this house by its waybill key.
+      if (change.status === 'ACCEPTED' && subject.shipment) {
+        extra.push(
+          houseWaybillItem(
+            this.table,
+            { type: houseWaybillTypeOf(subject.manifest), number: message.shipmentNumber },
+            { ...subject.shipment, estimatedArrival: subject.manifest.transport.estimatedArrival },
+          ),
+        );
       }
     } else {
       key = keys.manifest(message.partnerId, message.manifestId);
@@ -132,6 +146,7 @@ export class DynamoReportStore implements ReportStore {
         Put: { TableName: this.table.name, Item: outboxItem(note, ttl) },
       })),
       { Put: { TableName: this.table.name, Item: eventItem } },
+      ...extra.map((item) => ({ Put: { TableName: this.table.name, Item: item } })),
     ]);
   }
 }

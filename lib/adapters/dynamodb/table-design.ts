@@ -21,6 +21,8 @@
  *   delivery        PARTNER#<p>#DELIVERY                 / <notification id>#<webhook id>
  *   house claim     HOUSE#<carrier>#<waybill type>#<number> / HOUSE   (any partner's: the Digitoll house key)
  *   rate budget     RATE#<api>                           / RATE   (the reporters' shared Digitoll budget)
+ *   house waybill   WAYBILL#<type>#<number>              / PARTNER#<p>#MANIFEST#<m>   (written when the house is ACCEPTED: routing finds it by key)
+ *   routing marker  ROUTING#HOUSE_CONSIGNMENT            / MARKER   (the last routing signal applied, with the poller's lease)
  *
  * Shipments are keyed by partner + shipment number, not by manifest, so a 10,000-shipment
  * intake spreads its writes over many partitions (one partition takes ~1,000 WCU/s).
@@ -189,6 +191,21 @@ export const keys = {
     pk: `HOUSE#${encodeURIComponent(carrierId)}#${waybillType}#${documentNumber}`,
     sk: 'HOUSE',
   }),
+  /** A house we had ACCEPTED, under its Digitoll waybill key (what a routing signal names). */
+  houseWaybill: (
+    waybill: { type: string; number: string },
+    partnerId: string,
+    manifestId: string,
+  ): TableKey => ({
+    pk: houseWaybillPartition(waybill),
+    sk: `${partner(partnerId)}#MANIFEST#${manifestId}`,
+  }),
+  houseWaybills: (waybill: { type: string; number: string }) => ({
+    pk: houseWaybillPartition(waybill),
+    skPrefix: 'PARTNER#',
+  }),
+  routingMarker: (): TableKey => ({ pk: 'ROUTING#HOUSE_CONSIGNMENT', sk: 'MARKER' }),
+
   delivery: (partnerId: string, notificationId: string, webhookId: string): TableKey => ({
     pk: `${partner(partnerId)}#DELIVERY`,
     sk: `${notificationId}#${webhookId}`,
@@ -200,6 +217,9 @@ export const keys = {
  * (cdk/constructs/webhooks.ts) matches new items by it.
  */
 export const OUTBOX_SORT_KEY_PREFIX = 'NOTE#';
+function houseWaybillPartition(waybill: { type: string; number: string }): string {
+  return `WAYBILL#${waybill.type}#${waybill.number}`;
+}
 
 function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;

@@ -6,6 +6,7 @@
  * casts, so the compiler checks every field against what Digitoll takes.
  */
 
+import { AIR_WAYBILL_TYPE } from '../../../digitoll/codes.ts';
 import type {
   Address,
   Communication,
@@ -20,7 +21,7 @@ import type {
   WaybillKey,
 } from '../../../digitoll/schemas.ts';
 import { contentHash } from '../../../domain/ids.ts';
-import type { ManifestRecord, ShipmentRecord } from '../../../domain/records.ts';
+import { type ManifestRecord, type ShipmentRecord, transportModeOf } from '../../../domain/records.ts';
 import type { AddressInput } from '../../../manifest/schema.ts';
 import type { LocatedPath, ReportContent, WireMapping } from '../wire-mapping.ts';
 
@@ -97,10 +98,15 @@ export function masterWaybillKey(manifest: ManifestRecord): WaybillKey | undefin
     : undefined;
 }
 
+/** The CL754 type of a manifest's house waybills: N740 (air waybill) by air, N730 by road. */
+export function houseWaybillTypeOf(manifest: Pick<ManifestRecord, 'transport'>): string {
+  return transportModeOf(manifest) === 'AIR' ? AIR_WAYBILL_TYPE : HOUSE_DOCUMENT_TYPE;
+}
+
 export function houseWaybillKey(
   manifest: ManifestRecord,
   shipmentNumber: string,
-  houseType: string = HOUSE_DOCUMENT_TYPE,
+  houseType: string = houseWaybillTypeOf(manifest),
 ): WaybillKey {
   return {
     documentNumber: shipmentNumber,
