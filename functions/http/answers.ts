@@ -283,6 +283,8 @@ export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** Binary bodies (a PDF) travel base64-encoded. */
+  isBase64Encoded?: boolean;
 }
 
 export function problemResponse(error: unknown, instance?: string): HttpResponse {

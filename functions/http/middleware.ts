@@ -60,6 +60,9 @@ type SuccessReply<R extends Route> = {
     ?
         | { status: S; json: z.infer<J>; headers?: Headers }
         | (R['responses'][S] extends { csv: true } ? { status: S; csv: string; headers?: Headers } : never)
+        | (R['responses'][S] extends { pdf: true }
+            ? { status: S; pdf: Uint8Array; headers?: Headers }
+            : never)
     : R['responses'][S] extends { csv: true }
       ? { status: S; csv: string; headers?: Headers }
       : { status: S; headers?: Headers };
@@ -82,7 +85,14 @@ export type Handlers<F extends HttpFunction> = {
 };
 
 /** Any reply, as the wrapper serialises it. */
-type AnyReply = { status: number; headers?: Headers; problem?: HttpProblem; csv?: string; json?: unknown };
+type AnyReply = {
+  status: number;
+  headers?: Headers;
+  problem?: HttpProblem;
+  csv?: string;
+  pdf?: Uint8Array;
+  json?: unknown;
+};
 
 interface Resolved {
   route: Route;
@@ -178,6 +188,15 @@ function toResult(reply: AnyReply, instance: string): HttpResponse {
       statusCode: reply.status,
       headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
       body: reply.csv,
+    };
+  }
+  if (reply.pdf !== undefined) {
+    // Binary bodies travel base64-encoded in the proxy result; API Gateway decodes them.
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': 'application/pdf', ...headers },
+      body: Buffer.from(reply.pdf).toString('base64'),
+      isBase64Encoded: true,
     };
   }
   if (reply.json !== undefined) {

@@ -1,7 +1,11 @@
 /** The GETs of the partner API: manifests, their shipments, shipments, alerts, TVINN drafts, transits. */
+
+import { driverListPdf } from '../../lib/adapters/pdf/driver-list-pdf.ts';
 import { readDeps } from '../../lib/compose/read.ts';
 import { loadConfig } from '../../lib/config.ts';
 import { listAlerts, manifestTvinnDrafts, transitView } from '../../lib/domain/border-queries.ts';
+import { driverList } from '../../lib/domain/driver-list.ts';
+import { formatNorwayTime } from '../../lib/domain/norway-time.ts';
 import { listManifestShipments, manifestOverview, shipmentHistory } from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
 import { alertList, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
@@ -36,6 +40,22 @@ export const handler = httpHandler('read', {
           headers: { 'content-disposition': `attachment; filename="tvinn-${drafts.manifestId}.csv"` },
         }
       : { status: 200, json: drafts };
+  },
+  getDriverList: async ({ partnerId, params, query, header }) => {
+    const list = await driverList(manifests, partnerId, params.manifestId);
+    const pdf = query.format === 'pdf' || (header('accept') ?? '').includes('application/pdf');
+    if (!pdf) return { status: 200, json: list };
+    const document = await driverListPdf(list, {
+      printedAt: clock.now().toISOString(),
+      formatTime: formatNorwayTime,
+    });
+    return {
+      status: 200,
+      pdf: document,
+      headers: {
+        'content-disposition': `attachment; filename="driver-list-${list.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`,
+      },
+    };
   },
   getTransit: async ({ partnerId, params }) => ({
     status: 200,

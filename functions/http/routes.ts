@@ -10,6 +10,7 @@ import { FlagCode, ShipmentStatus } from '../../lib/domain/shipment.ts';
 import { named, type OperationSpec } from '../../lib/manifest/openapi.ts';
 import {
   AlertList,
+  DriverList,
   Health,
   IntakeResponse,
   ManifestView,
@@ -206,6 +207,22 @@ export const ROUTES = {
         json: named('TvinnDeclarations', TvinnDeclarations),
         csv: true,
       },
+    },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getDriverList: route({
+    operationId: 'getDriverList',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/driver-list',
+    function: 'read',
+    summary:
+      "The driver's list of a transport: every VOEC shipment on board with its VOEC number, item count, MRN and status (JSON, or PDF with ?format=pdf or Accept: application/pdf)",
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    // Any other format answers JSON, as the TVINN drafts do.
+    query: z.object({ format: z.enum(['json', 'pdf']).optional().catch(undefined) }),
+    responses: {
+      200: { description: "The driver's list", json: named('DriverList', DriverList), pdf: true },
     },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
   }),

@@ -23,6 +23,8 @@ export interface ResponseSpec {
   readonly json?: NamedSchema;
   /** A `text/csv` body (as well, or instead). */
   readonly csv?: true;
+  /** An `application/pdf` body (as well, or instead). */
+  readonly pdf?: true;
 }
 
 /** One operation of the API: everything the router and this document need to know about it. */
@@ -83,6 +85,9 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
       const content: Record<string, unknown> = {
         ...(response.json ? { 'application/json': { schema: register(response.json, 'output') } } : {}),
         ...(response.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+        ...(response.pdf
+          ? { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } }
+          : {}),
       };
       responses[status] = {
         description: response.description,

@@ -134,6 +134,32 @@ export const WebhookCreated = Webhook;
 
 export const WebhookList = z.object({ webhooks: z.array(Webhook.omit({ secret: true })) });
 
+/** The driver's list of a transport (GET /v1/manifests/{manifestId}/driver-list). */
+export const DriverList = z.object({
+  manifestId: z.string(),
+  reference: z.string(),
+  transport: z.object({
+    mode: z.enum(['ROAD', 'AIR']),
+    vehicleRegistration: z.string().optional(),
+    vehicleCountry: z.string().optional(),
+    flightNumber: z.string().optional(),
+    mrn: z.string().optional().describe("The transport's MRN, once Digitoll accepted it"),
+    borderCrossing: z.string(),
+    estimatedArrival: z.string(),
+  }),
+  shipments: z.array(
+    z.object({
+      shipmentNumber: z.string(),
+      voecNumber: z.string(),
+      itemCount: z.number().int(),
+      mrn: z.string().optional(),
+      status: ShipmentStatus,
+      accepted: z.boolean().describe('Digitoll accepted the house consignment'),
+    }),
+  ),
+  notAcceptedCount: z.number().int().describe('Shipments on board that Digitoll has not accepted'),
+});
+
 export const Health = z.object({ status: z.literal('ok') });
 
 export const Problem = z.object({
