@@ -8,10 +8,12 @@ import { driverList } from '../../lib/domain/driver-list.ts';
 import { formatNorwayTime } from '../../lib/domain/norway-time.ts';
 import { listManifestShipments, manifestOverview, shipmentHistory } from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
+import { voecStatement, voecStatementCsv } from '../../lib/domain/voec-statement.ts';
+import { normaliseVoecNumber } from '../../lib/rules/voec-number.ts';
 import { alertList, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
 import { httpHandler } from './middleware.ts';
 
-const { manifests, border, clock } = readDeps(loadConfig());
+const { manifests, border, statements, clock } = readDeps(loadConfig());
 
 export const handler = httpHandler('read', {
   getManifest: async ({ partnerId, params }) => ({
@@ -56,6 +58,20 @@ export const handler = httpHandler('read', {
         'content-disposition': `attachment; filename="driver-list-${list.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.pdf"`,
       },
     };
+  },
+  getVoecStatement: async ({ partnerId, query, header }) => {
+    const voecNumber = query.voecNumber ? normaliseVoecNumber(query.voecNumber) : undefined;
+    const statement = await voecStatement(statements, [partnerId], query.quarter, voecNumber);
+    const csv = query.format === 'csv' || (header('accept') ?? '').includes('text/csv');
+    return csv
+      ? {
+          status: 200,
+          csv: voecStatementCsv(statement),
+          headers: {
+            'content-disposition': `attachment; filename="voec-statement-${statement.quarter}${voecNumber ? `-${voecNumber}` : ''}.csv"`,
+          },
+        }
+      : { status: 200, json: statement };
   },
   getTransit: async ({ partnerId, params }) => ({
     status: 200,

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { FlagCode, ShipmentStatus } from '../../lib/domain/shipment.ts';
+import { Quarter } from '../../lib/domain/voec-statement.ts';
 import { named, type OperationSpec } from '../../lib/manifest/openapi.ts';
 import {
   AlertList,
@@ -20,6 +21,7 @@ import {
   TransitView,
   TransportView,
   TvinnDeclarations,
+  VoecStatementView,
   WebhookCreated,
   WebhookList,
 } from '../../lib/manifest/responses.ts';
@@ -28,6 +30,7 @@ import {
   ManifestRequest,
   Shipment,
   TransportPatch,
+  VoecNumberInput,
   WebhookRegistration,
 } from '../../lib/manifest/schema.ts';
 
@@ -225,6 +228,24 @@ export const ROUTES = {
       200: { description: "The driver's list", json: named('DriverList', DriverList), pdf: true },
     },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getVoecStatement: route({
+    operationId: 'getVoecStatement',
+    method: 'GET',
+    path: '/v1/voec-statements',
+    function: 'read',
+    summary:
+      'The VOEC seller statement of a quarter: per VOEC number, the shipments reported to Customs and their NOK value in whole kroner (JSON, or CSV with ?format=csv or Accept: text/csv). Not the VAT return.',
+    partnerKey: true,
+    query: z.strictObject({
+      quarter: Quarter,
+      voecNumber: VoecNumberInput.optional(),
+      format: z.enum(['json', 'csv']).optional().catch(undefined),
+    }),
+    responses: {
+      200: { description: 'The statement', json: named('VoecStatement', VoecStatementView), csv: true },
+    },
+    problems: { 400: 'A bad quarter or VOEC number', ...KEY },
   }),
   getTransit: route({
     operationId: 'getTransit',

@@ -160,6 +160,31 @@ export const DriverList = z.object({
   notAcceptedCount: z.number().int().describe('Shipments on board that Digitoll has not accepted'),
 });
 
+/** The VOEC seller statement of a quarter (GET /v1/voec-statements). */
+export const VoecStatementView = z.object({
+  quarter: z.string(),
+  periodStart: z.string().describe("The quarter's first instant (Norway's midnight), UTC"),
+  periodEnd: z.string().describe('The first instant after the quarter, UTC'),
+  timeZone: z.literal('Europe/Oslo'),
+  filingDeadline: z.string().describe('The date the VOEC return and payment are due: quarter end + 20 days'),
+  sellers: z.array(
+    z.object({
+      voecNumber: z.string(),
+      shipmentCount: z.number().int(),
+      itemLineCount: z.number().int(),
+      valueNok: z.number().int().describe('Declared value in whole kroner (nearest, half up)'),
+      shipments: z.array(
+        z.object({
+          manifestId: z.string(),
+          shipmentNumber: z.string(),
+          itemLines: z.number().int(),
+          valueNok: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+
 export const Health = z.object({ status: z.literal('ok') });
 
 export const Problem = z.object({

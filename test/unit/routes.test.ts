@@ -27,6 +27,8 @@ describe('the route table', () => {
         'GET /v1/alerts',
         'GET /v1/manifests/{manifestId}/tvinn-declarations',
         'GET /v1/transits/{mrn}',
+        'GET /v1/manifests/{manifestId}/driver-list',
+        'GET /v1/voec-statements',
         'POST /v1/webhooks',
         'GET /v1/webhooks',
         'DELETE /v1/webhooks/{webhookId}',
