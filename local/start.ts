@@ -5,6 +5,7 @@
  *   PORT=3000                  HTTP API port
  *   --persist | LOCAL_PERSIST=1 keep DynamoDB Local's data in .local-data/
  *   LOCAL_PARTNER_KEYS=partnerId:key,...  keys to accept (default: a fresh key for partner "demo")
+ *   LOCAL_OPERATOR_KEY=key     the operator key "ops" signs in with (default: a fresh one)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,12 @@ const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST 
 const partnerKeys = parsePartnerKeys(process.env.LOCAL_PARTNER_KEYS) ?? [
   { partnerId: 'demo', key: newKey() },
 ];
+// The console's operator (the carrier's customs desk): reads every partner's data, changes nothing.
+const operatorKey = {
+  partnerId: 'ops',
+  key: process.env.LOCAL_OPERATOR_KEY ?? newKey(),
+  role: 'operator' as const,
+};
 
 // Built before the synth (which deploys the same build), and only when its sources changed.
 const consoleDir = await ensureConsoleBuilt({ log: (message) => console.log(`[local] ${message}`) });
@@ -25,7 +32,7 @@ const consoleDir = await ensureConsoleBuilt({ log: (message) => console.log(`[lo
 const { stack, digitoll, stop } = await startFullStack({
   port: Number(process.env.PORT ?? 3000),
   projectRoot,
-  partnerKeys,
+  partnerKeys: [...partnerKeys, operatorKey],
   consoleDir,
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
   digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },
@@ -46,7 +53,7 @@ const [first] = partnerKeys;
 console.log(`
 voec-border is running locally
   HTTP API        ${stack.apiUrl}
-  Console         ${stack.apiUrl}/console/   (sign in with a partner key below)
+  Console         ${stack.apiUrl}/console/   (sign in with the operator key, or a partner key)
   DynamoDB Local  ${stack.dynamoEndpoint}${persist ? '  (persisted in .local-data/)' : ''}
   SQS (fauxqs)    ${stack.sqsEndpoint}
   Digitoll sim    ${digitoll.url}   (faults: POST ${digitoll.url}/__sim/faults, record: GET ${digitoll.url}/__sim/received)
@@ -59,6 +66,7 @@ voec-border is running locally
     '(none)'
   }
   partner keys    ${partnerKeys.map(({ partnerId, key }) => `${partnerId}: ${key}`).join('\n                  ')}
+  operator key    ${operatorKey.partnerId}: ${operatorKey.key}   (read-only, every partner: the console's customs desk)
   queue counts    GET  ${stack.apiUrl}/__local/queues
   run schedules   POST ${stack.apiUrl}/__local/schedules/run
 

@@ -1,5 +1,6 @@
 /**
- * HTTP API Lambda authorizer (simple responses): the partner's API key → partnerId.
+ * HTTP API Lambda authorizer (simple responses): the API key → the partner (or operator) id and
+ * the key's role; the HTTP wrapper decides per route what the role may do.
  * API Gateway caches the answer per Authorization header; the local runtime calls this same code.
  */
 import type {
@@ -14,10 +15,10 @@ const { keys } = authorizerDeps(loadConfig());
 
 export const handler = async (
   event: APIGatewayRequestAuthorizerEventV2,
-): Promise<APIGatewaySimpleAuthorizerWithContextResult<{ partnerId: string }>> => {
+): Promise<APIGatewaySimpleAuthorizerWithContextResult<{ partnerId: string; role: string }>> => {
   const authorization = event.headers?.authorization ?? event.headers?.Authorization;
-  const partnerId = await authenticate(keys, authorization);
-  return partnerId
-    ? { isAuthorized: true, context: { partnerId } }
-    : { isAuthorized: false, context: { partnerId: '' } };
+  const principal = await authenticate(keys, authorization);
+  return principal
+    ? { isAuthorized: true, context: { partnerId: principal.id, role: principal.role } }
+    : { isAuthorized: false, context: { partnerId: '', role: '' } };
 };

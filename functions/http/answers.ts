@@ -96,6 +96,12 @@ export class UnauthorizedError extends HttpProblem {
   }
 }
 
+export class ForbiddenError extends HttpProblem {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'This key may not do that', detail);
+  }
+}
+
 export class NotFoundError extends HttpProblem {
   constructor(detail: string) {
     super(404, 'not-found', 'Not found', detail);

@@ -13,10 +13,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { KeyRole } from '../../lib/domain/partner-keys.ts';
 import type { NamedSchema } from '../../lib/manifest/openapi.ts';
 import { LIMITS } from '../../lib/manifest/schema.ts';
 import { logger, metrics } from '../observability.ts';
 import {
+  ForbiddenError,
   type HttpProblem,
   type HttpResponse,
   NotFoundError,
@@ -34,7 +36,7 @@ export { logger };
 
 type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { lambda?: { partnerId?: string } };
+    authorizer?: { lambda?: { partnerId?: string; role?: string } };
   };
 };
 
@@ -48,6 +50,8 @@ type Headers = Record<string, string>;
 export interface HttpRequest<R extends Route> {
   /** The partner the authorizer resolved (routes that need the partner key only). */
   partnerId: R['partnerKey'] extends true ? string : undefined;
+  /** The key's role: `operator` only on routes that admit operators (`operators: true`). */
+  role: R['partnerKey'] extends true ? KeyRole : undefined;
   params: Inferred<R['params']>;
   query: Inferred<R['query']>;
   body: R['body'] extends NamedSchema<infer S> ? z.infer<S> : undefined;
@@ -157,16 +161,25 @@ function answerErrors(): MiddlewareObj<AuthorizedEvent, APIGatewayProxyResultV2,
 
 function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
   let partnerId: string | undefined;
+  let role: KeyRole | undefined;
   if (route.partnerKey) {
-    partnerId = event.requestContext.authorizer?.lambda?.partnerId;
+    const authorizer = event.requestContext.authorizer?.lambda;
+    partnerId = authorizer?.partnerId;
     if (!partnerId) throw new UnauthorizedError('No partner identified for this request.');
-    logger.appendKeys({ partnerId });
+    role = authorizer?.role === 'operator' ? 'operator' : 'partner';
+    logger.appendKeys({ partnerId, role });
+    if (role === 'operator' && !route.operators) {
+      throw new ForbiddenError(
+        `An operator key reads only; ${route.method} ${route.path} needs the partner's own key.`,
+      );
+    }
   }
   const params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}) : {};
   const query = route.query ? parseOrThrow(route.query, event.queryStringParameters ?? {}) : {};
   const body = route.body ? parseOrThrow(route.body.schema, decodeJsonBody(event)) : undefined;
   return {
     partnerId,
+    role,
     params,
     query,
     body,

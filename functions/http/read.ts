@@ -6,6 +6,7 @@ import { loadConfig } from '../../lib/config.ts';
 import { listAlerts, manifestTvinnDrafts, transitView } from '../../lib/domain/border-queries.ts';
 import { driverList } from '../../lib/domain/driver-list.ts';
 import { formatNorwayTime } from '../../lib/domain/norway-time.ts';
+import { readablePartnerIds } from '../../lib/domain/partner-keys.ts';
 import { listManifestShipments, manifestOverview, shipmentHistory } from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
 import { voecStatement, voecStatementCsv } from '../../lib/domain/voec-statement.ts';
@@ -13,7 +14,7 @@ import { normaliseVoecNumber } from '../../lib/rules/voec-number.ts';
 import { alertList, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
 import { httpHandler } from './middleware.ts';
 
-const { manifests, border, statements, clock } = readDeps(loadConfig());
+const { manifests, border, statements, partners, clock } = readDeps(loadConfig());
 
 export const handler = httpHandler('read', {
   getManifest: async ({ partnerId, params }) => ({
@@ -28,10 +29,14 @@ export const handler = httpHandler('read', {
     status: 200,
     json: shipmentDetail(await shipmentHistory(manifests, partnerId, params.shipmentNumber)),
   }),
-  listAlerts: async ({ partnerId }) => ({
+  getMe: async ({ partnerId, role }) => ({
     status: 200,
-    json: alertList(await listAlerts(border, partnerId, clock.now())),
+    json: role === 'operator' ? { role, operatorId: partnerId } : { role, partnerId },
   }),
+  listAlerts: async ({ partnerId, role }) => {
+    const partnerIds = await readablePartnerIds({ id: partnerId, role }, partners);
+    return { status: 200, json: alertList(await listAlerts(border, partnerIds, clock.now())) };
+  },
   listTvinnDeclarations: async ({ partnerId, params, query, header }) => {
     const drafts = await manifestTvinnDrafts(border, manifests, partnerId, params.manifestId);
     const csv = query.format === 'csv' || (header('accept') ?? '').includes('text/csv');
@@ -59,9 +64,10 @@ export const handler = httpHandler('read', {
       },
     };
   },
-  getVoecStatement: async ({ partnerId, query, header }) => {
+  getVoecStatement: async ({ partnerId, role, query, header }) => {
     const voecNumber = query.voecNumber ? normaliseVoecNumber(query.voecNumber) : undefined;
-    const statement = await voecStatement(statements, [partnerId], query.quarter, voecNumber);
+    const partnerIds = await readablePartnerIds({ id: partnerId, role }, partners);
+    const statement = await voecStatement(statements, partnerIds, query.quarter, voecNumber);
     const csv = query.format === 'csv' || (header('accept') ?? '').includes('text/csv');
     return csv
       ? {

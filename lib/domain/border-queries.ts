@@ -23,6 +23,8 @@ export interface BorderReads {
 }
 
 export interface Alert extends AlertRow {
+  /** Whose shipment it is (operators see every partner's alerts). */
+  partnerId: string;
   /** Minutes left to the border ETA (negative once it passed). */
   minutesToBorder: number | null;
 }
@@ -30,10 +32,16 @@ export interface Alert extends AlertRow {
 /** Open border flags, most urgent first: the least time left to the border (passed ETAs first). */
 export async function listAlerts(
   reads: Pick<BorderReads, 'alerts'>,
-  partnerId: string,
+  partnerIds: readonly string[],
   now: Date,
 ): Promise<Alert[]> {
-  const rows = await reads.alerts(partnerId);
+  const rows = (
+    await Promise.all(
+      partnerIds.map(async (partnerId) =>
+        (await reads.alerts(partnerId)).map((row) => ({ ...row, partnerId })),
+      ),
+    )
+  ).flat();
   return rows
     .map((row) => ({
       ...row,

@@ -36,6 +36,11 @@ export interface OperationSpec {
   readonly summary: string;
   /** Needs `Authorization: Bearer <partner key>`. */
   readonly partnerKey: boolean;
+  /**
+   * An operator's key may call it too (read-only routes the console needs, issue #11); on every
+   * other route an operator key is refused with 403.
+   */
+  readonly operators?: true;
   /** The path parameters, one property each. */
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
@@ -94,7 +99,12 @@ export function openApiDocument(operations: readonly OperationSpec[]): Record<st
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
-    for (const [status, description] of Object.entries(operation.problems)) {
+    // An operator's key is refused (403) on every route that does not admit operators.
+    const problems: Record<number, string> =
+      operation.partnerKey && !operation.operators
+        ? { ...operation.problems, 403: "An operator's key: operator keys read only" }
+        : operation.problems;
+    for (const [status, description] of Object.entries(problems)) {
       responses[status] = {
         description,
         content: { 'application/problem+json': { schema: ref('Problem') } },

@@ -110,6 +110,7 @@ export type TransportView = z.infer<typeof TransportView>;
 export const AlertList = z.object({
   alerts: z.array(
     z.object({
+      partnerId: z.string().describe("Whose shipment (operators see every partner's)"),
       manifestId: z.string(),
       shipmentNumber: z.string(),
       flag: z.string(),
@@ -158,6 +159,13 @@ export const DriverList = z.object({
     }),
   ),
   notAcceptedCount: z.number().int().describe('Shipments on board that Digitoll has not accepted'),
+});
+
+/** Who is signed in: a partner or the carrier's operator (GET /v1/me). */
+export const Me = z.object({
+  role: z.enum(['partner', 'operator']),
+  partnerId: z.string().optional().describe("The partner's id (partner keys only)"),
+  operatorId: z.string().optional().describe("The operator's id (operator keys only)"),
 });
 
 /** The VOEC seller statement of a quarter (GET /v1/voec-statements). */

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quarterOf } from '../../lib/domain/voec-statement.ts';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import type { FullStack } from '../../local/full-stack.ts';
 import { startTestStack } from './support/full-stack.ts';
@@ -50,6 +51,66 @@ function manifest(): ManifestRequest {
   refused.voecNumber = '1234567'; // not in the simulator's VOEC register
   return m;
 }
+
+describe('the VOEC seller statement', () => {
+  it('lists the accepted shipments of the quarter per VOEC number, in whole kroner, as JSON and CSV', async () => {
+    const m = manifest();
+    const posted = await fetch(`${full.stack.apiUrl}/v1/manifests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(m),
+    });
+    expect(posted.status).toBe(202);
+    const { manifestId } = (await posted.json()) as { manifestId: string };
+    const [first, second, refused] = m.shipments.map((s) => s.shipmentNumber);
+    // Accepted now, so in this quarter (Norway's calendar; the quarter is the input, not the answer).
+    const quarter = quarterOf(new Date().toISOString());
+    type Statement = {
+      quarter: string;
+      filingDeadline: string;
+      sellers: Array<{
+        voecNumber: string;
+        valueNok: number;
+        shipments: Array<{ shipmentNumber: string; valueNok: number; itemLines: number }>;
+      }>;
+    };
+    const mine = (statement: Statement) =>
+      statement.sellers
+        .flatMap((seller) => seller.shipments.map((s) => ({ voecNumber: seller.voecNumber, ...s })))
+        .filter((s) => m.shipments.some((own) => own.shipmentNumber === s.shipmentNumber));
+    const statement = await until('both accepted shipments in the statement', async () => {
+      const body = (await (await get(`/v1/voec-statements?quarter=${quarter}`)).json()) as Statement;
+      return mine(body).length === 2 ? body : undefined;
+    });
+    // By hand from the example: RR… 2 × 199.00 + 449.50 = 847.50 → 848; LX… 1,249.00.
+    expect(mine(statement)).toEqual([
+      { voecNumber: '2021137', manifestId, shipmentNumber: second, itemLines: 1, valueNok: 1249 },
+      { voecNumber: '2056550', manifestId, shipmentNumber: first, itemLines: 2, valueNok: 848 },
+    ]);
+    expect(JSON.stringify(statement)).not.toContain(refused);
+    expect(statement.quarter).toBe(quarter);
+
+    const one = (await (
+      await get(`/v1/voec-statements?quarter=${quarter}&voecNumber=VOEC%202021137`)
+    ).json()) as Statement;
+    expect(one.sellers.map((seller) => seller.voecNumber)).toEqual(['2021137']);
+
+    const csv = await get(`/v1/voec-statements?quarter=${quarter}&voecNumber=2021137`, {
+      accept: 'text/csv',
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="voec-statement-${quarter}-2021137.csv"`,
+    );
+    expect(await csv.text()).toContain(
+      `${quarter},2021137,${manifestId},${second},1,1249,${statement.filingDeadline}`,
+    );
+
+    const bad = await get('/v1/voec-statements?quarter=2026-Q5');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
 
 describe("the driver's list", () => {
   it('lists the shipments on board as JSON and as a PDF, the one Digitoll refused marked', async () => {
