@@ -98,7 +98,8 @@ export async function startDynamoDbLocal(
   process.once('exit', killOnExit);
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitForHttp(endpoint, child, 60_000);
+    // A JVM on a busy 2-core machine (CI, the bench, several stacks at once) can take minutes.
+    await waitForHttp(endpoint, child, 180_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);
