@@ -6,6 +6,7 @@
  *   --persist | LOCAL_PERSIST=1 keep DynamoDB Local's data in .local-data/
  *   LOCAL_PARTNER_KEYS=partnerId:key,...  keys to accept (default: a fresh key for partner "demo")
  *   LOCAL_LOGS=full            every function log line (JSON); default: one short line per invocation
+ *   LOCAL_OPERATOR_KEY=key     the operator key "ops" signs in with (default: a fresh one)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,12 @@ const persist = process.argv.includes('--persist') || process.env.LOCAL_PERSIST 
 const partnerKeys = parsePartnerKeys(process.env.LOCAL_PARTNER_KEYS) ?? [
   { partnerId: 'demo', key: newKey() },
 ];
+// The console's operator (the carrier's customs desk): reads every partner's data, changes nothing.
+const operatorKey = {
+  partnerId: 'ops',
+  key: process.env.LOCAL_OPERATOR_KEY ?? newKey(),
+  role: 'operator' as const,
+};
 
 // Built before the synth (which deploys the same build), and only when its sources changed.
 const consoleDir = await ensureConsoleBuilt({ log: (message) => console.log(`[local] ${message}`) });
@@ -27,7 +34,7 @@ const consoleDir = await ensureConsoleBuilt({ log: (message) => console.log(`[lo
 const { stack, digitoll, stop } = await startFullStack({
   port: Number(process.env.PORT ?? 3000),
   projectRoot,
-  partnerKeys,
+  partnerKeys: [...partnerKeys, operatorKey],
   consoleDir,
   ...functionOutput(process.env[FULL_LOGS_ENV] === FULL_LOGS_VALUE),
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
@@ -49,7 +56,7 @@ const [first] = partnerKeys;
 console.log(`
 voec-border is running locally
   HTTP API        ${stack.apiUrl}
-  Console         ${stack.apiUrl}/console/   (sign in with a partner key below)
+  Console         ${stack.apiUrl}/console/   (sign in with the operator key, or a partner key)
   DynamoDB Local  ${stack.dynamoEndpoint}${persist ? '  (persisted in .local-data/)' : ''}
   SQS (fauxqs)    ${stack.sqsEndpoint}
   Digitoll sim    ${digitoll.url}   (faults: POST ${digitoll.url}/__sim/faults, record: GET ${digitoll.url}/__sim/received)
@@ -62,6 +69,7 @@ voec-border is running locally
     '(none)'
   }
   partner keys    ${partnerKeys.map(({ partnerId, key }) => `${partnerId}: ${key}`).join('\n                  ')}
+  operator key    ${operatorKey.partnerId}: ${operatorKey.key}   (read-only, every partner: the console's customs desk)
   queue counts    GET  ${stack.apiUrl}/__local/queues
   run schedules   POST ${stack.apiUrl}/__local/schedules/run
 

@@ -28,11 +28,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoPartnerKeyStore } from '../lib/adapters/dynamodb/partner-key-store.ts';
 import {
   createPartnerKey,
+  type KeyRole,
   listPartnerKeys,
   type PartnerKeyAdminStore,
   PartnerKeyError,
   type PartnerKeySummary,
   revokePartnerKey,
+  roleOf,
 } from '../lib/domain/partner-keys.ts';
 import { readCloudAssembly } from '../local/runtime/assembly.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/runtime/aws.ts';
@@ -293,22 +295,38 @@ function formatTable(keys: PartnerKeySummary[]): string[] {
   );
 }
 
+/**
+ * One id is either a partner's or an operator's, never both: an operator key under a partner's id
+ * would read as that partner in the listing and revoke alike.
+ */
+async function refuseOtherRole(store: PartnerKeyAdminStore, id: string, role: KeyRole): Promise<void> {
+  const other = (await store.list(id)).find((record) => roleOf(record) !== role);
+  if (other) {
+    throw new PartnerKeyError(
+      `"${id}" already has ${roleOf(other)} keys; choose another id for this ${role} (npm run ${roleOf(other)} -- list ${id})`,
+    );
+  }
+}
+
 /** The command against a store; what it prints goes to `output`. */
 export async function runPartnerCommand(
   parsed: ParsedArgs,
   store: PartnerKeyAdminStore,
   output: Output,
-  options: { now?: Date; newKey?: () => string } = {},
+  options: { now?: Date; newKey?: () => string; role?: KeyRole } = {},
 ): Promise<void> {
   const { command, json } = parsed;
+  const role = options.role ?? 'partner';
   const print = (value: unknown) => output.out(JSON.stringify(value, null, 2));
   switch (command.command) {
     case 'help':
       output.out(USAGE);
       return;
     case 'create': {
+      await refuseOtherRole(store, command.partnerId, role);
       const { key, summary } = await createPartnerKey(store, {
         partnerId: command.partnerId,
+        role,
         ...(command.label ? { label: command.label } : {}),
         ...(options.now ? { now: options.now } : {}),
         ...(options.newKey ? { key: options.newKey() } : {}),
@@ -323,18 +341,20 @@ export async function runPartnerCommand(
       output.out('');
       output.out(`  ${key}`);
       output.out('');
-      output.out('This is the only time the key is shown: hand it to the partner over a secure channel.');
-      output.out('Only its SHA-256 hash is stored. The partner sends it as "Authorization: Bearer <key>".');
-      output.out(`Revoke it with: npm run partner -- revoke ${summary.partnerId} ${summary.keyId}`);
+      output.out(`This is the only time the key is shown: hand it to the ${role} over a secure channel.`);
+      output.out(`Only its SHA-256 hash is stored. The ${role} sends it as "Authorization: Bearer <key>".`);
+      if (role === 'operator') output.out("An operator key reads every partner's data and changes nothing.");
+      output.out(`Revoke it with: npm run ${role} -- revoke ${summary.partnerId} ${summary.keyId}`);
       return;
     }
     case 'list': {
-      const keys = await listPartnerKeys(store, command.partnerId);
+      const keys = (await listPartnerKeys(store, command.partnerId)).filter((key) => key.role === role);
       if (json) print(keys);
       else for (const line of formatTable(keys)) output.out(line);
       return;
     }
     case 'revoke': {
+      await refuseOtherRole(store, command.partnerId, role);
       const { summary, alreadyRevoked } = await revokePartnerKey(store, {
         partnerId: command.partnerId,
         key: command.key,
@@ -368,6 +388,8 @@ export interface MainDependencies {
   localState?: () => LocalRuntimeState | undefined;
   /** Opens the store for a target (tests pass a fake). */
   open?: (target: ResolvedTarget) => { store: PartnerKeyAdminStore; close: () => void };
+  /** Whose keys: partners' (`npm run partner`) or operators' (`npm run operator`). */
+  role?: KeyRole;
 }
 
 /** The whole command line; the exit code (0 done, 1 failed, 2 usage). */
@@ -400,7 +422,7 @@ export async function main(argv: string[], deps: MainDependencies = {}): Promise
   if (!parsed.json) output.err(`(${target.description})`);
   const { store, close } = (deps.open ?? openStore)(target);
   try {
-    await runPartnerCommand(parsed, store, output);
+    await runPartnerCommand(parsed, store, output, deps.role ? { role: deps.role } : {});
     return 0;
   } catch (error) {
     if (error instanceof PartnerKeyError) output.err(error.message);

@@ -1,5 +1,6 @@
 /**
- * HTTP API Lambda authorizer (simple responses): the partner's API key → partnerId.
+ * HTTP API Lambda authorizer (simple responses): the API key → the partner (or operator) id and
+ * the key's role; the HTTP wrapper decides per route what the role may do.
  *
  * Why it never refuses: an HTTP API cannot shape its own refusals. A missing identity source is
  * answered `401 {"message":"Unauthorized"}` and `isAuthorized: false` `403 {"message":"Forbidden"}`,
@@ -19,16 +20,17 @@ import type {
 } from 'aws-lambda';
 import { authorizerDeps } from '../../lib/compose/authorizer.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { type AuthenticationRefusal, identify } from '../../lib/domain/partner-keys.ts';
+import { type AuthenticationRefusal, identify, type Principal } from '../../lib/domain/partner-keys.ts';
 
 const { keys } = authorizerDeps(loadConfig());
 
-/** How long a known key's partnerId is reused by this execution environment. */
+/** How long a known key's principal (id and role) is reused by this execution environment. */
 export const KEY_CACHE_TTL_MS = 5 * 60 * 1000;
 const KEY_CACHE_MAX_ENTRIES = 1_000;
-const known = new Map<string, { partnerId: string; expiresAt: number }>();
+const known = new Map<string, Principal & { expiresAt: number }>();
 
-export type AuthorizerContext = { partnerId: string; refusal: AuthenticationRefusal | '' };
+/** `role` is `partner` or `operator` (read-only routes only; functions/http/middleware.ts). */
+export type AuthorizerContext = { partnerId: string; role: string; refusal: AuthenticationRefusal | '' };
 
 export const handler = async (
   event: APIGatewayRequestAuthorizerEventV2,
@@ -37,15 +39,15 @@ export const handler = async (
   const now = Date.now();
   const cached = authorization ? known.get(authorization) : undefined;
   if (cached && cached.expiresAt > now) {
-    return { isAuthorized: true, context: { partnerId: cached.partnerId, refusal: '' } };
+    return { isAuthorized: true, context: { partnerId: cached.id, role: cached.role, refusal: '' } };
   }
   const outcome = await identify(keys, authorization);
   if ('refusal' in outcome) {
-    return { isAuthorized: true, context: { partnerId: '', refusal: outcome.refusal } };
+    return { isAuthorized: true, context: { partnerId: '', role: '', refusal: outcome.refusal } };
   }
   if (authorization) {
     if (known.size >= KEY_CACHE_MAX_ENTRIES) known.clear();
-    known.set(authorization, { partnerId: outcome.partnerId, expiresAt: now + KEY_CACHE_TTL_MS });
+    known.set(authorization, { ...outcome, expiresAt: now + KEY_CACHE_TTL_MS });
   }
-  return { isAuthorized: true, context: { partnerId: outcome.partnerId, refusal: '' } };
+  return { isAuthorized: true, context: { partnerId: outcome.id, role: outcome.role, refusal: '' } };
 };

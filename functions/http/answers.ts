@@ -47,6 +47,7 @@ export interface ProblemDocument {
 export const PROBLEM_TYPES = {
   validation: 'The request (body, path or query) does not match the schema; errors[] points at each field',
   unauthorized: 'No partner could be identified for the request',
+  forbidden: "An operator's key on a route that changes something: operator keys read only",
   'not-found': "The resource does not exist (or is another partner's)",
   'payload-too-large': 'The body, or the shipments in it or on the manifest, are over the limits',
   'unsupported-media-type': 'The body is not JSON, or its Content-Encoding is not gzip or identity',
@@ -129,6 +130,12 @@ export class UnauthorizedError extends HttpProblem {
   static because(refusal: string | undefined): UnauthorizedError {
     const reason = AUTHENTICATION_REFUSALS[refusal ?? ''] ?? 'No partner was identified for this request.';
     return new UnauthorizedError(`${reason} ${AUTHORIZATION_HINT}`);
+  }
+}
+
+export class ForbiddenError extends HttpProblem {
+  constructor(detail: string) {
+    super(403, 'forbidden', 'This key may not do that', detail);
   }
 }
 
@@ -345,6 +352,8 @@ export interface HttpResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
+  /** Binary bodies (a PDF) travel base64-encoded. */
+  isBase64Encoded?: boolean;
 }
 
 export function problemResponse(error: unknown, instance?: string): HttpResponse {

@@ -13,11 +13,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import type { KeyRole } from '../../lib/domain/partner-keys.ts';
 import type { NamedSchema } from '../../lib/manifest/openapi.ts';
 import { LIMITS } from '../../lib/manifest/schema.ts';
 import { logger, metrics } from '../observability.ts';
 import {
   bodyTooLarge,
+  ForbiddenError,
   type HttpProblem,
   type HttpResponse,
   NotFoundError,
@@ -35,7 +37,7 @@ export { logger };
 
 type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
-    authorizer?: { lambda?: { partnerId?: string; refusal?: string } };
+    authorizer?: { lambda?: { partnerId?: string; refusal?: string; role?: string } };
   };
 };
 
@@ -49,6 +51,8 @@ type Headers = Record<string, string>;
 export interface HttpRequest<R extends Route> {
   /** The partner the authorizer resolved (routes that need the partner key only). */
   partnerId: R['partnerKey'] extends true ? string : undefined;
+  /** The key's role: `operator` only on routes that admit operators (`operators: true`). */
+  role: R['partnerKey'] extends true ? KeyRole : undefined;
   params: Inferred<R['params']>;
   query: Inferred<R['query']>;
   body: R['body'] extends NamedSchema<infer S> ? z.infer<S> : undefined;
@@ -61,6 +65,9 @@ type SuccessReply<R extends Route> = {
     ?
         | { status: S; json: z.infer<J>; headers?: Headers }
         | (R['responses'][S] extends { csv: true } ? { status: S; csv: string; headers?: Headers } : never)
+        | (R['responses'][S] extends { pdf: true }
+            ? { status: S; pdf: Uint8Array; headers?: Headers }
+            : never)
     : R['responses'][S] extends { csv: true }
       ? { status: S; csv: string; headers?: Headers }
       : { status: S; headers?: Headers };
@@ -83,7 +90,14 @@ export type Handlers<F extends HttpFunction> = {
 };
 
 /** Any reply, as the wrapper serialises it. */
-type AnyReply = { status: number; headers?: Headers; problem?: HttpProblem; csv?: string; json?: unknown };
+type AnyReply = {
+  status: number;
+  headers?: Headers;
+  problem?: HttpProblem;
+  csv?: string;
+  pdf?: Uint8Array;
+  json?: unknown;
+};
 
 interface Resolved {
   route: Route;
@@ -173,18 +187,26 @@ function logRefusal(problem: HttpProblem): void {
 
 function parseRequest(route: Route, event: AuthorizedEvent): HttpRequest<Route> {
   let partnerId: string | undefined;
+  let role: KeyRole | undefined;
   if (route.partnerKey) {
     // The authorizer allows every request and says who it is, or why nobody (functions/auth/authorizer.ts).
     const context = event.requestContext.authorizer?.lambda;
     partnerId = context?.partnerId;
     if (!partnerId) throw UnauthorizedError.because(context?.refusal);
-    logger.appendKeys({ partnerId });
+    role = context?.role === 'operator' ? 'operator' : 'partner';
+    logger.appendKeys({ partnerId, role });
+    if (role === 'operator' && !route.operators) {
+      throw new ForbiddenError(
+        `An operator key reads only; ${route.method} ${route.path} needs the partner's own key.`,
+      );
+    }
   }
   const params = route.params ? parseOrThrow(route.params, event.pathParameters ?? {}) : {};
   const query = route.query ? parseOrThrow(route.query, event.queryStringParameters ?? {}) : {};
   const body = route.body ? parseOrThrow(route.body.schema, decodeJsonBody(event)) : undefined;
   return {
     partnerId,
+    role,
     params,
     query,
     body,
@@ -206,6 +228,15 @@ function toResult(reply: AnyReply, instance: string): HttpResponse {
       statusCode: reply.status,
       headers: { 'content-type': 'text/csv; charset=utf-8', ...headers },
       body: reply.csv,
+    };
+  }
+  if (reply.pdf !== undefined) {
+    // Binary bodies travel base64-encoded in the proxy result; API Gateway decodes them.
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': 'application/pdf', ...headers },
+      body: Buffer.from(reply.pdf).toString('base64'),
+      isBase64Encoded: true,
     };
   }
   if (reply.json !== undefined) {

@@ -7,18 +7,22 @@
  */
 import { z } from 'zod';
 import { FlagCode, ShipmentStatus } from '../../lib/domain/shipment.ts';
+import { Quarter } from '../../lib/domain/voec-statement.ts';
 import { named, type OperationSpec } from '../../lib/manifest/openapi.ts';
 import {
   AlertList,
+  DriverList,
   Health,
   IntakeResponse,
   ManifestView,
+  Me,
   ShipmentDetail,
   ShipmentPage,
   ShipmentView,
   TransitView,
   TransportView,
   TvinnDeclarations,
+  VoecStatementView,
   WebhookCreated,
   WebhookList,
 } from '../../lib/manifest/responses.ts';
@@ -27,6 +31,7 @@ import {
   ManifestRequest,
   Shipment,
   TransportPatch,
+  VoecNumberInput,
   WebhookRegistration,
 } from '../../lib/manifest/schema.ts';
 
@@ -187,8 +192,9 @@ export const ROUTES = {
     path: '/v1/alerts',
     function: 'read',
     summary:
-      "Open border flags: Customs' ENTRY_DENIED and ENTRY_PENDING first, then CONTROL_ORDERED, NOTIFICATION_MISSING and DECLARE_IN_TVINN by least time to the border; ?flag= filters",
+      "Open border flags: Customs' ENTRY_DENIED and ENTRY_PENDING first, then CONTROL_ORDERED, NOTIFICATION_MISSING and DECLARE_IN_TVINN by least time to the border; ?flag= filters (an operator key: every partner's)",
     partnerKey: true,
+    operators: true,
     query: z.strictObject({ flag: FlagCode.optional() }),
     responses: { 200: { description: 'The open alerts', json: named('AlertList', AlertList) } },
     problems: { 400: 'An unknown flag', ...KEY },
@@ -212,6 +218,52 @@ export const ROUTES = {
       },
     },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getDriverList: route({
+    operationId: 'getDriverList',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/driver-list',
+    function: 'read',
+    summary:
+      "The driver's list of a transport: every VOEC shipment on board with its VOEC number, item count, MRN and status (JSON, or PDF with ?format=pdf or Accept: application/pdf)",
+    partnerKey: true,
+    params: z.strictObject({ manifestId: ManifestId }),
+    // Any other format answers JSON, as the TVINN drafts do.
+    query: z.object({ format: z.enum(['json', 'pdf']).optional().catch(undefined) }),
+    responses: {
+      200: { description: "The driver's list", json: named('DriverList', DriverList), pdf: true },
+    },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  getMe: route({
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/v1/me',
+    function: 'read',
+    summary: 'Who the key belongs to: a partner, or an operator of the carrier (read-only, every partner)',
+    partnerKey: true,
+    operators: true,
+    responses: { 200: { description: 'The role and id of the key', json: named('Me', Me) } },
+    problems: { ...KEY },
+  }),
+  getVoecStatement: route({
+    operationId: 'getVoecStatement',
+    method: 'GET',
+    path: '/v1/voec-statements',
+    function: 'read',
+    summary:
+      "The VOEC seller statement of a quarter: per VOEC number, the shipments reported to Customs and their NOK value in whole kroner (JSON, or CSV with ?format=csv or Accept: text/csv). Not the VAT return. An operator key: every partner's shipments.",
+    partnerKey: true,
+    operators: true,
+    query: z.strictObject({
+      quarter: Quarter,
+      voecNumber: VoecNumberInput.optional(),
+      format: z.enum(['json', 'csv']).optional().catch(undefined),
+    }),
+    responses: {
+      200: { description: 'The statement', json: named('VoecStatement', VoecStatementView), csv: true },
+    },
+    problems: { 400: 'A bad quarter or VOEC number', ...KEY },
   }),
   getTransit: route({
     operationId: 'getTransit',

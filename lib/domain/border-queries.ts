@@ -23,6 +23,8 @@ export interface BorderReads {
 }
 
 export interface Alert extends AlertRow {
+  /** Whose shipment it is (operators see every partner's alerts). */
+  partnerId: string;
   /** Minutes left to the border ETA (negative once it passed). */
   minutesToBorder: number | null;
 }
@@ -36,11 +38,19 @@ const ALERT_PRIORITY: Readonly<Record<string, number>> = { ENTRY_DENIED: 0, ENTR
  */
 export async function listAlerts(
   reads: Pick<BorderReads, 'alerts'>,
-  partnerId: string,
+  partnerIds: readonly string[],
   now: Date,
   flag?: string,
 ): Promise<Alert[]> {
-  const rows = (await reads.alerts(partnerId)).filter((row) => flag === undefined || row.flag === flag);
+  const rows = (
+    await Promise.all(
+      partnerIds.map(async (partnerId) =>
+        (await reads.alerts(partnerId)).map((row) => ({ ...row, partnerId })),
+      ),
+    )
+  )
+    .flat()
+    .filter((row) => flag === undefined || row.flag === flag);
   return rows
     .map((row) => ({
       ...row,

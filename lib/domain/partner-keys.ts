@@ -16,8 +16,24 @@ export const PartnerId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, {
   message: 'must be 2..63 lower-case letters, digits or hyphens',
 });
 
+/**
+ * What a key may do. A partner's key submits and reads its own manifests; an operator's key (the
+ * carrier's staff, issue #11) reads every partner's data for the console and can change nothing.
+ * Records from before roles existed have none: they are partner keys.
+ */
+export const KeyRole = z.enum(['partner', 'operator']);
+export type KeyRole = z.infer<typeof KeyRole>;
+
+/** Who is calling: the partner (or operator) id and the role of the key. */
+export interface Principal {
+  id: string;
+  role: KeyRole;
+}
+
 export const PartnerKeyRecord = z.object({
+  /** The partner's id; for an operator key, the operator's. */
   partnerId: PartnerId,
+  role: KeyRole.optional(),
   keyHash: z.string(),
   createdAt: z.iso.datetime(),
   revokedAt: z.iso.datetime().optional(),
@@ -61,30 +77,53 @@ export function keyPrefixOf(key: string): string {
 /** Why a request is not authenticated: no header, not `Bearer <key>`, or no such (active) key. */
 export type AuthenticationRefusal = 'missing' | 'malformed' | 'unknown';
 
-/** The partner behind a presented `Authorization` header, or why there is none (→ 401). */
+/** The principal behind a presented `Authorization` header, or why there is none (→ 401). */
 export async function identify(
   store: PartnerKeyStore,
   authorization: string | undefined,
-): Promise<{ partnerId: string } | { refusal: AuthenticationRefusal }> {
+): Promise<Principal | { refusal: AuthenticationRefusal }> {
   if (!authorization?.trim()) return { refusal: 'missing' };
   const match = /^Bearer\s+(\S{16,200})\s*$/i.exec(authorization);
   if (!match?.[1]) return { refusal: 'malformed' };
   const record = await store.findByHash(hashKey(match[1]));
-  return record && !record.revokedAt ? { partnerId: record.partnerId } : { refusal: 'unknown' };
+  return record && !record.revokedAt
+    ? { id: record.partnerId, role: roleOf(record) }
+    : { refusal: 'unknown' };
 }
 
-/** The partner behind a presented `Authorization` header, or undefined (→ 401). */
+/** The principal behind a presented `Authorization` header, or undefined (→ 401). */
 export async function authenticate(
   store: PartnerKeyStore,
   authorization: string | undefined,
-): Promise<string | undefined> {
+): Promise<Principal | undefined> {
   const outcome = await identify(store, authorization);
-  return 'partnerId' in outcome ? outcome.partnerId : undefined;
+  return 'refusal' in outcome ? undefined : outcome;
+}
+
+export function roleOf(record: Pick<PartnerKeyRecord, 'role'>): KeyRole {
+  return record.role ?? 'partner';
+}
+
+/** The partners whose data a principal reads: its own, or, for an operator, every partner's. */
+export async function readablePartnerIds(
+  principal: Principal,
+  store: Pick<PartnerKeyAdminStore, 'list'>,
+): Promise<string[]> {
+  return principal.role === 'operator' ? knownPartnerIds(store) : [principal.id];
+}
+
+/** The partners that have ever had a key (active or revoked): whose data an operator reads. */
+export async function knownPartnerIds(store: Pick<PartnerKeyAdminStore, 'list'>): Promise<string[]> {
+  const records = await store.list();
+  return [
+    ...new Set(records.filter((record) => roleOf(record) === 'partner').map((r) => r.partnerId)),
+  ].sort();
 }
 
 /** A key as an operator sees it: never the key, never the full hash. */
 export interface PartnerKeySummary {
   partnerId: string;
+  role: KeyRole;
   keyId: string;
   keyPrefix?: string;
   label?: string;
@@ -96,6 +135,7 @@ export interface PartnerKeySummary {
 export function summarize(record: PartnerKeyRecord): PartnerKeySummary {
   return {
     partnerId: record.partnerId,
+    role: roleOf(record),
     keyId: keyIdOf(record.keyHash),
     ...(record.keyPrefix ? { keyPrefix: record.keyPrefix } : {}),
     ...(record.label ? { label: record.label } : {}),
@@ -112,7 +152,7 @@ export class PartnerKeyError extends Error {
 /** Creates a key for a partner: the key (to hand over once) and what was stored. */
 export async function createPartnerKey(
   store: PartnerKeyStore,
-  input: { partnerId: string; label?: string; now?: Date; key?: string },
+  input: { partnerId: string; label?: string; now?: Date; key?: string; role?: KeyRole },
 ): Promise<{ key: string; summary: PartnerKeySummary }> {
   const partnerId = PartnerId.safeParse(input.partnerId);
   if (!partnerId.success)
@@ -123,6 +163,7 @@ export async function createPartnerKey(
     keyHash: hashKey(key),
     createdAt: (input.now ?? new Date()).toISOString(),
     keyPrefix: keyPrefixOf(key),
+    ...(input.role === 'operator' ? { role: 'operator' } : {}),
     ...(input.label ? { label: input.label } : {}),
   });
   await store.put(record);

@@ -84,6 +84,8 @@ export const ShipmentRecord = z.object({
   mrn: z.string().optional(),
   /** The Digitoll report of this house consignment; absent until the reporter first touches it. */
   report: ReportState.optional(),
+  /** The quarter of its first acceptance: the seller statement it counts in (voec-statement.ts). */
+  statementQuarter: z.string().optional(),
   /** The partner withdrew it (DELETE); the reporter deletes it at Digitoll, then it is CANCELLED. */
   withdrawalRequestedAt: z.iso.datetime().optional(),
   /** Customs' latest routing signal at the border (absent until the first one). */

@@ -26,6 +26,8 @@ export interface ResponseSpec {
   readonly csv?: true;
   /** Response headers it carries: name and what it says. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** An `application/pdf` body (as well, or instead). */
+  readonly pdf?: true;
 }
 
 /** Headers of problem answers, by status (answers.ts sets them). */
@@ -57,6 +59,11 @@ export interface OperationSpec {
   readonly summary: string;
   /** Needs `Authorization: Bearer <partner key>`. */
   readonly partnerKey: boolean;
+  /**
+   * An operator's key may call it too (read-only routes the console needs, issue #11); on every
+   * other route an operator key is refused with 403.
+   */
+  readonly operators?: true;
   /** The path parameters, one property each. */
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
@@ -143,6 +150,9 @@ export function openApiDocument(
       const content: Record<string, unknown> = {
         ...(response.json ? { 'application/json': { schema: register(response.json, 'output') } } : {}),
         ...(response.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
+        ...(response.pdf
+          ? { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } }
+          : {}),
       };
       responses[status] = {
         description: response.description,
@@ -150,7 +160,12 @@ export function openApiDocument(
         ...(Object.keys(content).length ? { content } : {}),
       };
     }
-    for (const [status, description] of Object.entries(operation.problems)) {
+    // An operator's key is refused (403) on every route that does not admit operators.
+    const problems: Record<number, string> =
+      operation.partnerKey && !operation.operators
+        ? { ...operation.problems, 403: "An operator's key: operator keys read only" }
+        : operation.problems;
+    for (const [status, description] of Object.entries(problems)) {
       responses[status] = {
         description,
         ...headerObjects(PROBLEM_HEADERS[status]),

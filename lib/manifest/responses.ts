@@ -127,6 +127,7 @@ export type TransportView = z.infer<typeof TransportView>;
 export const AlertList = z.object({
   alerts: z.array(
     z.object({
+      partnerId: z.string().describe("Whose shipment (operators see every partner's)"),
       manifestId: z.string(),
       shipmentNumber: z.string(),
       flag: z.string(),
@@ -150,6 +151,64 @@ export const TransitView = TransitRecord;
 export const WebhookCreated = Webhook;
 
 export const WebhookList = z.object({ webhooks: z.array(Webhook.omit({ secret: true })) });
+
+/** The driver's list of a transport (GET /v1/manifests/{manifestId}/driver-list). */
+export const DriverList = z.object({
+  manifestId: z.string(),
+  reference: z.string(),
+  transport: z.object({
+    mode: z.enum(['ROAD', 'AIR']),
+    vehicleRegistration: z.string().optional(),
+    vehicleCountry: z.string().optional(),
+    flightNumber: z.string().optional(),
+    mrn: z.string().optional().describe("The transport's MRN, once Digitoll accepted it"),
+    borderCrossing: z.string(),
+    estimatedArrival: z.string(),
+  }),
+  shipments: z.array(
+    z.object({
+      shipmentNumber: z.string(),
+      voecNumber: z.string(),
+      itemCount: z.number().int(),
+      mrn: z.string().optional(),
+      status: ShipmentStatus,
+      accepted: z.boolean().describe('Digitoll accepted the house consignment'),
+    }),
+  ),
+  notAcceptedCount: z.number().int().describe('Shipments on board that Digitoll has not accepted'),
+});
+
+/** Who is signed in: a partner or the carrier's operator (GET /v1/me). */
+export const Me = z.object({
+  role: z.enum(['partner', 'operator']),
+  partnerId: z.string().optional().describe("The partner's id (partner keys only)"),
+  operatorId: z.string().optional().describe("The operator's id (operator keys only)"),
+});
+
+/** The VOEC seller statement of a quarter (GET /v1/voec-statements). */
+export const VoecStatementView = z.object({
+  quarter: z.string(),
+  periodStart: z.string().describe("The quarter's first instant (Norway's midnight), UTC"),
+  periodEnd: z.string().describe('The first instant after the quarter, UTC'),
+  timeZone: z.literal('Europe/Oslo'),
+  filingDeadline: z.string().describe('The date the VOEC return and payment are due: quarter end + 20 days'),
+  sellers: z.array(
+    z.object({
+      voecNumber: z.string(),
+      shipmentCount: z.number().int(),
+      itemLineCount: z.number().int(),
+      valueNok: z.number().int().describe('Declared value in whole kroner (nearest, half up)'),
+      shipments: z.array(
+        z.object({
+          manifestId: z.string(),
+          shipmentNumber: z.string(),
+          itemLines: z.number().int(),
+          valueNok: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
 
 export const Health = z.object({ status: z.literal('ok') });
 

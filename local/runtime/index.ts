@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoPartnerKeyStore } from '../../lib/adapters/dynamodb/partner-key-store.ts';
-import { hashKey } from '../../lib/domain/partner-keys.ts';
+import { hashKey, type KeyRole } from '../../lib/domain/partner-keys.ts';
 import { startDynamoDbLocal, startSqsEmulator } from '../emulators.ts';
 import { readCloudAssembly, synthesize } from './assembly.ts';
 import { localDynamoClient, localSqsClient } from './aws.ts';
@@ -33,6 +33,8 @@ export type { ScheduleRunResult } from './scheduler.ts';
 export interface PartnerKey {
   partnerId: string;
   key: string;
+  /** An operator's key (the console's carrier-wide, read-only view); a partner's when absent. */
+  role?: KeyRole;
 }
 
 export interface LocalStackOptions {
@@ -397,7 +399,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
         keyTable.tableName,
       );
-      for (const { partnerId, key } of partnerKeys) {
+      for (const { partnerId, key, role } of partnerKeys) {
         if (!/^\S{16,200}$/.test(key))
           throw new Error(`The key for ${partnerId} must be 16–200 non-space characters`);
         await store.put({
@@ -405,6 +407,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           keyHash: hashKey(key),
           createdAt: new Date().toISOString(),
           label: 'local',
+          ...(role === 'operator' ? { role } : {}),
         });
       }
     }

@@ -7,8 +7,10 @@ import {
   authenticate,
   hashKey,
   keyIdOf,
+  knownPartnerIds,
   type PartnerKeyAdminStore,
   type PartnerKeyRecord,
+  readablePartnerIds,
 } from '../../lib/domain/partner-keys.ts';
 import {
   main,
@@ -192,7 +194,44 @@ describe('partner CLI: create, list, revoke', () => {
       label: 'ERP',
     });
     expect(JSON.stringify(record)).not.toContain(key);
-    expect(await authenticate(store, `Bearer ${key}`)).toBe('acme');
+    expect(await authenticate(store, `Bearer ${key}`)).toEqual({ id: 'acme', role: 'partner' });
+  });
+
+  it('creates operator keys (npm run operator) that the authorizer knows as operators; one id has one role', async () => {
+    const store = new FakeKeyStore();
+    const output = capture();
+    const key = `vb_${'O'.repeat(43)}`;
+    await runPartnerCommand(parsePartnerArgs(['create', 'desk', '--local']), store, output, {
+      now: NOW,
+      newKey: () => key,
+      role: 'operator',
+    });
+    expect(output.text()).toMatch(/hand it to the operator/);
+    expect(output.text()).toMatch(/npm run operator -- revoke desk/);
+    expect(await authenticate(store, `Bearer ${key}`)).toEqual({ id: 'desk', role: 'operator' });
+    await runPartnerCommand(parsePartnerArgs(['create', 'acme', '--local']), store, capture(), { now: NOW });
+    // A partner key under the operator's id, or the other way round, is refused.
+    await expect(
+      runPartnerCommand(parsePartnerArgs(['create', 'desk', '--local']), store, capture(), { now: NOW }),
+    ).rejects.toThrow(/"desk" already has operator keys/);
+    await expect(
+      runPartnerCommand(parsePartnerArgs(['create', 'acme', '--local']), store, capture(), {
+        role: 'operator',
+      }),
+    ).rejects.toThrow(/"acme" already has partner keys/);
+    // Each command lists its own role's keys only; operators read every partner's data, which is
+    // every partner that has (had) a key.
+    const operators = capture();
+    await runPartnerCommand(parsePartnerArgs(['list', '--local', '--json']), store, operators, {
+      role: 'operator',
+    });
+    expect(JSON.parse(operators.text()).map((k: { partnerId: string }) => k.partnerId)).toEqual(['desk']);
+    const partners = capture();
+    await runPartnerCommand(parsePartnerArgs(['list', '--local', '--json']), store, partners);
+    expect(JSON.parse(partners.text()).map((k: { partnerId: string }) => k.partnerId)).toEqual(['acme']);
+    expect(await knownPartnerIds(store)).toEqual(['acme']);
+    expect(await readablePartnerIds({ id: 'desk', role: 'operator' }, store)).toEqual(['acme']);
+    expect(await readablePartnerIds({ id: 'acme', role: 'partner' }, store)).toEqual(['acme']);
   });
 
   it('refuses an invalid partner id', async () => {
@@ -245,7 +284,7 @@ describe('partner CLI: create, list, revoke', () => {
       /Revoked key \w{12} of acme at 2026-12-01T08:00:00.000Z/,
     );
     expect(await authenticate(store, `Bearer ${one}`)).toBeUndefined();
-    expect(await authenticate(store, `Bearer ${two}`)).toBe('acme');
+    expect(await authenticate(store, `Bearer ${two}`)).toEqual({ id: 'acme', role: 'partner' });
 
     expect(await revoke('vb_Two2')).toMatch(/Revoked/);
     expect(await authenticate(store, `Bearer ${two}`)).toBeUndefined();

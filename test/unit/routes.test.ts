@@ -27,6 +27,9 @@ describe('the route table', () => {
         'GET /v1/alerts',
         'GET /v1/manifests/{manifestId}/tvinn-declarations',
         'GET /v1/transits/{mrn}',
+        'GET /v1/manifests/{manifestId}/driver-list',
+        'GET /v1/voec-statements',
+        'GET /v1/me',
         'POST /v1/webhooks',
         'GET /v1/webhooks',
         'DELETE /v1/webhooks/{webhookId}',
@@ -155,6 +158,40 @@ describe('requests', () => {
     const reply = await read(anonymous, context);
     expect(reply.statusCode).toBe(401);
     expect(reply.headers?.['www-authenticate']).toBe('Bearer');
+  });
+
+  it('answer 403 to an operator key on a route that changes something, before any I/O; /v1/me answers who it is', async () => {
+    const asOperator = (routeKey: string, path: string, params: Record<string, string>, body?: string) => {
+      const request = event(routeKey, path, params, body);
+      (request.requestContext as { authorizer?: unknown }).authorizer = {
+        lambda: { partnerId: 'desk', role: 'operator' },
+      };
+      return request;
+    };
+    const amend = await changes(
+      asOperator('DELETE /v1/shipments/{shipmentNumber}', '/v1/shipments/RR123456785SE', {
+        shipmentNumber: 'RR123456785SE',
+      }),
+      context,
+    );
+    expect(amend.statusCode).toBe(403);
+    expect(amend.headers?.['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(String(amend.body))).toMatchObject({
+      status: 403,
+      type: expect.stringMatching(/forbidden/),
+    });
+    const tvinn = await read(
+      asOperator('GET /v1/manifests/{manifestId}/tvinn-declarations', '/v1/manifests/m1/tvinn-declarations', {
+        manifestId: 'm1',
+      }),
+      context,
+    );
+    expect(tvinn.statusCode).toBe(403);
+    const me = await read(asOperator('GET /v1/me', '/v1/me', {}), context);
+    expect(me.statusCode).toBe(200);
+    expect(JSON.parse(String(me.body))).toEqual({ role: 'operator', operatorId: 'desk' });
+    const partner = await read(event('GET /v1/me', '/v1/me', {}), context);
+    expect(JSON.parse(String(partner.body))).toEqual({ role: 'partner', partnerId: 'p' });
   });
 
   it('answer 500 without detail when a dependency fails (here: the table is unreachable)', async () => {

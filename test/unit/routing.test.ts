@@ -252,8 +252,8 @@ describe('alerts', () => {
       ],
     };
     const now = new Date('2026-12-01T12:30:00.000Z');
-    expect((await listAlerts(reads, 'p', now)).map((a) => a.shipmentNumber)).toEqual(['D', 'C', 'B', 'A']);
-    expect((await listAlerts(reads, 'p', now, 'CONTROL_ORDERED')).map((a) => a.shipmentNumber)).toEqual([
+    expect((await listAlerts(reads, ['p'], now)).map((a) => a.shipmentNumber)).toEqual(['D', 'C', 'B', 'A']);
+    expect((await listAlerts(reads, ['p'], now, 'CONTROL_ORDERED')).map((a) => a.shipmentNumber)).toEqual([
       'B',
     ]);
   });

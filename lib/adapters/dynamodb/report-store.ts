@@ -10,6 +10,7 @@ import { ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { ReportMessage } from '../../domain/report-message.ts';
 import { initialReport } from '../../domain/report-state.ts';
 import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/reporter.ts';
+import { quarterOf, quarterPeriod, statementValueOf } from '../../domain/voec-statement.ts';
 import { houseWaybillTypeOf } from '../digitoll/road-v2/mapping.ts';
 import { manifestEventItem, outboxItem, shipmentEventItem } from './items.ts';
 import { summarizeShipments } from './reads.ts';
@@ -128,6 +129,7 @@ export class DynamoReportStore implements ReportStore {
       );
     }
     const ttl = this.table.ttl(subject.manifest.transport.estimatedArrival);
+    const statement = message.kind === 'HOUSE' ? this.statementWrite(subject, change, sets, values) : [];
     // Only a failed condition means someone else moved the report on. A conflict with another
     // write or throttling is thrown, so the message is retried rather than dropped.
     return this.table.transact([
@@ -147,6 +149,45 @@ export class DynamoReportStore implements ReportStore {
       })),
       { Put: { TableName: this.table.name, Item: eventItem } },
       ...extra.map((item) => ({ Put: { TableName: this.table.name, Item: item } })),
+      ...statement,
     ]);
+  }
+
+  /**
+   * The seller statement follows the house: accepted → its line in the quarter of its first
+   * acceptance (an amendment re-accepted later stays in that quarter, with its new values);
+   * withdrawn → the line goes. Lines outlive the shipment: kept past the quarter's filing deadline.
+   */
+  private statementWrite(
+    subject: ReportSubject,
+    change: ReportTransition,
+    sets: string[],
+    values: Record<string, unknown>,
+  ): Array<Record<string, unknown>> {
+    const shipment = subject.shipment;
+    if (!shipment || (change.status !== 'ACCEPTED' && change.status !== 'CANCELLED')) return [];
+    const quarter = shipment.statementQuarter ?? quarterOf(change.event.at);
+    const key = keys.statementLine(
+      shipment.partnerId,
+      quarter,
+      shipment.voecNumber,
+      shipment.manifestId,
+      shipment.shipmentNumber,
+    );
+    if (change.status === 'CANCELLED') {
+      return shipment.statementQuarter ? [{ Delete: { TableName: this.table.name, Key: key } }] : [];
+    }
+    sets.push('statementQuarter = :statementQuarter');
+    values[':statementQuarter'] = quarter;
+    const line = {
+      ...key,
+      voecNumber: shipment.voecNumber,
+      manifestId: shipment.manifestId,
+      shipmentNumber: shipment.shipmentNumber,
+      ...statementValueOf(shipment.input.items),
+      acceptedAt: change.event.at,
+      ...this.table.ttl(quarterPeriod(quarter).periodEnd),
+    };
+    return [{ Put: { TableName: this.table.name, Item: line } }];
   }
 }

@@ -16,6 +16,7 @@
  *   transit         PARTNER#<p>#TRANSIT#<mrn>            / TRANSIT
  *   NCTS hand-over  PARTNER#<p>#TRANSIT#<mrn>            / NCTS#CC007C
  *   alert           PARTNER#<p>#ALERTS                   / ALERT#<m>#<shipment>#<flag>   (one per open border flag)
+ *   statement line  PARTNER#<p>#STATEMENT#<quarter>      / LINE#<voec>#<m>#<shipment>   (one per accepted house)
  *   notification    PARTNER#<p>#OUTBOX                   / NOTE#<id>   (in the deadline index until queued)
  *   webhook         PARTNER#<p>                          / WEBHOOK#<id>
  *   delivery        PARTNER#<p>#DELIVERY                 / <notification id>#<webhook id>
@@ -170,6 +171,23 @@ export const keys = {
     sk: `ALERT#${manifestId}#${shipmentNumber}#${flag}`,
   }),
   alerts: (partnerId: string) => ({ pk: alertsPartition(partnerId), skPrefix: 'ALERT#' }),
+
+  /** A house Digitoll accepted, in the seller statement of the quarter it was accepted in. */
+  statementLine: (
+    partnerId: string,
+    quarter: string,
+    voecNumber: string,
+    manifestId: string,
+    shipmentNumber: string,
+  ): TableKey => ({
+    pk: `${partner(partnerId)}#STATEMENT#${quarter}`,
+    sk: `LINE#${voecNumber}#${manifestId}#${shipmentNumber}`,
+  }),
+  /** A partner's statement lines of a quarter, of one VOEC number when given. */
+  statementLines: (partnerId: string, quarter: string, voecNumber?: string) => ({
+    pk: `${partner(partnerId)}#STATEMENT#${quarter}`,
+    skPrefix: voecNumber ? `LINE#${voecNumber}#` : 'LINE#',
+  }),
 
   outbox: (partnerId: string, notificationId: string): TableKey => ({
     pk: `${partner(partnerId)}#OUTBOX`,

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest';
 
 export const consoleUrl = inject('consoleUrl');
 export const apiUrl = inject('apiUrl');
-export const keys = inject('partnerKeys') as { acme: string; nordic: string };
+export const keys = inject('partnerKeys') as { acme: string; nordic: string; operator: string };
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const RESULTS_DIR = join(projectRoot, 'test-results', 'browser');

@@ -61,13 +61,16 @@ export default async function setup(project: TestProject) {
   const partnerKeys = {
     acme: `vb_browser_acme_${randomUUID().replaceAll('-', '')}`,
     nordic: `vb_browser_nordic_${randomUUID().replaceAll('-', '')}`,
+    operator: `vb_browser_operator_${randomUUID().replaceAll('-', '')}`,
   };
   const full = await startFullStack({
     port: 0,
     synth: false,
     cdkOut,
     consoleDir,
-    partnerKeys: Object.entries(partnerKeys).map(([partnerId, key]) => ({ partnerId, key })),
+    partnerKeys: Object.entries(partnerKeys).map(([partnerId, key]) =>
+      partnerId === 'operator' ? { partnerId: 'desk', key, role: 'operator' as const } : { partnerId, key },
+    ),
     // The tests fire the border sweep themselves (POST /__local/schedules/run).
     scheduleEnabled: false,
     log,
