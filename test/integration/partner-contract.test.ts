@@ -8,10 +8,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MANIFEST_INDEX } from '../../lib/adapters/dynamodb/table-design.ts';
 import { newKey } from '../../lib/domain/partner-keys.ts';
 import { LIMITS, type ManifestRequest } from '../../lib/manifest/schema.ts';
 import type { FullStack } from '../../local/full-stack.ts';
 import { startTestStack } from './support/full-stack.ts';
+
+/** The manifest index's partition key attribute, for a forged cursor (keys are spelled in the key module only). */
+const INDEX_KEY = MANIFEST_INDEX.partitionKey;
 
 const key = newKey();
 const otherKey = newKey();
@@ -323,7 +327,7 @@ describe('bad path and query values are 400s, never 500s (issue #12, 6)', () => 
     ['cursor=%FF%FE', '/cursor'],
     // Well-formed, but not a cursor this API returned: another manifest's, or an edited start key.
     [
-      `cursor=${Buffer.from(JSON.stringify({ shard: 0, key: { gsi1pk: 'x' } })).toString('base64url')}`,
+      `cursor=${Buffer.from(JSON.stringify({ shard: 0, key: Object.fromEntries([[INDEX_KEY, 'x']]) })).toString('base64url')}`,
       '/cursor',
     ],
     [`cursor=${Buffer.from(JSON.stringify({ shard: 99, key: {} })).toString('base64url')}`, '/cursor'],

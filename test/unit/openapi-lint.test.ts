@@ -28,7 +28,7 @@ describe('the OpenAPI document', () => {
     const written = await run(process.execPath, ['--import', 'tsx', 'scripts/openapi.ts', file], {
       cwd: root,
     });
-    expect(written.stdout).toMatch(/Wrote .*openapi\.json: \d+ operations, 4 webhook events\./);
+    expect(written.stdout).toMatch(/Wrote .*openapi\.json: \d+ operations, 5 webhook events\./);
     const document = JSON.parse(readFileSync(file, 'utf8'));
     expect(document.openapi).toBe('3.1.0');
 
@@ -59,6 +59,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.webhooks).sort()).toEqual([
       'flag.cleared',
       'flag.raised',
+      'shipment.routing',
       'shipment.status',
       'transit.closure',
     ]);
@@ -67,17 +68,29 @@ describe('the OpenAPI document', () => {
     expect(status.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/ShipmentStatusEvent',
     });
-    expect(status.parameters.map((p: any) => p.name)).toContain('voec-signature');
+    expect(status.parameters.map((p: any) => p.name)).toEqual([
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ]);
     const payload = document.components.schemas.ShipmentStatusEvent;
-    expect(payload.required).toEqual(['id', 'type', 'at', 'data']);
+    expect([...payload.required].sort()).toEqual(['data', 'id', 'sequence', 'subject', 'timestamp', 'type']);
     expect(payload.properties.type).toMatchObject({ const: 'shipment.status' });
     expect(payload.properties.data.required).toEqual(['manifestId', 'shipmentNumber', 'status']);
   });
 
   it('lists every problem type URI the answers use', () => {
     const types = document.components.schemas.Problem.properties.type.anyOf.map((t: any) => t.const);
-    expect(types).toHaveLength(14);
-    for (const slug of ['validation', 'not-found', 'payload-too-large', 'reference-reused', 'internal']) {
+    expect(types).toHaveLength(16);
+    for (const slug of [
+      'validation',
+      'not-found',
+      'payload-too-large',
+      'reference-reused',
+      'internal',
+      'forbidden',
+      'shipment-number-in-use',
+    ]) {
       expect(types).toContain(`https://voec-border.dev/problems/${slug}`);
     }
     expect(document.info.license.name).toMatch(/Proprietary/);

@@ -13,7 +13,6 @@ import type { ReportStore, ReportSubject, ReportTransition } from '../../domain/
 import { quarterOf, quarterPeriod, statementValueOf } from '../../domain/voec-statement.ts';
 import { houseWaybillTypeOf } from '../digitoll/road-v2/mapping.ts';
 import { manifestEventItem, outboxItem, shipmentEventItem } from './items.ts';
-import { summarizeShipments } from './reads.ts';
 import { houseWaybillItem } from './routing-store.ts';
 import type { Item, Table } from './table.ts';
 import { keys } from './table-design.ts';
