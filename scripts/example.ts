@@ -181,6 +181,7 @@ Look at it:
       passed: {
         manifestId: passedId,
         transitMrn: passed.transit?.mrn,
+        unknownVoec: late?.shipmentNumber,
         shipments: passed.shipments.map((s) => s.shipmentNumber),
       },
       statuses,
