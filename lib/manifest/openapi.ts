@@ -88,17 +88,15 @@ export interface DocumentParts {
 /**
  * Answers API Gateway gives itself, before or instead of the function, as `{"message": "..."}`
  * in `application/json` (HTTP APIs cannot shape them): the throttle of the stage, the integration
- * timeout, a function that failed, the authorizer's refusals and the 10 MB request cap.
+ * timeout, a function that failed and the 10 MB request cap. The authorizer never refuses (it
+ * has no identity source and always allows, saying who or why nobody: functions/auth/authorizer.ts),
+ * so 401 and 403 are the functions' own problem documents, listed with each operation's problems.
  */
 const GATEWAY = {
   all: {
     429: 'Throttled by the API (answered by API Gateway); retry with back-off',
     500: 'Internal error; nothing sent was lost, retry the same request',
     503: 'The request took too long (answered by API Gateway); retry the same request, it is idempotent',
-  },
-  partnerKey: {
-    401: 'No Authorization header (answered by API Gateway)',
-    403: 'An unknown, revoked or malformed API key (answered by API Gateway)',
   },
   body: { 413: 'Over 10 MB as sent (answered by API Gateway)' },
 } as const;
@@ -174,7 +172,6 @@ export function openApiDocument(
     }
     const gateway: Record<string, string> = {
       ...GATEWAY.all,
-      ...(operation.partnerKey ? GATEWAY.partnerKey : {}),
       ...(operation.body ? GATEWAY.body : {}),
     };
     for (const [status, description] of Object.entries(gateway)) {

@@ -41,9 +41,9 @@ describe('the contract check of integration answers', () => {
       contractViolations({
         method: 'GET',
         path: '/v1/alerts',
-        status: 401,
+        status: 429,
         contentType: 'application/json',
-        body: '{"message":"Unauthorized"}',
+        body: '{"message":"Too Many Requests"}',
       }),
     ).toEqual([]);
     expect(

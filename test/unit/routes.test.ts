@@ -52,17 +52,17 @@ describe('the route table', () => {
       expect(operation.operationId).toBe(route.operationId);
       expect(operation.summary).toBe(route.summary);
       expect(operation.security).toEqual(route.partnerKey ? [{ partnerKey: [] }] : []);
-      // API Gateway's own answers: the throttle, a failed function, the integration timeout; the
-      // authorizer's refusals; the 10 MB request cap.
-      const gateway = [
-        '429',
-        '500',
-        '503',
-        ...(route.partnerKey ? ['401', '403'] : []),
-        ...(route.body ? ['413'] : []),
-      ];
+      // API Gateway's own answers: the throttle, a failed function, the integration timeout, the
+      // 10 MB request cap. Besides, the 403 problem of an operator's key where operators may not go.
+      const gateway = ['429', '500', '503', ...(route.body ? ['413'] : [])];
+      const refusesOperators = route.partnerKey && !route.operators ? ['403'] : [];
       const statuses = [
-        ...new Set([...Object.keys(route.responses), ...Object.keys(route.problems), ...gateway]),
+        ...new Set([
+          ...Object.keys(route.responses),
+          ...Object.keys(route.problems),
+          ...gateway,
+          ...refusesOperators,
+        ]),
       ].sort();
       expect(Object.keys(operation.responses).sort(), routeKey(route)).toEqual(statuses);
       for (const status of gateway) {
