@@ -105,7 +105,7 @@ describe('bundling', () => {
     const { stateless } = buildApp(app);
     const template = Template.fromStack(stateless);
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(10);
     for (const fn of functions) {
       // The asset's zip is named by its hash; the staged directory is asset.<hash>.
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');

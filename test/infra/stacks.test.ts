@@ -75,7 +75,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24 (.node-version), arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(9);
+    expect(functions.length).toBe(10);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -104,6 +104,9 @@ describe('stateless stack', () => {
       'POST /v1/manifests': 'CUSTOM',
       'POST /v1/manifests/{manifestId}/shipments': 'CUSTOM',
       'GET /v1/manifests/{manifestId}': 'CUSTOM',
+      'GET /v1/manifests/{manifestId}/driver-list': 'CUSTOM',
+      'GET /v1/me': 'CUSTOM',
+      'GET /v1/voec-statements': 'CUSTOM',
       'GET /v1/manifests/{manifestId}/shipments': 'CUSTOM',
       'GET /v1/shipments/{shipmentNumber}': 'CUSTOM',
       'PUT /v1/shipments/{shipmentNumber}': 'CUSTOM',
