@@ -64,7 +64,7 @@ const manifestIdOf = (result: SubmitResult) => intakeOf(result).manifest.manifes
  * lib/adapters/dynamodb/house-claims.ts); the reference claim and the lease release are
  * transactions without shipments.
  */
-const writesShipments = (input: unknown) => JSON.stringify(input).includes('"kind":{"S":"SHIPMENT"}');
+const writesShipments = (input: unknown) => /"kind":(?:\{"S":)?"SHIPMENT"/.test(JSON.stringify(input));
 const writesNoShipment = (input: unknown) => !writesShipments(input);
 
 async function queuedKeys() {
