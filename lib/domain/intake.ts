@@ -147,7 +147,10 @@ const completed = ({ manifest, records }: ReturnType<typeof buildIntake>): Intak
   shipments: records,
 });
 
-/** The answer of a replay: the shipments refused at intake (number in use) as they were stored. */
+/**
+ * The answer of a replay: the shipments refused at intake (number in use) as they were refused then
+ * (their intake outcome, which later changes such as an amendment leave as it was).
+ */
 async function withRefusals(
   deps: IntakeDeps,
   built: ReturnType<typeof buildIntake>,
@@ -166,7 +169,14 @@ async function withRefusals(
     manifest,
     records: records.map((record) => {
       const found = stored.get(record.shipmentNumber);
-      return found && wasRefusedInUse(found) ? found : record;
+      return found && wasRefusedInUse(found.intake)
+        ? {
+            ...record,
+            status: found.intake.status,
+            rejections: found.intake.rejections,
+            intake: found.intake,
+          }
+        : record;
     }),
   };
 }

@@ -177,6 +177,17 @@ describe('a second manifest carrying a live shipment number', () => {
     if (replay.outcome !== 'replayed' || original.outcome !== 'created') throw new Error('unexpected');
     expect(replay.intake.shipments).toEqual(original.intake.shipments);
     expect(replay.intake.shipments[0]?.status).toBe('REJECTED');
+    // Even once the refused copy was amended (and now reports the number), a replay answers as then.
+    const amended = await amendShipment(
+      { store: repository, queue: new FakeQueue(), clock: new FakeClock(new Date('2026-12-01T08:00:00Z')) },
+      'p1',
+      RR,
+      first(0),
+    );
+    expect(amended.outcome).toBe('amended');
+    const later = await submitManifest(deps, 'p1', request);
+    if (later.outcome !== 'replayed') throw new Error('expected a replay');
+    expect(later.intake.shipments).toEqual(original.intake.shipments);
   });
 
   it('adding it to a manifest is a conflict (409) naming the holder, and nothing is added', async () => {

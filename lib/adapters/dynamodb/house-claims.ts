@@ -10,7 +10,7 @@
  * transactional price of two writes), in transactions of up to 50 shipments, bounded in parallel
  * (`mapBounded`). Reads happen only for the numbers whose claim failed.
  */
-import { mapBounded } from '../../concurrency.ts';
+import { DEFAULT_IO_CONCURRENCY, mapBounded } from '../../concurrency.ts';
 import { type HeldElsewhere, type HouseHolder, holdsHouse } from '../../domain/one-house.ts';
 import { type ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import { houseWaybillKey } from '../digitoll/road-v2/mapping.ts';
@@ -22,8 +22,8 @@ import { keys, type TableKey } from './table-design.ts';
 const SHIPMENTS_PER_TRANSACTION = 50;
 /** ... and 4 MB: stay well below it whatever the shipments weigh. */
 const TRANSACTION_BYTES = 3_000_000;
-/** Parallel transactions of one intake. */
-const TRANSACTION_CONCURRENCY = 8;
+/** Parallel transactions of one intake: as many as any bulk stage keeps in flight. */
+const TRANSACTION_CONCURRENCY = DEFAULT_IO_CONCURRENCY;
 /** Rounds of one transaction (each settles at least one failed claim, or waits out a conflict). */
 const MAX_ROUNDS = SHIPMENTS_PER_TRANSACTION + 10;
 
