@@ -103,6 +103,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
     ).toEqual([
       'NotificationDeadLetterQueue',
       'NotificationQueue',
+      'OutboxStreamFailureQueue',
       'ReportDeadLetterQueue',
       'ReportFollowUpQueue',
       'ReportQueue',
