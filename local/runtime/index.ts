@@ -236,7 +236,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => gateway.close());
     intrinsics.apiEndpoint = apiUrl;
 
-    const tableList = await createTables(intrinsics, dynamoClient);
+    const tableList = await createTables(intrinsics, dynamoClient, { streams: options.pollQueues ?? true });
     const queueList = await createQueues(intrinsics, sqsClient);
 
     const { specs, skipped } = functionSpecs(intrinsics, {

@@ -128,22 +128,35 @@ export interface LocalQueue {
   arn: string;
 }
 
-export async function createTables(intrinsics: Intrinsics, client: DynamoDBClient): Promise<LocalTable[]> {
+/**
+ * `streams: false` leaves table streams off: nothing would read them (no event sources polled),
+ * and DynamoDB Local's stream bookkeeping slows large writes noticeably.
+ */
+export async function createTables(
+  intrinsics: Intrinsics,
+  client: DynamoDBClient,
+  options: { streams?: boolean } = {},
+): Promise<LocalTable[]> {
   const tables: LocalTable[] = [];
   for (const stackName of intrinsics.stackNames()) {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable']) {
       for (const [logicalId, resource] of intrinsics.resources(stackName, type)) {
         const path = `${stackName}/${logicalId}/Properties`;
-        const props = intrinsics.resolve(resource.Properties ?? {}, stackName, path) as CfnTableProperties;
+        const resolved = intrinsics.resolve(resource.Properties ?? {}, stackName, path) as CfnTableProperties;
+        const { StreamSpecification, ...withoutStream } = resolved;
+        const props: CfnTableProperties =
+          (options.streams ?? true) && StreamSpecification ? resolved : withoutStream;
         const tableName = intrinsics.physicalName(stackName, logicalId, 'TableName', 255, true);
         const { table } = await createTableFromProperties(client, tableName, props);
         const arn = arns.table(tableName);
         const streamArn = table.LatestStreamArn
           ? `${arn}/stream/${table.LatestStreamArn.split('/stream/')[1] ?? 'local'}`
           : undefined;
+        // A stream left off still has an ARN for the template to reference (nothing polls it).
+        const templateStreamArn = streamArn ?? (StreamSpecification ? `${arn}/stream/off` : undefined);
         intrinsics.register(stackName, logicalId, {
           ref: tableName,
-          attributes: { Arn: arn, ...(streamArn ? { StreamArn: streamArn } : {}) },
+          attributes: { Arn: arn, ...(templateStreamArn ? { StreamArn: templateStreamArn } : {}) },
         });
         tables.push({
           stackName,

@@ -95,7 +95,8 @@ describe('cdk-nag (AwsSolutions)', () => {
 });
 
 describe('bundling', () => {
-  it('bundles each function of the stateless stack as ESM with a source map', () => {
+  // Nine real esbuild bundles: minutes, not seconds, on a loaded 2-core machine.
+  it('bundles each function of the stateless stack as ESM with a source map', { timeout: 240_000 }, () => {
     const outdir = mkdtempSync(join(tmpdir(), 'voec-border-bundle-'));
     onTestFinished(() => rmSync(outdir, { recursive: true, force: true }));
     const app = new App({

@@ -81,7 +81,8 @@ const status = async (shipmentNumber: string) =>
   (await api('GET', `/v1/shipments/${shipmentNumber}`)).body.status as string;
 const settled = (s: string) => ['ACCEPTED', 'FAILED'].includes(s);
 
-describe('the border sweep on the local stack', () => {
+// Each case waits on several cold starts (reporter, sweep, stream consumer, deliverer): bounds for a loaded machine.
+describe('the border sweep on the local stack', { timeout: 180_000 }, () => {
   it('flags a shipment Digitoll refused, 90 minutes before the border, in the alerts; and notifies the webhook', async () => {
     const hook = await api('POST', '/v1/webhooks', { url: receiverUrl });
     expect(hook.status).toBe(201);

@@ -112,6 +112,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
     ).toEqual([
       'NotificationDeadLetterQueue',
       'NotificationQueue',
+      'OutboxStreamFailureQueue',
       'ReportDeadLetterQueue',
       'ReportFollowUpQueue',
       'ReportQueue',
