@@ -433,7 +433,7 @@ const garbage: fc.Arbitrary<string> = fc.oneof(
 );
 
 describe('structure-aware fuzzing over HTTP (issue #12, 6)', () => {
-  const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 150);
+  const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 250);
 
   it('mutated write bodies: never a 5xx, every 4xx a problem document', async () => {
     const statuses: number[] = [];
