@@ -153,10 +153,18 @@ export class PayloadTooLargeError extends HttpProblem {
 
 /** The 413 for a body over LIMITS.requestPayloadBytes (said the same by the function and the local gateway). */
 export function bodyTooLarge(bytes: number, limit: number): PayloadTooLargeError {
+  const advice =
+    'Compress it with gzip (Content-Encoding: gzip) or split the shipments over ' +
+    'POST /v1/manifests/{manifestId}/shipments.';
+  // Within the limit yet too large: only text that is not JSON (control characters escape to six
+  // bytes each) gets here; a JSON body up to the limit always fits.
+  if (bytes <= limit) {
+    return new PayloadTooLargeError(
+      `The request body is ${bytes} bytes, but holds characters that JSON cannot carry as they are, which makes it too large. ${advice}`,
+    );
+  }
   return new PayloadTooLargeError(
-    `The request body is ${bytes} bytes; at most ${limit} bytes may be sent. ` +
-      'Compress it with gzip (Content-Encoding: gzip) or split the shipments over ' +
-      'POST /v1/manifests/{manifestId}/shipments.',
+    `The request body is ${bytes} bytes; at most ${limit} bytes may be sent. ${advice}`,
   );
 }
 

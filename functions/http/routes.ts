@@ -56,7 +56,11 @@ const WebhookId = z.string().regex(/^[0-9a-z]{1,64}$/, { message: 'must be a web
 
 const ShipmentListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2048).optional(),
+  cursor: z
+    .string()
+    .max(2048)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'is not a cursor this API returned' })
+    .optional(),
   status: ShipmentStatus.optional(),
   flag: FlagCode.optional(),
 });
