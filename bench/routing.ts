@@ -179,7 +179,7 @@ export async function routingFigures(context?: RoutingBenchContext): Promise<Fig
         atSmall.dynamoRequests,
         'requests',
         null,
-        'lease + 10 × (waybill Query + GetItem + transaction) + marker save + release',
+        'lease + 10 × (waybill Query + shipment read + one transaction) + marker save + release',
       ),
       figure(
         GROUP,
@@ -187,7 +187,7 @@ export async function routingFigures(context?: RoutingBenchContext): Promise<Fig
         atLarge.dynamoRequests,
         'requests',
         null,
-        'same poll, a hundred times the table',
+        `same poll, ${round(large / 1_000, 0)} times the table`,
       ),
       figure(
         GROUP,

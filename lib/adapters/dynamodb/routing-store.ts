@@ -67,6 +67,7 @@ export class DynamoRoutingStore implements RoutingStore {
   }
 
   applyRouting(shipment: ShipmentRecord, change: RoutingChange): Promise<boolean> {
+    this.counters.requests++;
     const ttl = this.table.ttl(shipment.estimatedArrival);
     return this.table.transact([
       {
