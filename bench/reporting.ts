@@ -14,6 +14,7 @@ import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } fr
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
 import { Table } from '../lib/adapters/dynamodb/table.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../lib/deployment.ts';
 import { newKey } from '../lib/domain/partner-keys.ts';
 import type { ReportMessage } from '../lib/domain/report-message.ts';
 import type { IntakeResponse } from '../lib/manifest/responses.ts';
@@ -55,6 +56,12 @@ interface HarnessOptions {
   clientRate: number;
   faults?: FaultConfig;
   reporterEnv?: Record<string, string>;
+  /**
+   * Every function's and integration's timeout (local runtime, benchmarks only), so that setup
+   * POSTs on a loaded machine are not cut off at 29 s; figures that are about the limit compare
+   * the measured time with the template's limit themselves.
+   */
+  timeoutOverrideSeconds?: number;
 }
 
 async function startHarness(label: string, options: HarnessOptions): Promise<Harness> {
@@ -72,6 +79,7 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
       scheduleEnabled: false,
       partnerKeys: [{ partnerId: PARTNER, key }],
       maxConcurrency: options.concurrency,
+      ...(options.timeoutOverrideSeconds ? { timeoutOverrideSeconds: options.timeoutOverrideSeconds } : {}),
       log: () => {},
       functionLogs: (fn, line) => {
         if (!fn.includes('Reporter') || !/"level":"ERROR"|\bERROR\b/.test(line)) return;
@@ -227,6 +235,9 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
     simulatorRate: rate,
     concurrency,
     clientRate,
+    // The POST is setup here (its time is the intake's, not the reporter's rate): on a loaded
+    // machine it must not be cut off at 29 s.
+    timeoutOverrideSeconds: SETUP_TIMEOUT_SECONDS,
   });
   try {
     const source = harness.full.stack.eventSources.find((s) => s.function.includes('Reporter'));
@@ -685,7 +696,7 @@ export interface BusyIntakeOptions {
  * The issue's failing case, as a new user meets it with `npm start`: a gzip POST of 10,000
  * shipments while the reporter works through 2,000 earlier ones (its workers, DynamoDB Local,
  * fauxqs and the simulator all busy on the same machine). The local runtime enforces the intake's
- * 29 s timeout, so a 202 is the proof; the houses the simulator received during the POST show the
+ * 29 s limit (a slower answer counts as the 500 AWS would give); the houses the simulator received during the POST show the
  * reporter was busy throughout.
  */
 export async function busyIntakeFigures(options: BusyIntakeOptions): Promise<Figure[]> {
@@ -695,6 +706,9 @@ export async function busyIntakeFigures(options: BusyIntakeOptions): Promise<Fig
     simulatorRate: options.rate,
     concurrency: options.concurrency,
     clientRate: options.clientRate,
+    // The 2,000-shipment setup POST must not be cut off on a loaded machine; the measured POST is
+    // compared with the template's 29 s below (what AWS would answer past it: 500).
+    timeoutOverrideSeconds: SETUP_TIMEOUT_SECONDS,
   });
   try {
     const housePosts = () =>
@@ -720,14 +734,17 @@ export async function busyIntakeFigures(options: BusyIntakeOptions): Promise<Fig
       `E: the ${options.shipments}-shipment POST answered ${answer.status} in ${answer.ms.toFixed(0)} ms; ${during} houses reported meanwhile`,
     );
     const size = options.shipments.toLocaleString('en-US');
+    const limitMs = FUNCTION_TIMEOUT_SECONDS.http * 1000;
+    // What API Gateway and Lambda would have answered: past the 29 s limit, 500 (Task timed out).
+    const onAws = answer.status === 202 && answer.ms > limitMs ? 500 : answer.status;
     return [
       figure(
         GROUP_BUSY,
         `gzip POST of ${size} shipments while the reporter is busy with ${options.busyWith.toLocaleString('en-US')}: HTTP status`,
-        answer.status,
+        onAws,
         'status',
         { op: '==', bound: 202 },
-        `local stack with the reporter polling (${options.concurrency} workers, R = ${options.rate}/s); the earlier ${options.busyWith}-shipment manifest was being reported (${before} houses at the simulator before the POST, ${during} more during it); answer ${counts}; the local runtime enforces the intake's 29 s timeout (before #14 this answered 500 after 29.0 s)`,
+        `the answer as AWS would give it (the local runtime let the function run up to ${SETUP_TIMEOUT_SECONDS} s; it answered ${answer.status} in ${answer.ms.toFixed(0)} ms, and past the template's ${FUNCTION_TIMEOUT_SECONDS.http} s that counts as 500); local stack with the reporter polling (${options.concurrency} workers, R = ${options.rate}/s); the earlier ${options.busyWith}-shipment manifest was being reported (${before} houses at the simulator before the POST, ${during} more during it); answer ${counts}; before #14 this answered 500 after 29.0 s`,
       ),
       figure(
         GROUP_BUSY,
@@ -744,3 +761,5 @@ export async function busyIntakeFigures(options: BusyIntakeOptions): Promise<Fig
 }
 
 const GROUP_BUSY = 'E intake while reporting (#14)';
+/** Timeouts for setup steps on a loaded machine (see HarnessOptions.timeoutOverrideSeconds). */
+const SETUP_TIMEOUT_SECONDS = 120;

@@ -8,11 +8,13 @@
  *   B  reporting (#3)       throughput at the simulator's rate limit; chaos run
  *   C  border sweep (#4)    bench/sweep.ts
  *   D  CSV reading (#14)    100,000 shipments streamed through lib/manifest/csv.ts
+ *   E  intake while         a 10,000-shipment gzip POST while the reporter is busy with 2,000
+ *      reporting (#14)      (local stack, reporter polling; ~3 min)
  *
  * Profiles (bench/profiles.ts): `local` talks to the emulators directly; `aws` puts latency proxies
  * in front of them and of the Digitoll simulator (bench/aws-latency.ts). Every figure is tagged with
  * its profile. A runs under both; B1A is B1 under `aws` (opt-in: BENCH_ONLY=B1A); B1, B1D, B2, C
- * and D run locally only: the chaos and sweep figures are counts that latency does not change, B1D
+ * D and E run locally only: the chaos and sweep figures are counts that latency does not change, B1D
  * is a diagnostic, D does no I/O, and a full run must stay within its 20-minute budget.
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.

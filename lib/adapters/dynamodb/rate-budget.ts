@@ -41,8 +41,11 @@ export class DynamoRateBudget implements RateLimiter {
   private readonly toleranceMs: number;
   private readonly nowMs: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Which branch to try first: the last answer said the bucket was ahead of the clock. */
-  private busy = false;
+  /**
+   * The bucket's `tat` as this instance last saw it, to pick the branch that will most likely hold
+   * (busy while the clock is behind it, idle once past it): one write per slot in the usual case.
+   */
+  private knownTatMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly table: Table,
@@ -61,14 +64,14 @@ export class DynamoRateBudget implements RateLimiter {
   async acquire(): Promise<number> {
     for (let race = 0; race < MAX_RACES; race++) {
       const now = this.nowMs();
-      const slot = this.busy ? await this.takeNext(now) : await this.takeIdle(now);
+      const busy = now <= this.knownTatMs;
+      const slot = busy ? await this.takeNext(now) : await this.takeIdle(now);
       if (slot === undefined) {
-        // Lost the race to another instance (or the clock moved past `tat`): the other branch.
-        this.busy = !this.busy;
+        // Another instance moved the bucket (or the clock passed `tat`): the other branch next.
+        this.knownTatMs = busy ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
         continue;
       }
-      // Ahead of the clock after this slot: the next caller (here) most likely finds it busy.
-      this.busy = true;
+      this.knownTatMs = Math.max(slot, now) + this.intervalMs;
       const waitMs = Math.max(0, slot - this.toleranceMs - now);
       if (waitMs > 0) await this.sleep(waitMs);
       return waitMs;
