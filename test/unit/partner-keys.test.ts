@@ -28,8 +28,8 @@ const store: PartnerKeyStore = {
 
 describe('identify', () => {
   it('names the partner of a Bearer key (the scheme in any case)', async () => {
-    expect(await identify(store, `Bearer ${key}`)).toEqual({ partnerId: 'acme' });
-    expect(await identify(store, `bearer ${key}`)).toEqual({ partnerId: 'acme' });
+    expect(await identify(store, `Bearer ${key}`)).toEqual({ id: 'acme', role: 'partner' });
+    expect(await identify(store, `bearer ${key}`)).toEqual({ id: 'acme', role: 'partner' });
   });
 
   it('says why nobody: missing, malformed or unknown (revoked included)', async () => {
