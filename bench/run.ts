@@ -13,7 +13,7 @@
  *
  * Profiles (bench/profiles.ts): `local` talks to the emulators directly; `aws` puts latency proxies
  * in front of them and of the Digitoll simulator (bench/aws-latency.ts). Every figure is tagged with
- * its profile. A runs under both; B1A is B1 under `aws` (opt-in: BENCH_ONLY=B1A); B1, B1D, B2, C
+ * its profile. A runs under both; B1A is B1 under `aws` (opt-in: BENCH_ONLY=B1A); B1, B1D, B2, C,
  * D and E run locally only: the chaos and sweep figures are counts that latency does not change, B1D
  * is a diagnostic, D does no I/O, and a full run must stay within its 20-minute budget.
  *
