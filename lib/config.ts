@@ -22,6 +22,11 @@ const Env = z.object({
   [ENV.webhookMaxAttempts]: z.coerce.number().int().min(1).max(20).default(8),
   [ENV.webhookBaseDelaySeconds]: z.coerce.number().int().min(1).max(900).default(10),
   [ENV.sweepRecheckMinutes]: z.coerce.number().positive().default(5),
+  /** Bulk uploads (the intake function presigns, the upload processor reads and re-queues). */
+  [ENV.uploadBucketName]: z.string().min(1).optional(),
+  [ENV.uploadQueueUrl]: z.url().optional(),
+  [ENV.s3Endpoint]: z.url().optional(),
+  [ENV.uploadCrashAfterChunk]: z.coerce.number().int().nonnegative().optional(),
 });
 export type Config = z.infer<typeof Env>;
 

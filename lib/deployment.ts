@@ -40,6 +40,12 @@ export const ENV = {
   reportMaxAttempts: 'REPORT_MAX_ATTEMPTS',
   reportMaxPolls: 'REPORT_MAX_POLLS',
   reportClaimTtlSeconds: 'REPORT_CLAIM_TTL_SECONDS',
+  /** Bulk uploads: the bucket partners PUT files to, and the queue of its object-created events. */
+  uploadBucketName: 'UPLOAD_BUCKET_NAME',
+  uploadQueueUrl: 'UPLOAD_QUEUE_URL',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
+  /** Tests only: the upload processor dies (exits its process) after writing this chunk, before its checkpoint. */
+  uploadCrashAfterChunk: 'UPLOAD_CRASH_AFTER_CHUNK',
 } as const;
 
 /** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */
@@ -50,6 +56,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   /** A partner endpoint gets 5 s per attempt. */
   webhooks: 30,
   borderSweep: 300,
+  /** Lambda's maximum: a 100,000-shipment file; it pauses and re-queues itself before the end. */
+  uploadProcessor: 900,
 } as const;
 
 /**
@@ -59,4 +67,5 @@ export const FUNCTION_TIMEOUT_SECONDS = {
 export const QUEUE_MAX_RECEIVES = {
   report: 5,
   notification: 5,
+  upload: 5,
 } as const;

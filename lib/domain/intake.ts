@@ -185,7 +185,11 @@ export function manifestFromRequest(
   };
 }
 
-function shipmentRecord(manifest: ManifestRecord, input: ShipmentInput, receivedAt: string): ShipmentRecord {
+export function shipmentRecord(
+  manifest: ManifestRecord,
+  input: ShipmentInput,
+  receivedAt: string,
+): ShipmentRecord {
   const evaluation = evaluateShipment(input, {
     receivedAt: new Date(receivedAt),
     estimatedArrival: new Date(manifest.transport.estimatedArrival),
@@ -292,12 +296,13 @@ export async function addShipments(
 
   const summaries = await deps.store.summarizeShipments(manifestId);
   const fresh = shipments.filter((input) => !existing.has(input.shipmentNumber));
-  if (summaries.length + fresh.length > LIMITS.shipmentsPerManifest) {
+  const max = manifest.uploadId ? LIMITS.shipmentsPerUpload : LIMITS.shipmentsPerManifest;
+  if (summaries.length + fresh.length > max) {
     throw new LimitExceeded('shipmentsPerManifest', {
       manifestId,
       holds: summaries.length,
       adding: fresh.length,
-      max: LIMITS.shipmentsPerManifest,
+      max,
     });
   }
 

@@ -10,7 +10,13 @@ import type { ShipmentRecord } from './records.ts';
 import type { DigitollError } from './report-state.ts';
 import type { ShipmentStatus } from './shipment.ts';
 
-export const NotificationType = z.enum(['flag.raised', 'flag.cleared', 'shipment.status', 'transit.closure']);
+export const NotificationType = z.enum([
+  'flag.raised',
+  'flag.cleared',
+  'shipment.status',
+  'transit.closure',
+  'manifest-upload.completed',
+]);
 export type NotificationType = z.infer<typeof NotificationType>;
 
 export const PartnerNotification = z.object({
