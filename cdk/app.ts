@@ -34,6 +34,9 @@ export function buildApp(app: App = new App()): {
     notificationQueue: stateful.notificationQueue,
     notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
     maskinportenSecret: stateful.maskinportenSecret,
+    uploadBucket: stateful.uploadBucket,
+    uploadQueue: stateful.uploadQueue,
+    uploadDeadLetterQueue: stateful.uploadDeadLetterQueue,
     consoleOrigin: consoleStack.hosting.origin,
   });
   const consoleContent = new ConsoleContentStack(app, `${prefix}-ConsoleContent`, {

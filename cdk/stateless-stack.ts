@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -15,6 +16,7 @@ import { BorderSchedule } from './constructs/border-schedule.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { PartnerApi } from './constructs/partner-api.ts';
 import { Reporting } from './constructs/reporting.ts';
+import { Uploads } from './constructs/uploads.ts';
 import { Webhooks } from './constructs/webhooks.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -26,6 +28,10 @@ export interface StatelessStackProps extends StackProps {
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
   maskinportenSecret: ISecret;
+  /** Its name reaches the functions by reference (the local runtime names buckets its own way). */
+  uploadBucket: IBucket;
+  uploadQueue: IQueue;
+  uploadDeadLetterQueue: IQueue;
   /** The operations console's origin: the one origin the API's CORS allows. */
   consoleOrigin?: string;
 }
@@ -37,6 +43,7 @@ export class StatelessStack extends Stack {
   readonly webhooks: Webhooks;
   readonly borderSchedule: BorderSchedule;
   readonly monitoring: Monitoring;
+  readonly uploads: Uploads;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -50,6 +57,7 @@ export class StatelessStack extends Stack {
       [ENV.notificationQueueUrl]: notificationQueue.queueUrl,
       [ENV.notificationDlqUrl]: notificationDeadLetterQueue.queueUrl,
       [ENV.sweepRecheckMinutes]: String(config.scheduleRateMinutes),
+      [ENV.uploadBucketName]: props.uploadBucket.bucketName,
     };
 
     this.partnerApi = new PartnerApi(this, 'PartnerApi', {
@@ -83,6 +91,14 @@ export class StatelessStack extends Stack {
       maskinportenSecret,
       environment,
     });
+    this.uploads = new Uploads(this, 'Uploads', {
+      config,
+      table,
+      reportQueue,
+      uploadQueue: props.uploadQueue,
+      intake: this.partnerApi.functions.intake,
+      environment,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: this.api,
@@ -95,6 +111,7 @@ export class StatelessStack extends Stack {
       reportDeadLetterQueue,
       notificationQueue,
       notificationDeadLetterQueue,
+      uploadDeadLetterQueue: props.uploadDeadLetterQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', {

@@ -26,7 +26,6 @@ const Env = z.object({
   [ENV.uploadBucketName]: z.string().min(1).optional(),
   [ENV.uploadQueueUrl]: z.url().optional(),
   [ENV.s3Endpoint]: z.url().optional(),
-  [ENV.uploadCrashAfterChunk]: z.coerce.number().int().nonnegative().optional(),
 });
 export type Config = z.infer<typeof Env>;
 

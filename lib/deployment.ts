@@ -44,8 +44,6 @@ export const ENV = {
   uploadBucketName: 'UPLOAD_BUCKET_NAME',
   uploadQueueUrl: 'UPLOAD_QUEUE_URL',
   s3Endpoint: 'AWS_ENDPOINT_URL_S3',
-  /** Tests only: the upload processor dies (exits its process) after writing this chunk, before its checkpoint. */
-  uploadCrashAfterChunk: 'UPLOAD_CRASH_AFTER_CHUNK',
 } as const;
 
 /** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */

@@ -55,6 +55,8 @@ export interface MonitoringProps {
   reportDeadLetterQueue: IQueue;
   notificationQueue: IQueue;
   notificationDeadLetterQueue: IQueue;
+  /** Bulk-upload events that failed every attempt (alarmed as the other dead-letter queues). */
+  uploadDeadLetterQueue?: IQueue;
 }
 
 export function businessMetric(metricName: string): Metric {
@@ -147,7 +149,10 @@ export class Monitoring extends Construct {
     const deadLetters = [
       ['ReportDeadLetterQueue', props.reportDeadLetterQueue, 'Report dead-letter queue'],
       ['NotificationDeadLetterQueue', props.notificationDeadLetterQueue, 'Notification dead-letter queue'],
-    ] as const;
+    ] as Array<readonly [string, IQueue, string]>;
+    if (props.uploadDeadLetterQueue) {
+      deadLetters.push(['UploadDeadLetterQueue', props.uploadDeadLetterQueue, 'Upload dead-letter queue']);
+    }
     for (const [id, queue, section] of deadLetters) {
       alarm(
         id,

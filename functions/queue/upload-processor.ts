@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { sqsClient } from '../../lib/compose/aws.ts';
 import { uploadDeps } from '../../lib/compose/uploads.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { ENV, FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
+import { FUNCTION_TIMEOUT_SECONDS, QUEUE_MAX_RECEIVES } from '../../lib/deployment.ts';
 import { processUpload, uploadOfObjectKey } from '../../lib/domain/uploads.ts';
 import { logger, sqsHandler } from './middleware.ts';
 
@@ -54,19 +54,8 @@ export const handler = sqsHandler({
     const budget = FUNCTION_TIMEOUT_SECONDS.uploadProcessor * 1000 - PAUSE_MARGIN_MS;
     const results = [];
     for (const upload of uploadsOf(message)) {
-      const crashAt = config[ENV.uploadCrashAfterChunk];
       const result = await processUpload(deps, upload.partnerId, upload.uploadId, {
         shouldPause: () => Date.now() - started > budget,
-        ...(crashAt !== undefined
-          ? {
-              afterChunkWritten: (chunk: number) => {
-                if (chunk === crashAt) {
-                  logger.warn('Crash injected after a chunk', { chunk });
-                  process.exit(1);
-                }
-              },
-            }
-          : {}),
       });
       if (result.outcome === 'paused') {
         await sqs.send(

@@ -29,6 +29,7 @@ describe('alarms', () => {
     for (const [name, queue] of [
       ['voec-border-dev-ReportDeadLetterQueue', 'ReportDeadLetterQueue'],
       ['voec-border-dev-NotificationDeadLetterQueue', 'NotificationDeadLetterQueue'],
+      ['voec-border-dev-UploadDeadLetterQueue', 'UploadDeadLetterQueue'],
     ]) {
       const props = alarm(dev.stateless, name as string);
       expect(props).toMatchObject({
@@ -42,11 +43,11 @@ describe('alarms', () => {
       });
       expect(queueOf(props)).toContain(queue as string);
     }
-    // Both dead-letter queues of the stateful stack are covered.
+    // Every dead-letter queue of the stateful stack is covered.
     const deadLetterQueues = Object.keys(dev.stateful.findResources('AWS::SQS::Queue')).filter((id) =>
       id.includes('DeadLetter'),
     );
-    expect(deadLetterQueues).toHaveLength(2);
+    expect(deadLetterQueues).toHaveLength(3);
   });
 
   it('alarms on the age of the oldest report and notification message, per stage', () => {
@@ -129,7 +130,7 @@ describe('alarms', () => {
 
   it('sends every alarm (and its recovery) to the alarm topic, with a description pointing to the runbook', () => {
     const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(2 + 3 + 1 + 1 + 5 * 2 + 1);
+    expect(alarms).toHaveLength(3 + 3 + 1 + 1 + 5 * 2 + 1);
     const [topicId] = Object.keys(dev.stateless.findResources('AWS::SNS::Topic'));
     for (const { Properties: props } of alarms) {
       expect(props.AlarmActions, props.AlarmName).toEqual([{ Ref: topicId }]);

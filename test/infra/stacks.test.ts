@@ -53,14 +53,15 @@ describe('stateful stack', () => {
   });
 
   it('has an encrypted report queue with a dead-letter queue and TLS-only policies', () => {
-    dev.stateful.resourceCountIs('AWS::SQS::Queue', 5);
+    // Report, follow-up, notification and upload queues, with three dead-letter queues.
+    dev.stateful.resourceCountIs('AWS::SQS::Queue', 7);
     dev.stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(7);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -72,7 +73,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24 (.node-version), arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(8);
+    expect(functions.length).toBe(9);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -83,7 +84,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     // One per function, and the API's access logs.
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 9);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 10);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -110,6 +111,8 @@ describe('stateless stack', () => {
       'POST /v1/webhooks': 'CUSTOM',
       'GET /v1/webhooks': 'CUSTOM',
       'DELETE /v1/webhooks/{webhookId}': 'CUSTOM',
+      'POST /v1/manifest-uploads': 'CUSTOM',
+      'GET /v1/manifest-uploads/{uploadId}': 'CUSTOM',
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
@@ -238,7 +241,7 @@ describe('stateless stack', () => {
     );
     const queues = Object.values(dev.stateful.findResources('AWS::SQS::Queue')) as Resource[];
     const receives = queues.flatMap((q) => q.Properties.RedrivePolicy?.maxReceiveCount ?? []);
-    expect(receives).toHaveLength(3);
+    expect(receives).toHaveLength(4);
     for (const count of receives) expect(Object.values(QUEUE_MAX_RECEIVES)).toContain(count);
   });
 

@@ -44,7 +44,7 @@ beforeAll(async () => {
     clock: systemClock,
     ids: timeOrderedIds(systemClock),
   };
-  ({ handler } = await import('../../functions/http/intake.ts'));
+  handler = (await import('../../functions/http/intake.ts')).handler as unknown as typeof handler;
 });
 
 const exampleCsv = () => readFileSync(new URL('../../examples/manifest.example.csv', import.meta.url));
