@@ -41,7 +41,7 @@ describe('the upload bucket', () => {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
-      LoggingConfiguration: { DestinationBucketName: Match.anyValue() },
+      LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/^UploadAccessLogs/) } },
     });
     expect(UPLOAD_EXPIRY_DAYS).toBe(3);
     expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(
