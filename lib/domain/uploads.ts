@@ -3,7 +3,7 @@
  * URL (JSON: a whole manifest body; CSV: its shipments, the transport coming with the upload
  * request). Processing runs in two passes over the streamed file, so memory never grows with it:
  *
- * 1. VALIDATING: every shipment is checked with the rules of POST /v1/manifests (the same schema,
+ * 1. VALIDATING: every shipment is checked with the rules of the intake (the same schema,
  *    codes and messages); any error FAILS the upload with the first errors and nothing is
  *    stored or reported, as a bad POST body stores nothing. The reference is then claimed exactly
  *    as the intake claims it (the same record, so a POST and an upload cannot both use one), with
@@ -14,7 +14,7 @@
  *    resumes from the checkpoint: the chunk it was in is written again identically (deterministic
  *    records) and its messages re-sent (the same messages; the reporter acts on one only while the
  *    shipment needs it), earlier chunks are skipped, so no shipment is lost or doubled.
- * Finally the intake is completed as POST /v1/manifests completes it (border marker, transit,
+ * Finally the intake is completed as a submitted manifest's is (border marker, transit,
  * mixed transit) and the upload is COMPLETED with a `manifest-upload.completed` notification.
  */
 import { z } from 'zod';
