@@ -38,6 +38,7 @@ import {
   withoutNpmNoise,
 } from './support.ts';
 import { sweepFigures } from './sweep.ts';
+import { uploadFigures } from './upload.ts';
 
 /** Everything the bench chose, recorded in results.json. */
 const SETTINGS = {
@@ -66,6 +67,7 @@ const SETTINGS = {
     timeoutMs: 240_000,
   },
   csv: { shipments: 100_000 },
+  upload: { shipments: Number(process.env.BENCH_UPLOAD_SHIPMENTS ?? 100_000), timeoutMs: 1_000_000 },
   chaos: {
     shipments: 2_000,
     rate: 50,
@@ -97,9 +99,10 @@ const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 1_170) * 1000;
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim().toUpperCase());
 /**
  * Sections left out of a full run, for the time budget, and run when BENCH_ONLY names them:
- * B1A, the reporting throughput under the AWS profile (Digitoll ~40 ms, issue #14 item 4).
+ * B1A, the reporting throughput under the AWS profile (Digitoll ~40 ms, issue #14 item 4), and
+ * E, the 100,000-shipment bulk upload (BENCH_UPLOAD_SHIPMENTS sets another size).
  */
-const OPT_IN = new Set(['B1A']);
+const OPT_IN = new Set(['B1A', 'E']);
 const wants = (id: string) => (only ? only.includes(id) : !OPT_IN.has(id));
 const profiles = selectedProfiles();
 
@@ -287,6 +290,9 @@ try {
   );
   await section('D CSV reading (#14)', 'D', 'CSV reading', LOCAL_ONLY, () =>
     csvFigures({ template, shipments: SETTINGS.csv.shipments }),
+  );
+  await section('E bulk upload (#14)', 'E', 'bulk CSV upload', LOCAL_ONLY, () =>
+    uploadFigures({ cdkOut, template, ...SETTINGS.upload }),
   );
 } catch (error) {
   figures.push(crashRow('bench', 'setup', error));
