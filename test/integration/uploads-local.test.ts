@@ -16,7 +16,7 @@ const partner = { partnerId: 'uploads-local', key: newKey() };
 let full: FullStack;
 
 beforeAll(async () => {
-  full = await startTestStack('uploads', partner);
+  full = await startTestStack('uploads', partner, { functionLogs: false });
   // Cold starts on a loaded machine can pass the 29 s integration timeout: warm the function first.
   await until(
     async () => (await api('/v1/manifest-uploads/warmup')).status,
