@@ -44,6 +44,7 @@ export async function* readUploadJson(
   const parser = new JSONParser({ paths: ['$.*', '$.shipments.*'], keepStack: true });
   const head: Record<string, unknown> = {};
   let notAnObject = false;
+  let empty = true;
   let shipments: ShipmentInput[] = [];
   let errors: UploadError[] = [];
   let shipmentsRead = 0;
@@ -98,6 +99,8 @@ export async function* readUploadJson(
   try {
     for await (const bytes of source) {
       if (syntax) break;
+      if (empty)
+        empty = bytes.every((byte) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09);
       try {
         parser.write(bytes);
       } catch (error) {
@@ -130,6 +133,7 @@ export async function* readUploadJson(
       }
     }
   }
+  if (!syntax && empty) syntax = { pointer: '', code: 'invalid_json', message: 'the file is empty' };
   if (syntax) {
     errors.push(syntax);
     yield take();
