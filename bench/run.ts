@@ -42,6 +42,7 @@ import {
   withoutNpmNoise,
 } from './support.ts';
 import { sweepFigures } from './sweep.ts';
+import { uploadFigures } from './upload.ts';
 
 /** Everything the bench chose, recorded in results.json. */
 const SETTINGS = {
@@ -72,6 +73,7 @@ const SETTINGS = {
   csv: { shipments: 100_000 },
   /** E: a 10,000-shipment POST while the reporter is busy with 2,000 (the issue's 500 after 29 s). */
   busyIntake: { busyWith: 2_000, shipments: 10_000, rate: 20, concurrency: 10, clientRate: 20 },
+  upload: { shipments: Number(process.env.BENCH_UPLOAD_SHIPMENTS ?? 100_000), timeoutMs: 1_000_000 },
   chaos: {
     shipments: 2_000,
     rate: 50,
@@ -105,9 +107,10 @@ const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 1_170) * 1000;
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim().toUpperCase());
 /**
  * Sections left out of a full run, for the time budget, and run when BENCH_ONLY names them:
- * B1A, the reporting throughput under the AWS profile (Digitoll ~40 ms, issue #14 item 4).
+ * B1A, the reporting throughput under the AWS profile (Digitoll ~40 ms, issue #14 item 4), and
+ * G, the 100,000-shipment bulk upload (BENCH_UPLOAD_SHIPMENTS sets another size).
  */
-const OPT_IN = new Set(['B1A']);
+const OPT_IN = new Set(['B1A', 'G']);
 const wants = (id: string) => (only ? only.includes(id) : !OPT_IN.has(id));
 const profiles = selectedProfiles();
 
@@ -315,6 +318,9 @@ try {
   );
   await section('F routing poller (#10)', 'F', 'routing poller', LOCAL_ONLY, () =>
     routingFigures({ cdkOut, template }),
+  );
+  await section('G bulk upload (#14)', 'G', 'bulk CSV upload', LOCAL_ONLY, () =>
+    uploadFigures({ cdkOut, template, ...SETTINGS.upload }),
   );
 } catch (error) {
   figures.push(crashRow('bench', 'setup', error));

@@ -35,6 +35,9 @@ export function buildApp(app: App = new App()): {
     notificationDeadLetterQueue: stateful.notificationDeadLetterQueue,
     outboxStreamFailureQueue: stateful.outboxStreamFailureQueue,
     maskinportenSecret: stateful.maskinportenSecret,
+    uploadBucket: stateful.uploadBucket,
+    uploadQueue: stateful.uploadQueue,
+    uploadDeadLetterQueue: stateful.uploadDeadLetterQueue,
     consoleOrigin: consoleStack.hosting.origin,
   });
   const consoleContent = new ConsoleContentStack(app, `${prefix}-ConsoleContent`, {

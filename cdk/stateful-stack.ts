@@ -2,7 +2,7 @@
  * What holds data: the table and the report queue with its dead-letter queue.
  * Kept apart from the functions so a stateless redeploy can never replace the data.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -11,6 +11,15 @@ import {
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  EventType,
+  HttpMethods,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -33,7 +42,21 @@ export const STATEFUL_OUTPUTS = {
   reportDeadLetterQueueArn: 'ReportDeadLetterQueueArn',
   notificationDeadLetterQueueArn: 'NotificationDeadLetterQueueArn',
   maskinportenSecretArn: 'MaskinportenSecretArn',
+  uploadBucketName: 'UploadBucketName',
+  uploadDeadLetterQueueArn: 'UploadDeadLetterQueueArn',
 } as const;
+
+/** Uploaded files are deleted this many days after their PUT (processing takes minutes). */
+export const UPLOAD_EXPIRY_DAYS = 3;
+
+/**
+ * The upload bucket's name, fixed per stage, account and region, so the functions' grants name
+ * its objects (`…/uploads/*`) without a cross-stack token, and cdk-nag's finding reads as the ARN.
+ */
+export const uploadBucketName = (stage: string) =>
+  `voec-border-${stage}-uploads-${Aws.ACCOUNT_ID}-${Aws.REGION}`;
+export const uploadObjectsArn = (stage: string) =>
+  `arn:${Aws.PARTITION}:s3:::${uploadBucketName(stage)}/uploads/*`;
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -49,6 +72,10 @@ export class StatefulStack extends Stack {
   readonly notificationDeadLetterQueue: Queue;
   /** Batches of the table stream the outbox consumer failed on every retry (their items stay in the outbox). */
   readonly outboxStreamFailureQueue: Queue;
+  /** Bulk uploads: the partners' files, and the queue of their object-created events. */
+  readonly uploadBucket: Bucket;
+  readonly uploadQueue: Queue;
+  readonly uploadDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -133,6 +160,58 @@ export class StatefulStack extends Stack {
     // schedule still hands those notifications over from the outbox.
     this.outboxStreamFailureQueue = deadLetterQueue('OutboxStreamFailureQueue');
 
+    // Bulk uploads: partners PUT files through presigned URLs only; the bucket is private, encrypted,
+    // TLS only, and forgets the files after a few days. Each object created under uploads/ is an
+    // event on the upload queue (S3 → SQS), consumed by the upload processor.
+    this.uploadDeadLetterQueue = deadLetterQueue('UploadDeadLetterQueue');
+    this.uploadQueue = workQueue(
+      'UploadQueue',
+      FUNCTION_TIMEOUT_SECONDS.uploadProcessor,
+      this.uploadDeadLetterQueue,
+      QUEUE_MAX_RECEIVES.upload,
+    );
+    const uploadAccessLogs = new Bucket(this, 'UploadAccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy: retain,
+    });
+    acknowledgeNag(uploadAccessLogs, {
+      id: 'AwsSolutions-S1',
+      reason:
+        "This is the upload bucket's access-log bucket; logging its own access would write into itself.",
+    });
+    this.uploadBucket = new Bucket(this, 'UploadBucket', {
+      bucketName: uploadBucketName(config.stage),
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: uploadAccessLogs,
+      lifecycleRules: [
+        { expiration: Duration.days(UPLOAD_EXPIRY_DAYS) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      // Browsers (the console) may PUT to a presigned URL too; nothing else is allowed cross-origin.
+      cors: [{ allowedMethods: [HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['*'] }],
+      removalPolicy: retain,
+    });
+    this.uploadBucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.uploadQueue), {
+      prefix: 'uploads/',
+    });
+    // CDK's own notification-configuring function (one per stack): it only writes its logs.
+    const notificationsHandler = this.node.tryFindChild(
+      'BucketNotificationsHandler050a0587b7544547bf325f094a3db834',
+    );
+    if (!notificationsHandler) throw new Error('CDK created no bucket-notifications handler');
+    acknowledgeNag(notificationsHandler, {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        "CDK's bucket-notifications handler (it sets the upload bucket's S3 → SQS notification at deploy " +
+        'time): AWSLambdaBasicExecutionRole only allows it to write its own logs.',
+    });
+
     // The carrier sets the value after deploying: {clientId, privateKeyPem, certificateChainPem?, keyId?}.
     this.maskinportenSecret = new Secret(this, 'MaskinportenCredentials', {
       description:
@@ -165,10 +244,20 @@ export class StatefulStack extends Stack {
       value: this.maskinportenSecret.secretArn,
     });
 
+    new CfnOutput(this, STATEFUL_OUTPUTS.uploadBucketName, {
+      description: 'Bulk-upload files (presigned PUTs only; expire after a few days)',
+      value: this.uploadBucket.bucketName,
+    });
+    new CfnOutput(this, STATEFUL_OUTPUTS.uploadDeadLetterQueueArn, {
+      description: 'Upload events whose processing failed every attempt',
+      value: this.uploadDeadLetterQueue.queueArn,
+    });
+
     for (const deadLetterQueue of [
       this.reportDeadLetterQueue,
       this.notificationDeadLetterQueue,
       this.outboxStreamFailureQueue,
+      this.uploadDeadLetterQueue,
     ]) {
       acknowledgeNag(deadLetterQueue, {
         id: 'AwsSolutions-SQS3',

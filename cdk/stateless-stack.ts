@@ -6,6 +6,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -16,6 +17,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { PartnerApi } from './constructs/partner-api.ts';
 import { Reporting } from './constructs/reporting.ts';
 import { RoutingPoller } from './constructs/routing-poller.ts';
+import { Uploads } from './constructs/uploads.ts';
 import { Webhooks } from './constructs/webhooks.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -29,6 +31,10 @@ export interface StatelessStackProps extends StackProps {
   /** The outbox stream consumer's on-failure destination. */
   outboxStreamFailureQueue: IQueue;
   maskinportenSecret: ISecret;
+  /** Its name reaches the functions by reference (the local runtime names buckets its own way). */
+  uploadBucket: IBucket;
+  uploadQueue: IQueue;
+  uploadDeadLetterQueue: IQueue;
   /** The operations console's origin: the one origin the API's CORS allows. */
   consoleOrigin?: string;
 }
@@ -41,6 +47,7 @@ export class StatelessStack extends Stack {
   readonly borderSchedule: BorderSchedule;
   readonly routingPoller: RoutingPoller;
   readonly monitoring: Monitoring;
+  readonly uploads: Uploads;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,6 +62,7 @@ export class StatelessStack extends Stack {
       [ENV.notificationDlqUrl]: notificationDeadLetterQueue.queueUrl,
       [ENV.sweepRecheckMinutes]: String(config.scheduleRateMinutes),
       [ENV.ioConcurrency]: String(config.ioConcurrency),
+      [ENV.uploadBucketName]: props.uploadBucket.bucketName,
     };
 
     this.partnerApi = new PartnerApi(this, 'PartnerApi', {
@@ -95,6 +103,14 @@ export class StatelessStack extends Stack {
       maskinportenSecret,
       environment,
     });
+    this.uploads = new Uploads(this, 'Uploads', {
+      config,
+      table,
+      reportQueue,
+      uploadQueue: props.uploadQueue,
+      intake: this.partnerApi.functions.intake,
+      environment,
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: this.api,
@@ -108,6 +124,7 @@ export class StatelessStack extends Stack {
       notificationQueue,
       notificationDeadLetterQueue,
       outboxStreamFailureQueue: props.outboxStreamFailureQueue,
+      uploadDeadLetterQueue: props.uploadDeadLetterQueue,
     });
 
     new CfnOutput(this, 'ApiUrl', {

@@ -25,6 +25,10 @@ const Env = z.object({
   [ENV.sweepRecheckMinutes]: z.coerce.number().positive().default(5),
   /** Bulk requests in flight per operation (intake writes and sends, the sweep, the outbox). */
   [ENV.ioConcurrency]: z.coerce.number().int().min(1).max(64).default(DEFAULT_IO_CONCURRENCY),
+  /** Bulk uploads (the intake function presigns, the upload processor reads and re-queues). */
+  [ENV.uploadBucketName]: z.string().min(1).optional(),
+  [ENV.uploadQueueUrl]: z.url().optional(),
+  [ENV.s3Endpoint]: z.url().optional(),
 });
 export type Config = z.infer<typeof Env>;
 

@@ -51,6 +51,10 @@ export const ENV = {
    * sweep's per-shipment transactions); set per stage, default `DEFAULT_IO_CONCURRENCY` (16).
    */
   ioConcurrency: 'IO_CONCURRENCY',
+  /** Bulk uploads: the bucket partners PUT files to, and the queue of its object-created events. */
+  uploadBucketName: 'UPLOAD_BUCKET_NAME',
+  uploadQueueUrl: 'UPLOAD_QUEUE_URL',
+  s3Endpoint: 'AWS_ENDPOINT_URL_S3',
 } as const;
 
 /** Function timeouts in seconds: CDK sets them, queue visibility timeouts and leases are sized by them. */
@@ -65,6 +69,8 @@ export const FUNCTION_TIMEOUT_SECONDS = {
   borderSweep: 300,
   /** Routing poller: one run pages until the feed is empty or its budget (2/3 of this) is spent. */
   routingPoller: 60,
+  /** Lambda's maximum: a 100,000-shipment file; it pauses and re-queues itself before the end. */
+  uploadProcessor: 900,
 } as const;
 
 /**
@@ -74,6 +80,7 @@ export const FUNCTION_TIMEOUT_SECONDS = {
 export const QUEUE_MAX_RECEIVES = {
   report: 5,
   notification: 5,
+  upload: 5,
 } as const;
 
 /**

@@ -57,6 +57,8 @@ export interface MonitoringProps {
   notificationDeadLetterQueue: IQueue;
   /** Table-stream batches the outbox consumer failed on every retry. */
   outboxStreamFailureQueue: IQueue;
+  /** Bulk-upload events that failed every attempt (alarmed as the other dead-letter queues). */
+  uploadDeadLetterQueue?: IQueue;
 }
 
 export function businessMetric(metricName: string): Metric {
@@ -150,7 +152,10 @@ export class Monitoring extends Construct {
       ['ReportDeadLetterQueue', props.reportDeadLetterQueue, 'Report dead-letter queue'],
       ['NotificationDeadLetterQueue', props.notificationDeadLetterQueue, 'Notification dead-letter queue'],
       ['OutboxStreamFailureQueue', props.outboxStreamFailureQueue, 'Outbox stream failures'],
-    ] as const;
+    ] as Array<readonly [string, IQueue, string]>;
+    if (props.uploadDeadLetterQueue) {
+      deadLetters.push(['UploadDeadLetterQueue', props.uploadDeadLetterQueue, 'Upload dead-letter queue']);
+    }
     for (const [id, queue, section] of deadLetters) {
       alarm(
         id,

@@ -18,6 +18,7 @@ import { type AddShipmentsResult, countByStatus, type SubmitResult } from '../..
 import type { Conflict, Intake, RuleBreach } from '../../lib/domain/outcomes.ts';
 import type { ManifestOverview, ShipmentHistory, ShipmentListing } from '../../lib/domain/queries.ts';
 import type { ManifestRecord, ShipmentRecord } from '../../lib/domain/records.ts';
+import type { UploadRecord } from '../../lib/domain/uploads.ts';
 import type {
   AlertList,
   IntakeResponse,
@@ -28,6 +29,8 @@ import type {
   ShipmentView,
   TransportView,
 } from '../../lib/manifest/responses.ts';
+import { LIMITS } from '../../lib/manifest/schema.ts';
+import type { UploadCreated, UploadView } from '../../lib/manifest/uploads.ts';
 import { fieldErrorsFromZod, PARSE_OPTIONS } from '../../lib/manifest/validation.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -338,6 +341,7 @@ const MISSING: Record<NotFound['what'], string> = {
   shipment: 'Shipment',
   webhook: 'Webhook',
   transit: 'Transit',
+  upload: 'Upload',
 };
 
 /** Any error of a request as the problem it answers; anything unknown is a 500 that reveals nothing. */
@@ -599,4 +603,42 @@ export function shipmentDetail(history: ShipmentHistory): ShipmentDetail {
 
 export function alertList(alerts: Alert[]): AlertList {
   return { alerts };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bulk uploads
+// ---------------------------------------------------------------------------------------------------
+
+export function uploadCreatedBody(created: {
+  upload: UploadRecord;
+  uploadUrl: string;
+  expiresAt: string;
+}): UploadCreated {
+  return {
+    uploadId: created.upload.uploadId,
+    uploadUrl: created.uploadUrl,
+    expiresAt: created.expiresAt,
+    maxBytes: LIMITS.uploadBytes,
+  };
+}
+
+export function uploadView(upload: UploadRecord): UploadView {
+  return {
+    uploadId: upload.uploadId,
+    reference: upload.reference,
+    format: upload.format,
+    status: upload.status,
+    createdAt: upload.createdAt,
+    updatedAt: upload.updatedAt,
+    progress: {
+      shipmentsRead: upload.shipmentsRead,
+      shipmentsStored: upload.shipmentsStored,
+      ...(upload.shipmentsTotal !== undefined ? { shipmentsTotal: upload.shipmentsTotal } : {}),
+    },
+    ...(upload.manifestId && upload.status !== 'FAILED' ? { manifestId: upload.manifestId } : {}),
+    counts: upload.counts,
+    errors: upload.errors,
+    ...(upload.errorsTruncated ? { errorsTruncated: true } : {}),
+    ...(upload.completedAt ? { completedAt: upload.completedAt } : {}),
+  };
 }

@@ -34,6 +34,7 @@ import {
   VoecNumberInput,
   WebhookRegistration,
 } from '../../lib/manifest/schema.ts';
+import { UploadCreated, UploadRequest, UploadView } from '../../lib/manifest/uploads.ts';
 
 /** The Lambda function behind a route (one per concern; see cdk/constructs/partner-api.ts). */
 export type HttpFunction = 'public' | 'intake' | 'read' | 'changes';
@@ -52,6 +53,10 @@ const Mrn = z
   .string()
   .regex(/^[0-9A-Z]{1,35}$/, { message: 'must be an MRN: capital letters and digits' })
   .describe('The NCTS transit MRN the manifest named');
+const UploadId = z
+  .string()
+  .regex(/^[0-9a-z]{1,64}$/, { message: 'must be an upload id this API returned' })
+  .describe('The uploadId POST /v1/manifest-uploads answered');
 const WebhookId = z.string().regex(/^[0-9a-z]{1,64}$/, { message: 'must be a webhook id this API returned' });
 
 const ShipmentListQuery = z.strictObject({
@@ -380,6 +385,34 @@ export const ROUTES = {
     partnerKey: true,
     params: z.strictObject({ webhookId: WebhookId }),
     responses: { 204: { description: 'Removed' } },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  createManifestUpload: route({
+    operationId: 'createManifestUpload',
+    method: 'POST',
+    path: '/v1/manifest-uploads',
+    function: 'intake',
+    summary:
+      'Start a bulk upload (JSON manifest or shipments CSV, up to 100,000 shipments): answers a presigned PUT URL',
+    partnerKey: true,
+    body: named('UploadRequest', UploadRequest),
+    responses: {
+      201: {
+        description: 'PUT the file to uploadUrl (Location names the upload)',
+        json: named('UploadCreated', UploadCreated),
+      },
+    },
+    problems: { ...JSON_BODY, ...KEY },
+  }),
+  getManifestUpload: route({
+    operationId: 'getManifestUpload',
+    method: 'GET',
+    path: '/v1/manifest-uploads/{uploadId}',
+    function: 'intake',
+    summary: 'A bulk upload: PENDING, PROCESSING, COMPLETED or FAILED, its progress, counts and errors',
+    partnerKey: true,
+    params: z.strictObject({ uploadId: UploadId }),
+    responses: { 200: { description: 'The upload', json: named('UploadView', UploadView) } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
   }),
 } as const satisfies Record<string, Route>;

@@ -19,7 +19,7 @@ export interface FieldError {
 
 export abstract class DomainError extends Error {}
 
-export type Missing = 'manifest' | 'shipment' | 'webhook' | 'transit';
+export type Missing = 'manifest' | 'shipment' | 'webhook' | 'transit' | 'upload';
 
 /** There is no such thing for this partner (another partner's is not found either). */
 export class NotFound extends DomainError {

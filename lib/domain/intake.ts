@@ -185,8 +185,8 @@ async function withRefusals(
  * Stores the records, each to be reported with its house claim; those whose number another live
  * shipment holds are stored REJECTED instead. The records as stored, in the same order.
  */
-async function storeClaiming(
-  deps: IntakeDeps,
+export async function storeClaiming(
+  deps: { store: Pick<IntakeStore, 'storeShipments' | 'putShipments'> },
   manifest: ManifestRecord,
   records: ShipmentRecord[],
 ): Promise<{ records: ShipmentRecord[]; refused: number }> {
@@ -266,7 +266,11 @@ export function manifestFromRequest(
   };
 }
 
-function shipmentRecord(manifest: ManifestRecord, input: ShipmentInput, receivedAt: string): ShipmentRecord {
+export function shipmentRecord(
+  manifest: ManifestRecord,
+  input: ShipmentInput,
+  receivedAt: string,
+): ShipmentRecord {
   const evaluation = evaluateShipment(input, {
     receivedAt: new Date(receivedAt),
     estimatedArrival: new Date(manifest.transport.estimatedArrival),
@@ -373,12 +377,13 @@ export async function addShipments(
 
   const summaries = await deps.store.summarizeShipments(manifestId);
   const fresh = shipments.filter((input) => !existing.has(input.shipmentNumber));
-  if (summaries.length + fresh.length > LIMITS.shipmentsPerManifest) {
+  const max = manifest.uploadId ? LIMITS.shipmentsPerUpload : LIMITS.shipmentsPerManifest;
+  if (summaries.length + fresh.length > max) {
     throw new LimitExceeded('shipmentsPerManifest', {
       manifestId,
       holds: summaries.length,
       adding: fresh.length,
-      max: LIMITS.shipmentsPerManifest,
+      max,
     });
   }
 

@@ -23,6 +23,7 @@ export const NotificationType = z.enum([
   'shipment.status',
   'transit.closure',
   'shipment.routing',
+  'manifest-upload.completed',
 ]);
 export type NotificationType = z.infer<typeof NotificationType>;
 

@@ -34,6 +34,8 @@ export const ManifestRecord = z.object({
   transportRevision: z.number().int().optional(),
   transportReport: ReportState.optional(),
   masterReport: ReportState.optional(),
+  /** The bulk upload it came from: such a manifest may hold up to LIMITS.shipmentsPerUpload shipments. */
+  uploadId: z.string().optional(),
 });
 export type ManifestRecord = z.infer<typeof ManifestRecord>;
 

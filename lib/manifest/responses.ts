@@ -219,7 +219,18 @@ export const Problem = z.object({
   detail: z.string(),
   instance: z.string().optional(),
   errors: z
-    .array(z.object({ path: z.string(), code: z.string(), message: z.string() }))
+    .array(
+      z.object({
+        path: z.string(),
+        code: z.string(),
+        message: z.string(),
+        expected: z
+          .string()
+          .optional()
+          .describe('invalid_type: the type the field takes, e.g. "a number in NOK"'),
+        received: z.string().optional().describe('invalid_type: the type it got, e.g. "a string"'),
+      }),
+    )
     .optional()
     .describe('One entry per problem; path is a JSON pointer into the request'),
 });

@@ -34,6 +34,14 @@ export const LIMITS = {
   decompressedBodyBytes: 32 * 1024 * 1024,
   /** Highest per-piece value VOEC allows is below this, in NOK. */
   voecItemValueLimitNok: 3_000,
+  /** Bulk uploads (POST /v1/manifest-uploads): shipments in one uploaded file, its one manifest. */
+  shipmentsPerUpload: 100_000,
+  /** The uploaded file as PUT (compressed, if gzip), the presigned URL's content-length-range. */
+  uploadBytes: 200 * 1024 * 1024,
+  /** How long a presigned upload URL is valid. */
+  uploadUrlSeconds: 15 * 60,
+  /** Errors kept on a FAILED upload (the file may have many more; these are the first). */
+  uploadErrors: 100,
 } as const;
 
 const text = (min: number, max: number) =>

@@ -93,12 +93,33 @@ export const ShipmentRoutingEvent = z
   })
   .describe("Customs' control signal for a shipment at the border (routing).");
 
+export const ManifestUploadCompletedEvent = z
+  .object({
+    ...envelope,
+    type: z.literal('manifest-upload.completed'),
+    data: z.object({
+      uploadId: z.string(),
+      reference: z.string(),
+      status: z
+        .enum(['COMPLETED', 'FAILED'])
+        .describe(
+          'COMPLETED (stored as a manifest) or FAILED (see GET …/manifest-uploads/{uploadId} for the errors)',
+        ),
+      manifestId: z.string().optional().describe('The manifest the upload made (COMPLETED only).'),
+      shipmentsStored: z.number().int(),
+      counts: z.record(z.string(), z.number().int()).describe('Shipments by status'),
+      errorCount: z.number().int(),
+    }),
+  })
+  .describe('A bulk upload finished: COMPLETED or FAILED.');
+
 export const WebhookPayload = z.discriminatedUnion('type', [
   ShipmentStatusEvent,
   FlagRaisedEvent,
   FlagClearedEvent,
   TransitClosureEvent,
   ShipmentRoutingEvent,
+  ManifestUploadCompletedEvent,
 ]);
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
@@ -109,4 +130,5 @@ export const WEBHOOK_PAYLOADS = {
   'flag.cleared': FlagClearedEvent,
   'transit.closure': TransitClosureEvent,
   'shipment.routing': ShipmentRoutingEvent,
+  'manifest-upload.completed': ManifestUploadCompletedEvent,
 } as const;

@@ -8,6 +8,7 @@ import type { NamedSchema } from './openapi.ts';
 import {
   FlagClearedEvent,
   FlagRaisedEvent,
+  ManifestUploadCompletedEvent,
   ShipmentRoutingEvent,
   ShipmentStatusEvent,
   TransitClosureEvent,
@@ -56,6 +57,12 @@ export const WEBHOOKS: readonly WebhookSpec[] = [
     summary:
       "Customs' control signal at the border for a shipment: TO_ENTRY (released), TO_CONTROL (with its location), ENTRY_PENDING or ENTRY_DENIED",
     payload: { name: 'ShipmentRoutingEvent', schema: ShipmentRoutingEvent },
+  },
+  {
+    type: 'manifest-upload.completed',
+    operationId: 'onManifestUploadCompleted',
+    summary: 'A bulk upload (POST /v1/manifest-uploads) finished: COMPLETED with its manifest, or FAILED',
+    payload: { name: 'ManifestUploadCompletedEvent', schema: ManifestUploadCompletedEvent },
   },
 ];
 

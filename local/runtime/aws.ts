@@ -3,6 +3,7 @@
  * Clients get explicit dummy credentials so the SDK never walks the credential chain (~/.aws, IMDS).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
 export const LOCAL_REGION = 'eu-north-1';
@@ -18,4 +19,14 @@ export function localDynamoClient(endpoint: string): DynamoDBClient {
 /** fauxqs queue URLs use a `*.localhost` host that does not resolve: always pass its endpoint. */
 export function localSqsClient(endpoint: string): SQSClient {
   return new SQSClient({ region: LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS });
+}
+
+/** fauxqs's S3 side, on the same endpoint: path-style URLs only. */
+export function localS3Client(endpoint: string): S3Client {
+  return new S3Client({
+    region: LOCAL_REGION,
+    endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_CREDENTIALS,
+  });
 }

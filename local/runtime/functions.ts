@@ -111,6 +111,8 @@ export function functionSpecs(
         // The local wiring: the SDK (and lib/config.ts) send DynamoDB and SQS calls to the emulators.
         AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
         AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
+        // fauxqs serves S3 on its SQS endpoint (path-style; lib/compose/uploads.ts sets that).
+        AWS_ENDPOINT_URL_S3: options.sqsEndpoint,
         // Every other AWS service (not emulated) fails fast here instead of reaching real AWS.
         AWS_ENDPOINT_URL: UNREACHABLE_ENDPOINT,
         ...options.extraEnv,

@@ -12,7 +12,8 @@ import { DynamoPartnerKeyStore } from '../../lib/adapters/dynamodb/partner-key-s
 import { hashKey, type KeyRole } from '../../lib/domain/partner-keys.ts';
 import { startDynamoDbLocal, startSqsEmulator } from '../emulators.ts';
 import { readCloudAssembly, synthesize } from './assembly.ts';
-import { localDynamoClient, localSqsClient } from './aws.ts';
+import { localDynamoClient, localS3Client, localSqsClient } from './aws.ts';
+import { BucketNotifier, createBuckets } from './buckets.ts';
 import { functionSpecs } from './functions.ts';
 import { apiFromTemplates, HttpGateway } from './http-gateway.ts';
 import { Intrinsics } from './intrinsics.ts';
@@ -187,9 +188,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const dynamoClient = localDynamoClient(dynamoEndpoint);
     const sqsClient = localSqsClient(sqsEndpoint);
+    const s3Client = localS3Client(sqsEndpoint);
     cleanups.push(() => {
       dynamoClient.destroy();
       sqsClient.destroy();
+      s3Client.destroy();
     });
 
     const hosts = new Map<string, LambdaFunctionHost>();
@@ -238,6 +241,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const tableList = await createTables(intrinsics, dynamoClient, { streams: options.pollQueues ?? true });
     const queueList = await createQueues(intrinsics, sqsClient);
+    await createBuckets(intrinsics, s3Client, options.namePrefix ?? '');
+    const bucketNotifier = new BucketNotifier(intrinsics, queueList, s3Client, sqsClient, log);
 
     const { specs, skipped } = functionSpecs(intrinsics, {
       dynamoEndpoint,
@@ -345,6 +350,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     cleanups.push(() => Promise.all(pollers.map((poller) => poller.stop())).then(() => undefined));
     cleanups.push(() => Promise.all(streamPollers.map((poller) => poller.stop())).then(() => undefined));
+    // S3 → SQS event notifications (fauxqs has none): emulated like the other event sources.
+    await bucketNotifier.start();
+    cleanups.push(() => bucketNotifier.stop());
 
     const rules: ScheduledRule[] = [];
     for (const stackName of intrinsics.stackNames()) {

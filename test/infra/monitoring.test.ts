@@ -30,6 +30,7 @@ describe('alarms', () => {
       ['voec-border-dev-ReportDeadLetterQueue', 'ReportDeadLetterQueue'],
       ['voec-border-dev-NotificationDeadLetterQueue', 'NotificationDeadLetterQueue'],
       ['voec-border-dev-OutboxStreamFailureQueue', 'OutboxStreamFailureQueue'],
+      ['voec-border-dev-UploadDeadLetterQueue', 'UploadDeadLetterQueue'],
     ]) {
       const props = alarm(dev.stateless, name as string);
       expect(props).toMatchObject({
@@ -43,11 +44,11 @@ describe('alarms', () => {
       });
       expect(queueOf(props)).toContain(queue as string);
     }
-    // Both dead-letter queues of the stateful stack are covered.
+    // Every dead-letter queue of the stateful stack is covered.
     const deadLetterQueues = Object.keys(dev.stateful.findResources('AWS::SQS::Queue')).filter((id) =>
       id.includes('DeadLetter'),
     );
-    expect(deadLetterQueues).toHaveLength(2);
+    expect(deadLetterQueues).toHaveLength(3);
   });
 
   it('alarms on the age of the oldest report and notification message, per stage', () => {

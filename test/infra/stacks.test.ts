@@ -55,15 +55,15 @@ describe('stateful stack', () => {
   });
 
   it('has an encrypted report queue with a dead-letter queue and TLS-only policies', () => {
-    // Report, follow-up and notification queues, their two dead-letter queues, the outbox stream's failures.
-    dev.stateful.resourceCountIs('AWS::SQS::Queue', 6);
+    // Report, follow-up, notification and upload queues, their three dead-letter queues, the outbox stream's failures.
+    dev.stateful.resourceCountIs('AWS::SQS::Queue', 8);
     dev.stateful.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     const policies = Object.values(dev.stateful.findResources('AWS::SQS::QueuePolicy')) as Resource[];
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(8);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -75,7 +75,7 @@ describe('stateful stack', () => {
 describe('stateless stack', () => {
   it('runs every function on Node 24 (.node-version), arm64, with tracing and a log group with retention', () => {
     const functions = Object.values(dev.stateless.findResources('AWS::Lambda::Function')) as Resource[];
-    expect(functions.length).toBe(10);
+    expect(functions.length).toBe(11);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -118,6 +118,8 @@ describe('stateless stack', () => {
       'POST /v1/webhooks': 'CUSTOM',
       'GET /v1/webhooks': 'CUSTOM',
       'DELETE /v1/webhooks/{webhookId}': 'CUSTOM',
+      'POST /v1/manifest-uploads': 'CUSTOM',
+      'GET /v1/manifest-uploads/{uploadId}': 'CUSTOM',
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
@@ -301,7 +303,7 @@ describe('stateless stack', () => {
     );
     const queues = Object.values(dev.stateful.findResources('AWS::SQS::Queue')) as Resource[];
     const receives = queues.flatMap((q) => q.Properties.RedrivePolicy?.maxReceiveCount ?? []);
-    expect(receives).toHaveLength(3);
+    expect(receives).toHaveLength(4);
     for (const count of receives) expect(Object.values(QUEUE_MAX_RECEIVES)).toContain(count);
   });
 

@@ -15,7 +15,15 @@ beforeAll(async () => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"state":"fine"}');
     } else {
-      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Unauthorized"}');
+      // What the functions answer without a key (the authorizer always allows: functions/auth/authorizer.ts).
+      res.writeHead(401, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          type: 'https://voec-border.dev/problems/unauthorized',
+          title: 'A valid partner API key is required',
+          status: 401,
+          detail: 'No Authorization header: send Authorization: Bearer <key>.',
+        }),
+      );
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

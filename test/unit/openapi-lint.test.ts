@@ -28,7 +28,7 @@ describe('the OpenAPI document', () => {
     const written = await run(process.execPath, ['--import', 'tsx', 'scripts/openapi.ts', file], {
       cwd: root,
     });
-    expect(written.stdout).toMatch(/Wrote .*openapi\.json: \d+ operations, 5 webhook events\./);
+    expect(written.stdout).toMatch(/Wrote .*openapi\.json: \d+ operations, 6 webhook events\./);
     const document = JSON.parse(readFileSync(file, 'utf8'));
     expect(document.openapi).toBe('3.1.0');
 
@@ -59,6 +59,7 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(document.webhooks).sort()).toEqual([
       'flag.cleared',
       'flag.raised',
+      'manifest-upload.completed',
       'shipment.routing',
       'shipment.status',
       'transit.closure',

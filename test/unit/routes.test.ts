@@ -33,6 +33,8 @@ describe('the route table', () => {
         'POST /v1/webhooks',
         'GET /v1/webhooks',
         'DELETE /v1/webhooks/{webhookId}',
+        'POST /v1/manifest-uploads',
+        'GET /v1/manifest-uploads/{uploadId}',
       ].sort(),
     );
     for (const [operationId, route] of Object.entries(ROUTES)) expect(route.operationId).toBe(operationId);

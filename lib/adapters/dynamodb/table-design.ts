@@ -228,6 +228,12 @@ export const keys = {
     pk: `${partner(partnerId)}#DELIVERY`,
     sk: `${notificationId}#${webhookId}`,
   }),
+
+  /** A bulk upload (POST /v1/manifest-uploads) and its processing checkpoint. */
+  upload: (partnerId: string, uploadId: string): TableKey => ({
+    pk: `${partner(partnerId)}#UPLOAD#${uploadId}`,
+    sk: 'UPLOAD',
+  }),
 };
 
 /**

@@ -1,0 +1,159 @@
+/**
+ * E — a bulk CSV upload of 100,000 shipments on the local stack (issue #14 item 3/5): POST the
+ * upload, PUT the file to the presigned URL (fauxqs S3), wait for COMPLETED. Reported: the wall time
+ * from the PUT to COMPLETED, the processor's CPU per 1,000 shipments (thread CPU of its invocations,
+ * from the local runtime's REPORT), its peak heap (it must not grow with the file: compare the
+ * live heap with the file's size), and the modelled AWS duration at the processor's memory size
+ * (wall + CPU × the vCPU stretch). The reporter is not polled (pollQueues: false): the figure is
+ * the upload's, not the reporting's.
+ */
+
+import { newKey } from '../lib/domain/partner-keys.ts';
+import type { ManifestRequest } from '../lib/manifest/schema.ts';
+import type { InvocationReport } from '../local/runtime/index.ts';
+import { startLocalStack } from '../local/runtime/index.ts';
+import { startBackends } from './profiles.ts';
+import { type Figure, figure, lambdaCpuStretch, progress, round, sleep, track } from './support.ts';
+
+const GROUP = 'G bulk upload (#14)';
+/** The processor's memory in the template (cdk/constructs/uploads.ts). */
+const PROCESSOR_MEMORY_MB = 1769;
+
+function csvFile(template: ManifestRequest, count: number): Buffer {
+  const [shipment] = template.shipments;
+  if (!shipment) throw new Error('the example has no shipment');
+  const header =
+    'shipmentNumber,voecNumber,goodsDescription,grossMassKg,packages,consignor.name,consignor.address.street,consignor.address.postcode,consignor.address.city,consignor.address.country,consignee.name,consignee.type,consignee.address.street,consignee.address.postcode,consignee.address.city,consignee.address.country,items.commodityCode,items.description,items.unitValueNok,items.quantity';
+  const q = (value: string | number) => `"${String(value).replaceAll('"', '""')}"`;
+  const rows: string[] = [header];
+  for (let i = 0; i < count; i++) {
+    const s = shipment;
+    const c = s.consignee;
+    for (const item of s.items) {
+      rows.push(
+        [
+          `UP${String(i).padStart(9, '0')}SE`,
+          q(s.voecNumber),
+          q(s.goodsDescription),
+          s.grossMassKg,
+          s.packages,
+          q(s.consignor.name),
+          q(s.consignor.address.street),
+          q(s.consignor.address.postcode),
+          q(s.consignor.address.city),
+          s.consignor.address.country,
+          q(c.name),
+          c.type,
+          q(c.address.street),
+          q(c.address.postcode),
+          q(c.address.city),
+          c.address.country,
+          item.commodityCode,
+          q(item.description),
+          item.unitValueNok,
+          item.quantity,
+        ].join(','),
+      );
+    }
+  }
+  return Buffer.from(`${rows.join('\n')}\n`);
+}
+
+export async function uploadFigures(options: {
+  cdkOut: string;
+  template: ManifestRequest;
+  shipments: number;
+  timeoutMs: number;
+}): Promise<Figure[]> {
+  const key = newKey();
+  const backends = await startBackends('local');
+  const reports: InvocationReport[] = [];
+  const stack = await startLocalStack({
+    port: 0,
+    synth: false,
+    cdkOut: options.cdkOut,
+    dynamoEndpoint: backends.dynamoEndpoint,
+    sqsEndpoint: backends.sqsEndpoint,
+    scheduleEnabled: false,
+    partnerKeys: [{ partnerId: 'bench', key }],
+    log: () => {},
+    functionLogs: false,
+    onInvocationReport: (report) => reports.push(report),
+  });
+  const stop = track('upload local stack', async () => {
+    await stack.stop();
+    await backends.stop();
+  });
+  try {
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.apiUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', ...init.headers },
+      });
+    const file = csvFile(options.template, options.shipments);
+    const transport = {
+      ...options.template.transport,
+      estimatedArrival: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+    };
+    const created = await api('/v1/manifest-uploads', {
+      method: 'POST',
+      body: JSON.stringify({ reference: `BENCH-UPLOAD-${Date.now()}`, format: 'csv', transport }),
+    });
+    if (created.status !== 201) throw new Error(`POST /v1/manifest-uploads answered ${created.status}`);
+    const { uploadId, uploadUrl } = (await created.json()) as { uploadId: string; uploadUrl: string };
+    progress(`E: PUT ${(file.length / 1e6).toFixed(1)} MB (${options.shipments} shipments)`);
+    const started = performance.now();
+    const put = await fetch(uploadUrl, { method: 'PUT', body: file });
+    if (put.status !== 200) throw new Error(`PUT to the presigned URL answered ${put.status}`);
+    let body: Record<string, any> = {};
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      body = (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>;
+      if (body.status === 'COMPLETED' || body.status === 'FAILED' || Date.now() > deadline) break;
+      await sleep(1000);
+    }
+    const wallMs = performance.now() - started;
+    const processor = reports.filter((report) => /Upload.*Processor/i.test(report.functionLogicalId));
+    const cpuMs = processor.reduce((sum, r) => sum + r.cpuUserMs + r.cpuSystemMs, 0);
+    const peakHeap = Math.max(0, ...processor.map((r) => r.peakHeapUsedBytes));
+    const modelledMs = wallMs + cpuMs * lambdaCpuStretch(PROCESSOR_MEMORY_MB);
+    const stored = Number(body.progress?.shipmentsStored ?? 0);
+    const note = `status ${body.status}, ${stored} of ${options.shipments} stored, ${processor.length} processor invocation(s); file ${(file.length / 1e6).toFixed(1)} MB`;
+    return [
+      figure(
+        GROUP,
+        `${options.shipments}-shipment CSV upload → COMPLETED, wall`,
+        round(wallMs / 1000, 1),
+        's',
+        null,
+        note,
+      ),
+      figure(
+        GROUP,
+        'upload processor CPU per 1,000 shipments',
+        stored ? round(cpuMs / (stored / 1000), 1) : null,
+        'ms',
+        null,
+        'thread CPU (user + system) of the processor invocations, both passes (validate, store)',
+      ),
+      figure(
+        GROUP,
+        'upload processor peak heap in use',
+        round(peakHeap / 1024 / 1024, 1),
+        'MB',
+        null,
+        `the largest peak of its invocations (garbage included), against a ${(file.length / 1e6).toFixed(1)} MB file`,
+      ),
+      figure(
+        GROUP,
+        'modelled AWS duration of the upload',
+        round(modelledMs / 1000, 1),
+        's',
+        null,
+        `wall + CPU × ${round(lambdaCpuStretch(PROCESSOR_MEMORY_MB), 2)} (1,769 MB = one vCPU); local emulator latency, not AWS's`,
+      ),
+    ];
+  } finally {
+    await stop();
+  }
+}
