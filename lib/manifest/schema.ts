@@ -320,53 +320,60 @@ export function normaliseAirWaybill(value: string): string | undefined {
 const AIR_WAYBILL_MESSAGE =
   'must be an IATA air waybill number: 3-digit airline prefix and 8-digit serial whose last digit is the first seven digits modulo 7, e.g. 157-12345675';
 
-export const ManifestRequest = z
-  .strictObject({
-    reference: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
-        message: 'must be 1..100 letters, digits or . _ : / - (your id for this manifest)',
-      })
-      .describe('Your id for this manifest; resubmitting it is safe (idempotency key)'),
-    transport: Transport,
-    transit: Transit.optional(),
-    masterConsignment: MasterConsignment.describe(
-      'Every manifest has a master: the road consignment note (N730) or the master air waybill (N741) the houses travel on',
-    ),
-    shipments: ShipmentList,
-  })
-  .superRefine((manifest, ctx) => {
-    if (manifest.transport.mode !== 'AIR') return;
-    if (manifest.transit) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['transit'],
-        message:
-          'is not allowed for an air transport: VOEC by air is released at the border with no outgoing procedure and no previous documents',
-        params: { code: 'not_allowed' },
-      });
-    }
-    const waybill = manifest.masterConsignment.waybill;
-    if (waybill.type !== 'N741') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['masterConsignment', 'waybill', 'type'],
-        message: 'must be N741 (master air waybill) for an air transport',
-        params: { code: 'invalid_value' },
-      });
-    }
-    const normalised = normaliseAirWaybill(waybill.number);
-    if (normalised === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['masterConsignment', 'waybill', 'number'],
-        message: AIR_WAYBILL_MESSAGE,
-        params: { code: 'invalid_air_waybill' },
-      });
-    } else {
-      waybill.number = normalised;
-    }
-  });
+/** The manifest's fields, without the rules across them (a bulk upload reads its head alone). */
+export const ManifestFields = z.strictObject({
+  reference: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/, {
+      message: 'must be 1..100 letters, digits or . _ : / - (your id for this manifest)',
+    })
+    .describe('Your id for this manifest; resubmitting it is safe (idempotency key)'),
+  transport: Transport,
+  transit: Transit.optional(),
+  masterConsignment: MasterConsignment.describe(
+    'Every manifest has a master: the road consignment note (N730) or the master air waybill (N741) the houses travel on',
+  ),
+  shipments: ShipmentList,
+});
+
+/** The rules across a manifest's fields (air: no transit, a master air waybill with its check digit). */
+export function manifestRules(
+  manifest: Pick<z.infer<typeof ManifestFields>, 'transport' | 'transit' | 'masterConsignment'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (manifest.transport.mode !== 'AIR') return;
+  if (manifest.transit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['transit'],
+      message:
+        'is not allowed for an air transport: VOEC by air is released at the border with no outgoing procedure and no previous documents',
+      params: { code: 'not_allowed' },
+    });
+  }
+  const waybill = manifest.masterConsignment.waybill;
+  if (waybill.type !== 'N741') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['masterConsignment', 'waybill', 'type'],
+      message: 'must be N741 (master air waybill) for an air transport',
+      params: { code: 'invalid_value' },
+    });
+  }
+  const normalised = normaliseAirWaybill(waybill.number);
+  if (normalised === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['masterConsignment', 'waybill', 'number'],
+      message: AIR_WAYBILL_MESSAGE,
+      params: { code: 'invalid_air_waybill' },
+    });
+  } else {
+    waybill.number = normalised;
+  }
+}
+
+export const ManifestRequest = ManifestFields.superRefine(manifestRules);
 
 export const AddShipmentsRequest = z.strictObject({
   shipments: ShipmentList,

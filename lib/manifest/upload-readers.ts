@@ -9,7 +9,7 @@
 import { JSONParser } from '@streamparser/json';
 import type { ManifestHead, UploadChunk, UploadError } from '../domain/uploads.ts';
 import { readShipmentsCsv } from './csv.ts';
-import { ManifestRequest, Shipment, type ShipmentInput } from './schema.ts';
+import { ManifestFields, manifestRules, Shipment, type ShipmentInput } from './schema.ts';
 import { fieldErrorsFromZod, jsonPointer } from './validation.ts';
 
 type Source = AsyncIterable<Uint8Array>;
@@ -35,7 +35,8 @@ export async function* readUploadCsv(
   return undefined;
 }
 
-const HeadSchema = ManifestRequest.omit({ shipments: true });
+// The head of a JSON upload: the manifest without its shipments, with the rules across its fields.
+const HeadSchema = ManifestFields.omit({ shipments: true }).superRefine(manifestRules);
 
 export async function* readUploadJson(
   source: Source,

@@ -6,13 +6,20 @@
 import { z } from 'zod';
 import { ShipmentStatus } from '../domain/shipment.ts';
 import { UploadError, UploadStatus } from '../domain/uploads.ts';
-import { ManifestRequest, MasterConsignment, Transit, Transport } from './schema.ts';
+import {
+  MASTER_REQUIRED,
+  ManifestFields,
+  MasterConsignment,
+  manifestRules,
+  Transit,
+  Transport,
+} from './schema.ts';
 
 export const UploadFormat = z.enum(['json', 'csv']);
 
 export const UploadRequest = z
   .strictObject({
-    reference: ManifestRequest.shape.reference,
+    reference: ManifestFields.shape.reference,
     format: UploadFormat.describe(
       'json: a whole manifest body as POST /v1/manifests takes it; csv: its shipments (docs/csv-format.md)',
     ),
@@ -32,6 +39,25 @@ export const UploadRequest = z
         message: 'is required for a csv upload (the CSV holds the shipments only)',
         params: { code: 'required' },
       });
+    }
+    if (request.format === 'csv' && !request.masterConsignment) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['masterConsignment'],
+        message: MASTER_REQUIRED,
+        params: { code: 'required' },
+      });
+    }
+    // The rules across a manifest's fields hold for a CSV upload's head as for a manifest.
+    if (request.format === 'csv' && request.transport && request.masterConsignment) {
+      manifestRules(
+        {
+          transport: request.transport,
+          masterConsignment: request.masterConsignment,
+          transit: request.transit,
+        },
+        ctx,
+      );
     }
     if (request.format === 'json') {
       for (const field of ['transport', 'masterConsignment', 'transit'] as const) {

@@ -179,6 +179,8 @@ describe('the OpenAPI document', () => {
       [
         '/health',
         '/v1/alerts',
+        '/v1/manifest-uploads',
+        '/v1/manifest-uploads/{uploadId}',
         '/v1/manifests',
         '/v1/manifests/{manifestId}',
         '/v1/manifests/{manifestId}/shipments',
