@@ -131,7 +131,8 @@ describe('alarms', () => {
 
   it('sends every alarm (and its recovery) to the alarm topic, with a description pointing to the runbook', () => {
     const alarms = Object.values(dev.stateless.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-    expect(alarms).toHaveLength(3 + 3 + 1 + 1 + 5 * 2 + 1);
+    // … + the outbox stream's failures + the upload dead-letter queue.
+    expect(alarms).toHaveLength(3 + 3 + 1 + 1 + 5 * 2 + 1 + 1);
     const [topicId] = Object.keys(dev.stateless.findResources('AWS::SNS::Topic'));
     for (const { Properties: props } of alarms) {
       expect(props.AlarmActions, props.AlarmName).toEqual([{ Ref: topicId }]);

@@ -86,7 +86,7 @@ describe('stateless stack', () => {
       expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
     }
     // One per function, and the API's access logs.
-    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 10);
+    dev.stateless.resourceCountIs('AWS::Logs::LogGroup', 12);
     dev.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     prod.stateless.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
