@@ -208,18 +208,21 @@ export function applyRoutingSignal(
   ];
 
   const eta = shipment.estimatedArrival;
+  // The partner is told when we applied the signal (the change happened here, then); Customs'
+  // own time stays in the data. Customs' times have whole seconds: a webhook registered in that
+  // second would otherwise miss the change.
   const notifications: PartnerNotification[] = [
-    routingNotification(shipment, signal, border, status),
+    routingNotification(shipment, signal, border, status, at),
     ...(raised
       ? [
-          flagNotification(shipment, 'flag.raised', publishedAt, {
+          flagNotification(shipment, 'flag.raised', at, {
             flag: raised.code,
             estimatedArrival: eta,
           }),
         ]
       : []),
     ...cleared.map((flag) =>
-      flagNotification(shipment, 'flag.cleared', publishedAt, { flag: flag.code, estimatedArrival: eta }),
+      flagNotification(shipment, 'flag.cleared', at, { flag: flag.code, estimatedArrival: eta }),
     ),
     ...(status !== shipment.status
       ? [
@@ -228,7 +231,7 @@ export function applyRoutingSignal(
             manifestId: shipment.manifestId,
             shipmentNumber: shipment.shipmentNumber,
             status,
-            at: publishedAt,
+            at,
             seq: shipment.version + 1,
             sequence: shipment.version + 1,
             mrn: shipment.mrn,
@@ -245,12 +248,13 @@ export function routingNotification(
   signal: RoutingSignal,
   border: BorderState,
   status: ShipmentStatus,
+  appliedAt: string = border.at,
 ): PartnerNotification {
   return {
     id: `${shipment.manifestId}.${shipment.shipmentNumber}.shipment.routing.${signal.id}`,
     partnerId: shipment.partnerId,
     type: 'shipment.routing',
-    at: border.at,
+    at: appliedAt,
     subject: shipmentSubject(shipment.manifestId, shipment.shipmentNumber),
     // The change that applies the signal makes the shipment's next version.
     sequence: shipment.version + 1,

@@ -116,6 +116,8 @@ describe('local runtime: the synthesized app over HTTP', () => {
       'ReportDeadLetterQueue',
       'ReportFollowUpQueue',
       'ReportQueue',
+      'UploadDeadLetterQueue',
+      'UploadQueue',
     ]);
     const templateFunctions = readCloudAssembly(stack.cdkOut).flatMap((template) =>
       Object.entries(template.template.Resources ?? {})
@@ -288,7 +290,7 @@ describe('local runtime: the synthesized app over HTTP', () => {
     const sweep = results.find((r) => r.function.startsWith('BorderScheduleBorderSweepFn'));
     expect(sweep).toMatchObject({ ok: true, result: { stalledIntakes: expect.any(Object) } });
     expect(sweep?.rule).toMatch(/^BorderSchedule/);
-    const routing = results.find((r) => r.function.startsWith('RoutingPollerRoutingPollerFn'));
+    const routing = results.find((r) => r.function.startsWith('RoutingPollerFn'));
     // Digitoll is unreachable here: the run stops before the first page and says why.
     expect(routing).toMatchObject({
       ok: true,
