@@ -122,8 +122,14 @@ describe('local runtime: the synthesized app over HTTP', () => {
     const templateFunctions = readCloudAssembly(stack.cdkOut).flatMap((template) =>
       Object.entries(template.template.Resources ?? {})
         .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
-        // CDK's own custom-resource providers (the console's BucketDeployment) are not app functions.
-        .filter(([, resource]) => !String(resource.Metadata?.['aws:cdk:path'] ?? '').includes('/Custom::'))
+        // CDK's own custom-resource providers (the console's BucketDeployment, the upload bucket's
+        // notifications) are not app functions.
+        .filter(
+          ([, resource]) =>
+            !/\/Custom::|\/BucketNotificationsHandler/.test(
+              String(resource.Metadata?.['aws:cdk:path'] ?? ''),
+            ),
+        )
         .map(([logicalId]) => logicalId),
     );
     expect(Object.keys(stack.functions).sort()).toEqual(templateFunctions.sort());
