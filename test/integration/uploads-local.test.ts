@@ -88,7 +88,13 @@ describe('the README curl flow', () => {
     // The JSON example through POST /v1/manifests on the same stack.
     const posted = await api('/v1/manifests', {
       method: 'POST',
-      body: JSON.stringify({ ...manifest, reference: 'JSON-LOCAL-1' }),
+      // Another carrier id: the upload's manifest holds these numbers' houses (one live house per
+      // waybill), and the same numbers under another carrier are other waybills at Digitoll.
+      body: JSON.stringify({
+        ...manifest,
+        reference: 'JSON-LOCAL-1',
+        transport: { ...manifest.transport, carrier: { ...manifest.transport.carrier, id: 'SE5560000001' } },
+      }),
     });
     expect(posted.status).toBe(202);
     const json = (await posted.json()) as { shipments: Array<{ shipmentNumber: string; status: string }> };

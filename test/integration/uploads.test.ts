@@ -174,7 +174,7 @@ describe('a CSV upload of the example', () => {
     expect(claim.Item).toBeUndefined();
   });
 
-  it('refuses a csv upload request without its transport (400, with a pointer)', async () => {
+  it('refuses a csv upload request without its transport or master (400, with pointers)', async () => {
     const reply = await invoke(handler, {
       routeKey: 'POST /v1/manifest-uploads',
       path: '/v1/manifest-uploads',
@@ -187,6 +187,11 @@ describe('a CSV upload of the example', () => {
         path: '/transport',
         code: 'required',
         message: 'is required for a csv upload (the CSV holds the shipments only)',
+      },
+      {
+        path: '/masterConsignment',
+        code: 'required',
+        message: expect.stringContaining("houses link to the transport through the master's waybill"),
       },
     ]);
   });
