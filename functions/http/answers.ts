@@ -52,6 +52,8 @@ export const PROBLEM_TYPES = {
   unauthorized: 'No partner could be identified for the request',
   forbidden: "An operator's key on a route that changes something: operator keys read only",
   'not-found': "The resource does not exist (or is another partner's)",
+  'no-such-operation':
+    'The API has no operation for this method and path (see GET /v1/openapi.json); not a missing resource',
   'payload-too-large': 'The body, or the shipments in it or on the manifest, are over the limits',
   'unsupported-media-type': 'The body is not JSON, or its Content-Encoding is not gzip or identity',
   'reference-reused': 'The manifest reference was already used with a different body',
@@ -145,6 +147,16 @@ export class ForbiddenError extends HttpProblem {
 export class NotFoundError extends HttpProblem {
   constructor(detail: string) {
     super(404, 'not-found', 'Not found', detail);
+  }
+}
+
+/**
+ * No operation serves this method and path (the `$default` route). Its own type, so a client tells
+ * "this API does not offer that" from "that resource does not exist" (the console falls back on it).
+ */
+export class NoSuchOperationError extends HttpProblem {
+  constructor(detail: string) {
+    super(404, 'no-such-operation', 'No such operation', detail);
   }
 }
 

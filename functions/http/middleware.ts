@@ -22,7 +22,7 @@ import {
   ForbiddenError,
   type HttpProblem,
   type HttpResponse,
-  NotFoundError,
+  NoSuchOperationError,
   PayloadTooLargeError,
   parseOrThrow,
   problemFor,
@@ -149,11 +149,11 @@ function decodeRequest(
 }
 
 /** A request no operation serves (the `$default` route): a 404 naming what was asked, briefly. */
-function noSuchOperation(event: AuthorizedEvent): NotFoundError {
+function noSuchOperation(event: AuthorizedEvent): NoSuchOperationError {
   const method = event.requestContext?.http?.method ?? event.routeKey.split(' ')[0] ?? '';
   const path = event.rawPath ?? '';
   const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
-  return new NotFoundError(`This API has no operation ${method} ${shown}; see GET /v1/openapi.json.`);
+  return new NoSuchOperationError(`This API has no operation ${method} ${shown}; see GET /v1/openapi.json.`);
 }
 
 /** Any error of the request (or of a middleware) answered as a problem document. */

@@ -184,8 +184,8 @@ describe('local runtime: the synthesized app over HTTP', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await response.json()).toEqual({
-      type: 'https://voec-border.dev/problems/not-found',
-      title: 'Not found',
+      type: 'https://voec-border.dev/problems/no-such-operation',
+      title: 'No such operation',
       status: 404,
       detail: 'This API has no operation GET /v1/nothing-here; see GET /v1/openapi.json.',
       instance: '/v1/nothing-here',

@@ -313,7 +313,7 @@ describe('bad path and query values are 400s, never 500s (issue #12, 6)', () => 
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(await response.json()).toMatchObject({
-      type: 'https://voec-border.dev/problems/not-found',
+      type: 'https://voec-border.dev/problems/no-such-operation',
       status: 404,
       detail: `This API has no operation ${method} ${path}; see GET /v1/openapi.json.`,
     });

@@ -9,7 +9,7 @@ export type ApiErrorKind =
   | 'unauthorized'
   /** A problem document 404: the manifest or shipment does not exist (or is another partner's). */
   | 'not-found'
-  /** API Gateway's own 404 (`{"message":"Not Found"}`): this API has no such route (yet). */
+  /** 404 `…/problems/no-such-operation` (or API Gateway's own `{"message":"Not Found"}`): no such route (yet). */
   | 'endpoint-missing'
   /** 4xx with a problem document: the request was wrong. */
   | 'invalid'
@@ -99,7 +99,10 @@ async function errorFrom(response: Response, onUnauthorized: () => void): Promis
     onUnauthorized();
     return new ApiError('unauthorized', status, 'This key was not accepted.', problem);
   }
-  if (status === 404 && !problem && (body as { message?: unknown } | undefined)?.message === 'Not Found') {
+  // "This API has no such route": our $default route's problem type, or API Gateway's own answer.
+  const noSuchOperation = problem?.type?.endsWith('/problems/no-such-operation') ?? false;
+  const gatewayNotFound = !problem && (body as { message?: unknown } | undefined)?.message === 'Not Found';
+  if (status === 404 && (noSuchOperation || gatewayNotFound)) {
     return new ApiError('endpoint-missing', status, 'This API does not offer this yet.');
   }
   if (status === 404) {
