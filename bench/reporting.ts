@@ -383,9 +383,18 @@ export interface ChaosOptions {
  */
 async function postSharedPair(harness: Harness, template: ManifestRequest, count: number) {
   const a = manifestOf(template, count, `chaos-shared-${Date.now()}`);
-  const b: ManifestRequest = { ...structuredClone(a), reference: `${a.reference}-b` };
+  // Each manifest travels on its own master (consignment note): only the house numbers are shared.
+  const withMaster = (manifest: ManifestRequest, number: string): ManifestRequest => ({
+    ...manifest,
+    masterConsignment: {
+      ...manifest.masterConsignment,
+      waybill: { ...manifest.masterConsignment.waybill, number },
+    },
+  });
+  const first = withMaster(a, `${a.reference}-A`);
+  const b = withMaster({ ...structuredClone(a), reference: `${a.reference}-b` }, `${a.reference}-B`);
   if (b.transport.mode !== 'AIR') b.transport.vehicleRegistration = `${b.transport.vehicleRegistration}B`;
-  const answers = await Promise.all([postManifest(harness, a), postManifest(harness, b)]);
+  const answers = await Promise.all([postManifest(harness, first), postManifest(harness, b)]);
   const numbers = a.shipments.map((shipment) => shipment.shipmentNumber);
   let liveOnBoth = 0;
   let liveOnNeither = 0;
