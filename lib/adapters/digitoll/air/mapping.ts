@@ -29,7 +29,7 @@ import {
 import type { MessageKind } from '../../../digitoll/schemas.ts';
 import type { ManifestRecord } from '../../../domain/records.ts';
 import {
-  address,
+  carrierParty,
   content,
   deleteBody,
   digitollInstant,
@@ -37,6 +37,7 @@ import {
   locateDigitollPath,
   manifestAt,
   masterContent,
+  masterLink,
   type Rule,
 } from '../road-v2/mapping.ts';
 import type { LocatedPath, ReportContent, WireMapping } from '../wire-mapping.ts';
@@ -61,26 +62,11 @@ export function airTransportContent(
       countryCode: transport.carrier.address.country,
       modeOfTransportCode: MODE_OF_TRANSPORT_AIR,
     },
-    carrier: {
-      name: transport.carrier.name,
-      identificationNumber: transport.carrier.id,
-      address: address(transport.carrier.address),
-    },
+    carrier: carrierParty(transport.carrier),
     customsOfficeOfFirstEntry: { referenceNumber: transport.borderCrossing },
     estimatedDateAndTimeOfArrival: digitollInstant(transport.estimatedArrival),
     scheduledDateAndTimeOfArrival: digitollInstant(transport.scheduledArrival),
-    ...(master
-      ? {
-          consignmentMasterLevel: [
-            {
-              transportDocumentMasterLevel: {
-                documentNumber: master.waybill.number,
-                type: master.waybill.type,
-              },
-            },
-          ],
-        }
-      : {}),
+    ...masterLink(master),
   };
   return { ...content('transport', body), scheduledArrival: body.scheduledDateAndTimeOfArrival };
 }

@@ -141,29 +141,35 @@ export function transportContent(
         communication: [{ identifier: transport.driver.phone, type: 'TE' }],
       },
     },
-    carrier: {
-      name: transport.carrier.name,
-      identificationNumber: transport.carrier.id,
-      address: address(transport.carrier.address),
-    },
+    carrier: carrierParty(transport.carrier),
     customsOfficeOfFirstEntry: { referenceNumber: transport.borderCrossing },
     estimatedDateAndTimeOfArrival: digitollInstant(transport.estimatedArrival),
     // Must equal the ETA on the first POST and never change after (§4.1, §8).
     scheduledDateAndTimeOfArrival: digitollInstant(scheduledArrival),
-    ...(master
-      ? {
-          consignmentMasterLevel: [
-            {
-              transportDocumentMasterLevel: {
-                documentNumber: master.waybill.number,
-                type: master.waybill.type,
-              },
-            },
-          ],
-        }
-      : {}),
+    ...masterLink(master),
   };
   return { ...content('transport', body), scheduledArrival: body.scheduledDateAndTimeOfArrival };
+}
+
+/** The transport's link to its houses: the master's waybill key (absent on old records without one). */
+export function masterLink(master: ManifestRecord['masterConsignment']) {
+  return master
+    ? {
+        consignmentMasterLevel: [
+          {
+            transportDocumentMasterLevel: {
+              documentNumber: master.waybill.number,
+              type: master.waybill.type,
+            },
+          },
+        ],
+      }
+    : {};
+}
+
+/** The transport's carrier (the haulier, or the airline) as Digitoll's party. */
+export function carrierParty(carrier: ManifestRecord['transport']['carrier']) {
+  return { name: carrier.name, identificationNumber: carrier.id, address: address(carrier.address) };
 }
 
 export function masterContent(
