@@ -37,6 +37,17 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, deadl
   }
 }
 
+/** Submits a manifest (202 expected) and answers its id. */
+async function post(m: ManifestRequest): Promise<string> {
+  const posted = await fetch(`${full.stack.apiUrl}/v1/manifests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(m),
+  });
+  expect(posted.status).toBe(202);
+  return ((await posted.json()) as { manifestId: string }).manifestId;
+}
+
 /** The road example with unique shipment numbers, 3 hours from the border; one VOEC number Digitoll refuses. */
 function manifest(): ManifestRequest {
   const m = JSON.parse(
@@ -55,13 +66,7 @@ function manifest(): ManifestRequest {
 describe('the VOEC seller statement', () => {
   it('lists the accepted shipments of the quarter per VOEC number, in whole kroner, as JSON and CSV', async () => {
     const m = manifest();
-    const posted = await fetch(`${full.stack.apiUrl}/v1/manifests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(m),
-    });
-    expect(posted.status).toBe(202);
-    const { manifestId } = (await posted.json()) as { manifestId: string };
+    const manifestId = await post(m);
     const [first, second, refused] = m.shipments.map((s) => s.shipmentNumber);
     // Accepted now, so in this quarter (Norway's calendar; the quarter is the input, not the answer).
     const quarter = quarterOf(new Date().toISOString());
@@ -115,13 +120,7 @@ describe('the VOEC seller statement', () => {
 describe("the driver's list", () => {
   it('lists the shipments on board as JSON and as a PDF, the one Digitoll refused marked', async () => {
     const m = manifest();
-    const posted = await fetch(`${full.stack.apiUrl}/v1/manifests`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify(m),
-    });
-    expect(posted.status).toBe(202);
-    const { manifestId } = (await posted.json()) as { manifestId: string };
+    const manifestId = await post(m);
     const [first, second, refused] = m.shipments.map((s) => s.shipmentNumber);
 
     const list = await until('every report settled', async () => {
