@@ -4,53 +4,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import type { FullStack } from '../../local/full-stack.ts';
 import { startTestStack } from './support/full-stack.ts';
+import { partnerApi } from './support/partner-api.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 let full: FullStack;
 const key = `vb_${randomUUID().replaceAll('-', '')}`;
-const received: Array<{ body: string; headers: Record<string, string | string[] | undefined> }> = [];
-let receiver: Server;
+let receiver: WebhookReceiver;
+const received = () => receiver.deliveries;
 let receiverUrl = '';
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({ body, headers: req.headers });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = `${receiver.baseUrl}/hook`;
   full = await startTestStack('sweep', { partnerId: 'sweeper', key });
 });
 
 afterAll(async () => {
   await full?.stop();
-  receiver?.close();
+  await receiver?.close();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${full.stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
-  };
-};
+const api = partnerApi(() => full.stack.apiUrl, key);
 
 function manifest(minutesToBorder: number, tag: string): ManifestRequest {
   const m = JSON.parse(
@@ -118,7 +97,7 @@ describe('the border sweep on the local stack', { timeout: 180_000 }, () => {
 
     // The notification goes outbox → (table stream) → queue → the webhook, without another run.
     const delivered = await until('the webhook delivery', async () =>
-      received.find((r) => r.body.includes(refused.shipmentNumber) && r.body.includes('flag.raised')),
+      received().find((r) => r.body.includes(refused.shipmentNumber) && r.body.includes('flag.raised')),
     );
     expect(JSON.parse(delivered.body)).toMatchObject({
       type: 'flag.raised',
@@ -129,7 +108,7 @@ describe('the border sweep on the local stack', { timeout: 180_000 }, () => {
     ).toMatchObject({ type: 'flag.raised' });
     // Status changes are notified too: the accepted shipment and the refused one.
     const statusOf = (shipmentNumber: string) =>
-      received
+      received()
         .map(
           (r) => JSON.parse(r.body) as { type: string; data: { shipmentNumber?: string; status?: string } },
         )

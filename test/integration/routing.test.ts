@@ -5,7 +5,6 @@
  * table and simulator: two pollers racing, a lease taken over mid-run, and a crash between applying a page and
  * saving its marker.
  */
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DigitollHttpClient } from '../../lib/adapters/digitoll/client.ts';
 import { DigitollRoutingFeed } from '../../lib/adapters/digitoll/routing-feed.ts';
@@ -24,6 +23,7 @@ import {
 } from '../../lib/domain/routing-poller.ts';
 import { digitollEnvironment } from '../../local/full-stack.ts';
 import { ReportingSystem, waitFor } from './reporting-harness.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 const PAGE_SIZE = 4;
 /** A shared 2-core machine under load answers in seconds, not milliseconds: generous budgets. */
@@ -32,24 +32,17 @@ const system = new ReportingSystem();
 /** Two road examples, both ACCEPTED: one for the walk-through, one for the exactly-once tests. */
 let walkThrough: Accepted;
 let exactlyOnce: Accepted;
-const received: Array<{ type: string; data: Record<string, unknown> }> = [];
-let receiver: Server;
+/** What the webhook receiver got so far, as notifications. */
+const received = () =>
+  receiver.deliveries.map(
+    (delivery) => JSON.parse(delivery.body) as { type: string; data: Record<string, unknown> },
+  );
+let receiver: WebhookReceiver;
 let receiverUrl = '';
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push(JSON.parse(body));
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = `${receiver.baseUrl}/hook`;
   await system.start({ digitoll: { routingPageSize: PAGE_SIZE } });
   walkThrough = await acceptedExample();
   exactlyOnce = await acceptedExample();
@@ -57,7 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await system.stop();
-  receiver?.close();
+  await receiver?.close();
 });
 
 const sim = async (path: string, body: unknown) => {
@@ -148,14 +141,14 @@ describe('routing signals on the local stack (the issue\'s "Done when")', () => 
       await runSchedules();
       await waitFor(
         'shipment.routing and flag.raised at the webhook',
-        async () => received,
+        async () => received(),
         (all) =>
           all.some((n) => n.type === 'shipment.routing' && n.data.shipmentNumber === controlled) &&
           all.some((n) => n.type === 'flag.raised' && n.data.flag === 'CONTROL_ORDERED'),
         { timeoutMs: SLOW / 3 },
       );
       expect(
-        received.find((n) => n.type === 'shipment.routing' && n.data.shipmentNumber === controlled)?.data,
+        received().find((n) => n.type === 'shipment.routing' && n.data.shipmentNumber === controlled)?.data,
       ).toMatchObject({
         routing: 'TO_CONTROL',
         controlLocation: 'ON_ENTRY',
@@ -174,7 +167,7 @@ describe('routing signals on the local stack (the issue\'s "Done when")', () => 
       await runSchedules();
       await waitFor(
         'flag.cleared at the webhook',
-        async () => received,
+        async () => received(),
         (all) => all.some((n) => n.type === 'flag.cleared' && n.data.shipmentNumber === controlled),
         { timeoutMs: SLOW / 3 },
       );

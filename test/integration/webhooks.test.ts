@@ -7,63 +7,31 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { Webhook as StandardWebhook, WebhookVerificationError } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import type { FullStack } from '../../local/full-stack.ts';
 import { startTestStack } from './support/full-stack.ts';
-
-interface Delivery {
-  path: string;
-  body: string;
-  headers: Record<string, string>;
-}
+import { partnerApi } from './support/partner-api.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
 
 let full: FullStack;
 const key = `vb_${randomUUID().replaceAll('-', '')}`;
-const received: Delivery[] = [];
-let receiver: Server;
+let receiver: WebhookReceiver;
 let base = '';
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk) => {
-      body += chunk;
-    });
-    req.on('end', () => {
-      received.push({
-        path: req.url ?? '',
-        body,
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
-      });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const address = receiver.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  receiver = await startWebhookReceiver();
+  base = receiver.baseUrl;
   full = await startTestStack('webhooks', { partnerId: 'hooked', key });
 });
 
 afterAll(async () => {
   await full?.stop();
-  receiver?.close();
+  await receiver?.close();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${full.stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
-  };
-};
+const api = partnerApi(() => full.stack.apiUrl, key);
 
 function manifest(tag: string): ManifestRequest {
   const m = JSON.parse(
@@ -101,7 +69,9 @@ interface Payload {
 }
 
 const parsed = (path: string) =>
-  received.filter((r) => r.path === path).map((r) => ({ ...r, payload: JSON.parse(r.body) as Payload }));
+  receiver.deliveries
+    .filter((r) => r.path === path)
+    .map((r) => ({ ...r, payload: JSON.parse(r.body) as Payload }));
 
 describe('webhooks on the local stack', { timeout: 180_000 }, () => {
   it('delivers Standard Webhooks signed events from the table stream (no scheduled run), in sequence per shipment, once each', async () => {
@@ -151,10 +121,10 @@ describe('webhooks on the local stack', { timeout: 180_000 }, () => {
     expect(new Set(ids).size).toBe(ids.length);
 
     // A scheduled run afterwards (the safety net) queues nothing the stream already handed over.
-    const before = received.length;
+    const before = receiver.deliveries.length;
     await full.stack.runSchedules();
     await full.stack.drainQueues();
-    expect(received.length).toBe(before);
+    expect(receiver.deliveries.length).toBe(before);
   });
 
   it('does not deliver events from before a webhook was registered', async () => {
