@@ -43,3 +43,29 @@ describe('the Digitoll wire description (lib/digitoll)', () => {
     }
   });
 });
+
+describe('the console (console/src)', () => {
+  const walk = (dir: string): Array<{ name: string; text: string }> =>
+    readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory()
+        ? walk(`${dir}/${entry.name}`)
+        : /\.tsx?$/.test(entry.name)
+          ? [{ name: `${dir}/${entry.name}`, text: readFileSync(join(root, dir, entry.name), 'utf8') }]
+          : [],
+    );
+
+  it('borrows from the backend only the domain’s pure facts (a browser bundle has no AWS SDK or Node)', () => {
+    const borrowed = walk('console/src').flatMap(({ name, text }) =>
+      imports(text)
+        .filter((source) => source.includes('lib/'))
+        .map((source) => ({ name, source })),
+    );
+    // The deadline and Norway's clock: one place for each, shared with the backend.
+    expect(borrowed.map(({ source }) => source).sort()).toEqual([
+      '../../../lib/domain/deadlines.ts',
+      '../../../lib/domain/norway-time.ts',
+    ]);
+    for (const module of ['lib/domain/deadlines.ts', 'lib/domain/norway-time.ts'])
+      expect(imports(readFileSync(join(root, module), 'utf8')), module).toEqual([]);
+  });
+});

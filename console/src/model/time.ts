@@ -4,45 +4,28 @@
  * No DOM here: the unit tests run these in Node.
  */
 
-export const OSLO = 'Europe/Oslo';
+import { NORWAY_TIME_ZONE, norwayWallClock } from '../../../lib/domain/norway-time.ts';
 
-const osloParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: OSLO,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'longOffset',
-});
+// The reporting deadline and Norway's wall clock are the domain's facts; the console shows them.
+export { REPORTING_LEAD_MS, reportingDeadline as reportingCutoff } from '../../../lib/domain/deadlines.ts';
 
-function parts(date: Date): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of osloParts.formatToParts(date)) out[part.type] = part.value;
-  return out;
-}
+export const OSLO = NORWAY_TIME_ZONE;
 
-/** `GMT+01:00` → `UTC+01:00`; Intl writes a zero offset as plain `GMT`. */
-function utcOffset(timeZoneName: string | undefined): string {
-  const offset = (timeZoneName ?? 'GMT').replace(/^GMT/, '');
-  return `UTC${offset === '' ? '+00:00' : offset}`;
-}
+const two = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-12-01 14:00 UTC+01:00` (with `:ss` when asked). An unparseable value is shown as given. */
 export function formatOslo(iso: string, options: { seconds?: boolean } = {}): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const p = parts(date);
-  const time = `${p.hour}:${p.minute}${options.seconds ? `:${p.second}` : ''}`;
-  return `${p.year}-${p.month}-${p.day} ${time} ${utcOffset(p.timeZoneName)}`;
+  const clock = norwayWallClock(date);
+  const time = `${two(clock.hour)}:${two(clock.minute)}${options.seconds ? `:${two(clock.second)}` : ''}`;
+  return `${clock.year}-${two(clock.month)}-${two(clock.day)} ${time} UTC${clock.offset}`;
 }
 
 /** Norway's calendar date of an instant, `2026-12-01`. */
 export function osloDate(date: Date): string {
-  const p = parts(date);
-  return `${p.year}-${p.month}-${p.day}`;
+  const clock = norwayWallClock(date);
+  return `${clock.year}-${two(clock.month)}-${two(clock.day)}`;
 }
 
 /** `2 d 3 h`, `1 h 05 min`, `12 min 03 s`, `45 s`: seconds only when under an hour is left. */
@@ -52,7 +35,6 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
   if (days > 0) return `${days} d ${hours} h`;
   if (hours > 0) return `${hours} h ${two(minutes)} min`;
   if (minutes > 0) return `${minutes} min ${two(seconds)} s`;
@@ -73,13 +55,6 @@ export function countdown(targetIso: string, now: Date): Countdown {
   const passed = remainingMs <= 0;
   const span = formatDuration(remainingMs);
   return { remainingMs, passed, text: passed ? `passed ${span} ago` : `in ${span}` };
-}
-
-/** Digitoll must have accepted every house this long before the border ETA. */
-export const REPORTING_LEAD_MS = 2 * 60 * 60 * 1000;
-
-export function reportingCutoff(estimatedArrival: string): string {
-  return new Date(Date.parse(estimatedArrival) - REPORTING_LEAD_MS).toISOString();
 }
 
 /** The calendar quarter (in Norway) an instant falls in: `2026-Q4`. */
