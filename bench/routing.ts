@@ -18,15 +18,13 @@ import {
   DynamoRoutingStore,
   houseWaybillItem,
 } from '../lib/adapters/dynamodb/routing-store.ts';
-import { Table } from '../lib/adapters/dynamodb/table.ts';
-import { documentClient } from '../lib/compose/aws.ts';
+import type { Table } from '../lib/adapters/dynamodb/table.ts';
 import { systemClock, timeOrderedIds } from '../lib/domain/ids.ts';
 import { buildIntake } from '../lib/domain/intake.ts';
 import type { RoutingSignal } from '../lib/domain/routing.ts';
 import { DEFAULT_ROUTING_SETTINGS, pollRouting, type RoutingFeed } from '../lib/domain/routing-poller.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
-import { startLocalStack } from '../local/runtime/index.ts';
-import { type Figure, figure, progress, round, track } from './support.ts';
+import { type Figure, figure, progress, round, startTableBench } from './support.ts';
 
 export interface RoutingBenchContext {
   cdkOut: string;
@@ -101,27 +99,8 @@ async function seedAccepted(table: Table, template: ManifestRequest, count: numb
 export async function routingFigures(context?: RoutingBenchContext): Promise<Figure[]> {
   if (!context) throw new Error('routingFigures needs the bench context');
   const large = Number(process.env.BENCH_ROUTING_SHIPMENTS ?? 100_000);
-  const stack = await startLocalStack({
-    port: 0,
-    synth: false,
-    cdkOut: context.cdkOut,
-    namePrefix: `bench-routing-${randomUUID().slice(0, 6)}-`,
-    pollQueues: false,
-    scheduleEnabled: false,
-    functionLogs: false,
-    log: () => {},
-  });
-  const untrack = track('routing local stack', () => stack.stop());
+  const { table, stop } = await startTableBench('routing', context.cdkOut);
   try {
-    const tableName = Object.values(stack.tables)[0];
-    if (!tableName) throw new Error('no table in the template');
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    const client = documentClient({
-      AWS_REGION: 'eu-north-1',
-      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
-    });
-    const table = new Table({ client, tableName, retentionDays: 90 });
     const feed = new MemoryFeed();
 
     const poll = async () => {
@@ -231,7 +210,6 @@ export async function routingFigures(context?: RoutingBenchContext): Promise<Fig
       ),
     ];
   } finally {
-    untrack();
-    await stack.stop();
+    await stop();
   }
 }

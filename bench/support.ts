@@ -3,12 +3,17 @@
  * example manifest, a synthesized cloud assembly of the current code, and a registry of running
  * stacks so that a crash, a watchdog or Ctrl-C still stops every emulator, simulator and worker.
  */
+
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Table } from '../lib/adapters/dynamodb/table.ts';
+import { documentClient } from '../lib/compose/aws.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
 import { synthesize } from '../local/runtime/assembly.ts';
+import { type LocalStack, startLocalStack } from '../local/runtime/index.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -177,4 +182,37 @@ export function withoutNpmNoise(error: unknown): string {
 export function progress(line: string): void {
   const at = new Date().toISOString().slice(11, 19);
   process.stderr.write(`[bench ${at}] ${line}\n`);
+}
+
+/**
+ * A quiet local stack for a bench that drives the domain in process against the real table: no
+ * queue polling, no schedules, no function logs. `stop` is registered with `track`.
+ */
+export async function startTableBench(
+  name: string,
+  cdkOut: string,
+): Promise<{ stack: LocalStack; table: Table; stop: () => Promise<void> }> {
+  const stack = await startLocalStack({
+    port: 0,
+    synth: false,
+    cdkOut,
+    namePrefix: `bench-${name}-${randomUUID().slice(0, 6)}-`,
+    pollQueues: false,
+    scheduleEnabled: false,
+    functionLogs: false,
+    log: () => {},
+  });
+  const stop = track(`${name} local stack`, () => stack.stop());
+  const tableName = Object.values(stack.tables)[0];
+  if (!tableName) {
+    await stop();
+    throw new Error('no table in the template');
+  }
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  const client = documentClient({
+    AWS_REGION: 'eu-north-1',
+    AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
+  });
+  return { stack, table: new Table({ client, tableName, retentionDays: 90 }), stop };
 }

@@ -10,13 +10,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoBorderStore } from '../lib/adapters/dynamodb/border-store.ts';
 import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
-import { Table } from '../lib/adapters/dynamodb/table.ts';
-import { documentClient } from '../lib/compose/aws.ts';
 import { DEFAULT_SWEEP_SETTINGS, type NctsGateway, runBorderSweep } from '../lib/domain/border-sweep.ts';
 import { buildIntake, firstBorderCheckAt } from '../lib/domain/intake.ts';
 import type { ManifestRequest } from '../lib/manifest/schema.ts';
-import { startLocalStack } from '../local/runtime/index.ts';
-import { type Figure, figure, median, progress, round, track } from './support.ts';
+import { type Figure, figure, median, progress, round, startTableBench } from './support.ts';
 
 export interface SweepBenchContext {
   cdkOut: string;
@@ -65,27 +62,8 @@ const recordingGateway: NctsGateway = { name: 'bench', handOver: async () => ({ 
 
 export async function sweepFigures(context?: SweepBenchContext): Promise<Figure[]> {
   if (!context) throw new Error('sweepFigures needs the bench context');
-  const stack = await startLocalStack({
-    port: 0,
-    synth: false,
-    cdkOut: context.cdkOut,
-    namePrefix: `bench-sweep-${randomUUID().slice(0, 6)}-`,
-    pollQueues: false,
-    scheduleEnabled: false,
-    functionLogs: false,
-    log: () => {},
-  });
-  const untrack = track('sweep local stack', () => stack.stop());
+  const { stack, table, stop } = await startTableBench('sweep', context.cdkOut);
   try {
-    const tableName = Object.values(stack.tables)[0];
-    if (!tableName) throw new Error('no table in the template');
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    const client = documentClient({
-      AWS_REGION: 'eu-north-1',
-      AWS_ENDPOINT_URL_DYNAMODB: stack.dynamoEndpoint,
-    });
-    const table = new Table({ client, tableName, retentionDays: 90 });
     const repository = new DynamoIntakeStore(table);
     const now = new Date();
     const later = new Date(now.getTime() + 7 * 86_400_000); // not due for a week
@@ -165,7 +143,6 @@ export async function sweepFigures(context?: SweepBenchContext): Promise<Figure[
       ),
     ];
   } finally {
-    untrack();
-    await stack.stop();
+    await stop();
   }
 }
