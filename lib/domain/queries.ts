@@ -31,6 +31,12 @@ export interface ManifestReads {
     partnerId: string,
     shipmentNumber: string,
   ): Promise<{ shipment: ShipmentRecord; events: ShipmentEvent[]; otherManifestIds: string[] } | undefined>;
+  /** The shipment with this number on this manifest (whichever is live), with its events, or undefined. */
+  shipmentOnManifest(
+    partnerId: string,
+    manifestId: string,
+    shipmentNumber: string,
+  ): Promise<{ shipment: ShipmentRecord; events: ShipmentEvent[]; otherManifestIds: string[] } | undefined>;
 }
 
 export interface ManifestOverview {
@@ -114,6 +120,28 @@ export async function shipmentHistory(
   return {
     shipment: found.shipment,
     estimatedArrival: manifest?.transport.estimatedArrival ?? found.shipment.estimatedArrival,
+    timeline: timeline(found.shipment, found.events),
+    otherManifestIds: found.otherManifestIds,
+  };
+}
+
+/**
+ * One manifest's copy of a shipment (GET /v1/manifests/{manifestId}/shipments/{shipmentNumber}):
+ * unambiguous where the shipment number was carried by several manifests.
+ */
+export async function manifestShipmentHistory(
+  reads: Pick<ManifestReads, 'getManifest' | 'shipmentOnManifest'>,
+  partnerId: string,
+  manifestId: string,
+  shipmentNumber: string,
+): Promise<ShipmentHistory> {
+  const manifest = await reads.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
+  const found = await reads.shipmentOnManifest(partnerId, manifestId, shipmentNumber);
+  if (!found) throw new NotFound('shipment', shipmentNumber);
+  return {
+    shipment: found.shipment,
+    estimatedArrival: manifest.transport.estimatedArrival,
     timeline: timeline(found.shipment, found.events),
     otherManifestIds: found.otherManifestIds,
   };
