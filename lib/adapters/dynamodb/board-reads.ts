@@ -11,7 +11,8 @@ import { ShipmentStatus } from '../../domain/shipment.ts';
 import type { Item, Table } from './table.ts';
 import { BOARD_INDEX, keys, MANIFEST_INDEX, MANIFEST_INDEX_SHARDS } from './table-design.ts';
 
-/** Sorts after every ETA-and-id sort key of the board index. */
+/** Sort before and after every ETA-and-id sort key of the board index (key values cannot be empty). */
+const BEFORE_ALL = '0';
 const AFTER_ALL = '~';
 
 export class DynamoBoardReads implements BoardReads {
@@ -25,7 +26,7 @@ export class DynamoBoardReads implements BoardReads {
     const afterSk = range.after
       ? keys.boardEntry('', range.after.manifestId, range.after.estimatedArrival).boardSk
       : undefined;
-    const fromSk = range.from ? new Date(range.from).toISOString() : '';
+    const fromSk = range.from ? new Date(range.from).toISOString() : BEFORE_ALL;
     const low = afterSk && afterSk > fromSk ? afterSk : fromSk;
     // `to` is exclusive: every sort key of an earlier instant sorts before the bare instant.
     const high = range.to ? new Date(range.to).toISOString() : AFTER_ALL;
