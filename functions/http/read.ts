@@ -130,8 +130,8 @@ export const handler = httpHandler('read', {
         }
       : { status: 200, json: statement };
   },
-  getTransit: async ({ partnerId, params }) => ({
+  getTransit: async ({ partnerId, role, params }) => ({
     status: 200,
-    json: await transitView(border, partnerId, params.mrn),
+    json: await transitView(border, await readablePartnerIds({ id: partnerId, role }, partners), params.mrn),
   }),
 });

@@ -300,8 +300,10 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/transits/{mrn}',
     function: 'read',
-    summary: 'The NCTS transit: its closure state (with the CC007C data when prepared) and history',
+    summary:
+      "The NCTS transit: its closure state (with the CC007C data when prepared) and history. An operator key reads any partner's.",
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ mrn: Mrn }),
     responses: { 200: { description: 'The transit', json: named('TransitView', TransitView) } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },

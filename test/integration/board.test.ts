@@ -138,6 +138,7 @@ const scene = {
     beta: minutesFromNow(240),
   },
   crossedEta: minutesFromNow(-240),
+  betaTransit: `26SE${randomUUID().replaceAll('-', '').slice(0, 13).toUpperCase()}0`,
   ids: {} as Record<'soon' | 'air' | 'later' | 'crossed' | 'beta', string>,
   manifests: {} as Record<'soon' | 'air' | 'later' | 'crossed' | 'beta', ManifestRequest>,
 };
@@ -151,6 +152,7 @@ describe('the border board (GET /v1/manifests)', () => {
       crossed: road(scene.crossedEta, 'GONE03'),
       beta: road(scene.etas.beta, 'BETA04'),
     };
+    scene.manifests.beta.transit = { mrn: scene.betaTransit };
     const [refused] = scene.manifests.soon.shipments;
     if (!refused) throw new Error('fixture changed');
     refused.voecNumber = '1234567'; // not in the simulator's VOEC register: Digitoll refuses the house
@@ -285,6 +287,11 @@ describe('operators read any partner’s manifest; partners only their own', () 
     );
     const list = await api(keys.desk, 'GET', `/v1/manifests/${scene.ids.beta}/driver-list`);
     expect(list.body.transport.vehicleRegistration).toBe('BETA04');
+    // The manifest's transit too (the console's manifest page reads it): the operator's, not alpha's.
+    const transit = await api(keys.desk, 'GET', `/v1/transits/${scene.betaTransit}`);
+    expect(transit.status).toBe(200);
+    expect(transit.body.mrn).toBe(scene.betaTransit);
+    expect((await api(keys.alpha, 'GET', `/v1/transits/${scene.betaTransit}`)).status).toBe(404);
   });
 
   it('answers another partner 404 on every one of them, as for an unknown manifest', async () => {
