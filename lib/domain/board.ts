@@ -1,5 +1,5 @@
 /**
- * The border board (GET /v1/manifests, issue #11): every transport not yet across the border, soonest
+ * The border board (issue #11): every transport not yet across the border, soonest
  * ETA first, each with its counts. Operators read every partner's, a partner its own.
  *
  * - **Crossed**, precisely: a transport has crossed once its current ETA lies more than
@@ -24,7 +24,7 @@ import { FlagCode, type ShipmentStatus } from './shipment.ts';
 export const CROSSED_AFTER_MS = 3 * 3_600_000;
 /** A counts snapshot older than this is recomputed when the board reads it. */
 export const BOARD_COUNTS_MAX_AGE_MS = 30_000;
-/** Transports per page of GET /v1/manifests. */
+/** Transports per page of the board. */
 export const BOARD_PAGE = { defaultLimit: 200, maxLimit: 500 } as const;
 
 /** Whether a transport arriving at `estimatedArrival` has crossed at `now`. */

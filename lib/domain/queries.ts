@@ -126,8 +126,8 @@ export async function shipmentHistory(
 }
 
 /**
- * One manifest's copy of a shipment (GET /v1/manifests/{manifestId}/shipments/{shipmentNumber}):
- * unambiguous where the shipment number was carried by several manifests.
+ * One manifest's copy of a shipment: unambiguous where the shipment number was carried by several
+ * manifests (and for operators, who read every partner's).
  */
 export async function manifestShipmentHistory(
   reads: Pick<ManifestReads, 'getManifest' | 'shipmentOnManifest'>,
