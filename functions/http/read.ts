@@ -13,7 +13,7 @@ import {
   listManifestShipments,
   manifestOverview,
   manifestShipmentHistory,
-  shipmentHistory,
+  readableShipmentHistory,
 } from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
 import { voecStatement, voecStatementCsv } from '../../lib/domain/voec-statement.ts';
@@ -71,9 +71,15 @@ export const handler = httpHandler('read', {
       ),
     ),
   }),
-  getShipment: async ({ partnerId, params }) => ({
+  getShipment: async ({ partnerId, role, params }) => ({
     status: 200,
-    json: shipmentDetail(await shipmentHistory(manifests, partnerId, params.shipmentNumber)),
+    json: shipmentDetail(
+      await readableShipmentHistory(
+        manifests,
+        await readablePartnerIds({ id: partnerId, role }, partners),
+        params.shipmentNumber,
+      ),
+    ),
   }),
   getMe: async ({ partnerId, role }) => ({
     status: 200,

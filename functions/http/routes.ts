@@ -205,8 +205,10 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/shipments/{shipmentNumber}',
     function: 'read',
-    summary: 'One shipment: status, MRN, flags and its timeline',
+    summary:
+      "One shipment: status, MRN, flags and its timeline. An operator key: any partner's (the one holding the house at Digitoll, else the latest).",
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ shipmentNumber: ShipmentNumber }),
     responses: {
       200: {

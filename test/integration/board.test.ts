@@ -292,6 +292,11 @@ describe('operators read any partner’s manifest; partners only their own', () 
     expect(transit.status).toBe(200);
     expect(transit.body.mrn).toBe(scene.betaTransit);
     expect((await api(keys.alpha, 'GET', `/v1/transits/${scene.betaTransit}`)).status).toBe(404);
+    // "Find shipment" by number alone: the operator finds beta's, alpha does not.
+    const byNumber = await api(keys.desk, 'GET', `/v1/shipments/${number}`);
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.body).toMatchObject({ shipmentNumber: number, manifestId: scene.ids.beta });
+    expect((await api(keys.alpha, 'GET', `/v1/shipments/${number}`)).status).toBe(404);
   });
 
   it('answers another partner 404 on every one of them, as for an unknown manifest', async () => {
