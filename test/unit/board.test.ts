@@ -18,7 +18,8 @@ import {
   readerScope,
 } from '../../lib/domain/board.ts';
 import { NotFound } from '../../lib/domain/errors.ts';
-import type { ManifestRecord, ShipmentSummary } from '../../lib/domain/records.ts';
+import { readableShipmentHistory } from '../../lib/domain/queries.ts';
+import type { ManifestRecord, ShipmentRecord, ShipmentSummary } from '../../lib/domain/records.ts';
 
 const NOW = new Date('2026-12-02T12:00:00.000Z');
 
@@ -215,5 +216,64 @@ describe('who reads a manifest', () => {
     const dir = directory({ M1: 'nordic' });
     expect(await readerScope({ id: 'desk', role: 'operator' }, 'M1', dir)).toBe('nordic');
     await expect(readerScope({ id: 'desk', role: 'operator' }, 'M2', dir)).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+describe('a shipment by number, for an operator', () => {
+  const record = (partnerId: string, manifestId: string, status: ShipmentRecord['status']) =>
+    ({
+      partnerId,
+      manifestId,
+      shipmentNumber: 'RR123456785SE',
+      status,
+      flags: [],
+      rejections: [],
+      voecNumber: '2024926',
+      receivedAt: '2026-12-02T08:00:00.000Z',
+      updatedAt: '2026-12-02T08:00:00.000Z',
+      version: 1,
+      intake: { status: 'RECEIVED', flags: [], rejections: [] },
+      estimatedArrival: '2026-12-02T14:00:00.000Z',
+      ...(status === 'ACCEPTED' ? { mrn: '26NOMRN' } : {}),
+    }) as unknown as ShipmentRecord;
+  const reads = (byPartner: Record<string, ShipmentRecord>) => {
+    const asked: string[] = [];
+    return {
+      asked,
+      reads: {
+        async getManifest(partnerId: string, manifestId: string) {
+          return manifest(manifestId, '2026-12-02T15:00:00.000Z', partnerId);
+        },
+        async shipmentHistory(partnerId: string) {
+          asked.push(partnerId);
+          const shipment = byPartner[partnerId];
+          return shipment ? { shipment, events: [], otherManifestIds: [] } : undefined;
+        },
+      },
+    };
+  };
+
+  it('is the one holding the house at Digitoll, though another partner’s copy is newer', async () => {
+    const { reads: r, asked } = reads({
+      acme: record('acme', 'M0001', 'ACCEPTED'),
+      nordic: record('nordic', 'M0009', 'CANCELLED'),
+    });
+    const found = await readableShipmentHistory(r, ['acme', 'beta', 'nordic'], 'RR123456785SE');
+    expect([found.shipment.partnerId, found.shipment.manifestId]).toEqual(['acme', 'M0001']);
+    expect(found.estimatedArrival).toBe('2026-12-02T15:00:00.000Z');
+    expect(asked).toEqual(['acme', 'beta', 'nordic', 'acme']);
+  });
+
+  it('else the latest; nobody’s is not found', async () => {
+    const { reads: r } = reads({
+      acme: record('acme', 'M0001', 'CANCELLED'),
+      nordic: record('nordic', 'M0009', 'CANCELLED'),
+    });
+    expect((await readableShipmentHistory(r, ['acme', 'nordic'], 'RR123456785SE')).shipment.partnerId).toBe(
+      'nordic',
+    );
+    await expect(readableShipmentHistory(reads({}).reads, ['acme', 'nordic'], 'X1')).rejects.toBeInstanceOf(
+      NotFound,
+    );
   });
 });
