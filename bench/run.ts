@@ -21,10 +21,11 @@
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.
  * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E,H runs a subset and BENCH_PROFILE=local|aws (default both)
- * one profile (results.json is then marked partial); BENCH_CDK_OUT=<dir> reuses a synthesized
+ * one profile (results.json is then marked partial: a subset replaces the figures of the sections it
+ * ran, by group and profile, and keeps the others'); BENCH_CDK_OUT=<dir> reuses a synthesized
  * assembly instead of running `cdk synth`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { latencyTableRows } from './aws-latency.ts';
@@ -186,8 +187,25 @@ function printTable(rows: Figure[]): void {
   console.log(`\n${out.join('\n')}\n`);
 }
 
+/**
+ * The figures already in results.json that this run did not measure: a subset run (BENCH_ONLY)
+ * replaces the sections it ran (by group and profile) and keeps the others' last figures.
+ */
+function keptFigures(path: string, measured: readonly Figure[]): Figure[] {
+  if (!existsSync(path)) return [];
+  const section = (f: Pick<Figure, 'group' | 'profile'>) => `${f.group}|${f.profile}`;
+  const ran = new Set(measured.map(section));
+  try {
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as { figures?: Figure[] };
+    return (previous.figures ?? []).filter((f) => !ran.has(section(f)));
+  } catch {
+    return [];
+  }
+}
+
 function writeResults(partial: boolean): string {
   const path = join(PROJECT_ROOT, 'bench', 'results.json');
+  const kept = partial ? keptFigures(path, figures) : [];
   const finishedAt = new Date();
   const document = {
     generatedAt: finishedAt.toISOString(),
@@ -198,7 +216,7 @@ function writeResults(partial: boolean): string {
     settings: SETTINGS,
     awsLatencyProfile: latencyTableRows(),
     crashes,
-    figures: figures.map(({ group, profile, name, value, unit, target, met, notes }) => ({
+    figures: [...kept, ...figures].map(({ group, profile, name, value, unit, target, met, notes }) => ({
       group,
       profile,
       name,
