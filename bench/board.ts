@@ -8,6 +8,7 @@
  * The reporter is not polled (pollQueues: false): every shipment stays RECEIVED, which changes
  * nothing the board reads (counts come from the manifest index either way).
  */
+import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { ensureConsoleBuilt } from '../console/build.ts';
 import { mapBounded } from '../lib/concurrency.ts';
@@ -107,14 +108,14 @@ export async function boardFigures(options: {
         const ms = performance.now() - started;
         const rows = await page.locator('table.board tbody tr').count();
         await context.close();
-        return { ms, calls: [...calls], rows };
+        return { ms, calls: [...calls], rows, load: loadavg()[0] ?? 0 };
       };
       const cold = await render();
       const warm = await render();
       const boardCalls = (calls: string[]) =>
         calls.filter((call) => call.startsWith('GET /v1/manifests?')).length;
-      const note = (r: { calls: string[]; rows: number }) =>
-        `${r.rows} rows; calls: ${[...new Set(r.calls.map((c) => c.split('?')[0]))].join(', ')} (${boardCalls(r.calls)} of GET /v1/manifests)`;
+      const note = (r: { calls: string[]; rows: number; load: number }) =>
+        `load average ${r.load.toFixed(1)} (1 min) at the render; ${r.rows} rows; calls: ${[...new Set(r.calls.map((c) => c.split('?')[0]))].join(', ')} (${boardCalls(r.calls)} of GET /v1/manifests)`;
       return [
         figure(
           GROUP,
