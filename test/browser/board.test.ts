@@ -98,6 +98,13 @@ describe('the border board', () => {
         interval: 1_000,
       })
       .toContain('1 shipment refused by Digitoll');
+    // Every row's counts taken after the houses settled (a snapshot from before lasts up to 30 s).
+    await expect
+      .poll(() => Promise.all(ids.map((id) => row(page, id).getAttribute('class'))), {
+        timeout: 60_000,
+        interval: 1_000,
+      })
+      .toEqual(['level-ok', 'level-ok', 'level-action', 'level-watch']);
     expect(await page.getByText('does not list transports yet').count()).toBe(0);
 
     // Most urgent first (red, amber, then the rest), each group by ETA.
