@@ -258,6 +258,24 @@ describe('the border board (GET /v1/manifests)', () => {
     expect(etas).toEqual([...etas].sort((a, b) => a - b));
   });
 
+  it('moves a transport on the board when its ETA changes (PATCH)', async () => {
+    const sooner = minutesFromNow(130);
+    const patched = await api(keys.alpha, 'PATCH', `/v1/manifests/${scene.ids.air}/transport`, {
+      estimatedArrival: sooner,
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(202);
+    const reply = await api(keys.alpha, 'GET', '/v1/manifests');
+    expect(reply.body.items.map((item: any) => item.manifestId)).toEqual([
+      scene.ids.air,
+      scene.ids.soon,
+      scene.ids.later,
+    ]);
+    expect(reply.body.items[0].transport.estimatedArrival).toBe(sooner);
+    expect(reply.body.items[0].reportingCutoff).toBe(
+      new Date(Date.parse(sooner) - 2 * 3_600_000).toISOString(),
+    );
+  });
+
   it('a partner never sees another partner’s transports', async () => {
     const beta = await api(keys.beta, 'GET', '/v1/manifests');
     expect(beta.body.items.map((item: any) => item.manifestId)).toEqual([scene.ids.beta]);
