@@ -10,6 +10,8 @@
  *   D  CSV reading (#14)    100,000 shipments streamed through lib/manifest/csv.ts
  *   E  intake while         a 10,000-shipment gzip POST while the reporter is busy with 2,000
  *      reporting (#14)      (local stack, reporter polling; ~3 min)
+ *   H  border board (#11)   the console's first render of 200 transports / 20,000 shipments in
+ *                           Chromium: time to data shown, API calls (opt-in: BENCH_ONLY=H)
  *
  * Profiles (bench/profiles.ts): `local` talks to the emulators directly; `aws` puts latency proxies
  * in front of them and of the Digitoll simulator (bench/aws-latency.ts). Every figure is tagged with
@@ -18,14 +20,16 @@
  * is a diagnostic, D does no I/O, and a full run must stay within its 20-minute budget.
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.
- * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E runs a subset and BENCH_PROFILE=local|aws (default both)
- * one profile (results.json is then marked partial); BENCH_CDK_OUT=<dir> reuses a synthesized
+ * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E,H runs a subset and BENCH_PROFILE=local|aws (default both)
+ * one profile (results.json is then marked partial: a subset replaces the figures of the sections it
+ * ran, by group and profile, and keeps the others'); BENCH_CDK_OUT=<dir> reuses a synthesized
  * assembly instead of running `cdk synth`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { latencyTableRows } from './aws-latency.ts';
+import { boardFigures } from './board.ts';
 import { csvFigures } from './csv.ts';
 import { intakeFigures } from './intake.ts';
 import { type BenchProfile, selectedProfiles } from './profiles.ts';
@@ -74,6 +78,8 @@ const SETTINGS = {
   /** E: a 10,000-shipment POST while the reporter is busy with 2,000 (the issue's 500 after 29 s). */
   busyIntake: { busyWith: 2_000, shipments: 10_000, rate: 20, concurrency: 10, clientRate: 20 },
   upload: { shipments: Number(process.env.BENCH_UPLOAD_SHIPMENTS ?? 100_000), timeoutMs: 1_000_000 },
+  /** H: the border board's first render in Chromium (issue #11): 200 transports × 100 shipments, 4 partners. */
+  board: { transports: 200, shipmentsPerTransport: 100, partners: 4 },
   chaos: {
     shipments: 2_000,
     rate: 50,
@@ -108,9 +114,10 @@ const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim().toUppe
 /**
  * Sections left out of a full run, for the time budget, and run when BENCH_ONLY names them:
  * B1A, the reporting throughput under the AWS profile (Digitoll ~40 ms, issue #14 item 4), and
- * G, the 100,000-shipment bulk upload (BENCH_UPLOAD_SHIPMENTS sets another size).
+ * G, the 100,000-shipment bulk upload (BENCH_UPLOAD_SHIPMENTS sets another size), and H, the
+ * border board's first render in Chromium (20,000 shipments to seed first).
  */
-const OPT_IN = new Set(['B1A', 'G']);
+const OPT_IN = new Set(['B1A', 'G', 'H']);
 const wants = (id: string) => (only ? only.includes(id) : !OPT_IN.has(id));
 const profiles = selectedProfiles();
 
@@ -180,8 +187,25 @@ function printTable(rows: Figure[]): void {
   console.log(`\n${out.join('\n')}\n`);
 }
 
+/**
+ * The figures already in results.json that this run did not measure: a subset run (BENCH_ONLY)
+ * replaces the sections it ran (by group and profile) and keeps the others' last figures.
+ */
+function keptFigures(path: string, measured: readonly Figure[]): Figure[] {
+  if (!existsSync(path)) return [];
+  const section = (f: Pick<Figure, 'group' | 'profile'>) => `${f.group}|${f.profile}`;
+  const ran = new Set(measured.map(section));
+  try {
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as { figures?: Figure[] };
+    return (previous.figures ?? []).filter((f) => !ran.has(section(f)));
+  } catch {
+    return [];
+  }
+}
+
 function writeResults(partial: boolean): string {
   const path = join(PROJECT_ROOT, 'bench', 'results.json');
+  const kept = partial ? keptFigures(path, figures) : [];
   const finishedAt = new Date();
   const document = {
     generatedAt: finishedAt.toISOString(),
@@ -192,7 +216,7 @@ function writeResults(partial: boolean): string {
     settings: SETTINGS,
     awsLatencyProfile: latencyTableRows(),
     crashes,
-    figures: figures.map(({ group, profile, name, value, unit, target, met, notes }) => ({
+    figures: [...kept, ...figures].map(({ group, profile, name, value, unit, target, met, notes }) => ({
       group,
       profile,
       name,
@@ -321,6 +345,9 @@ try {
   );
   await section('G bulk upload (#14)', 'G', 'bulk CSV upload', LOCAL_ONLY, () =>
     uploadFigures({ cdkOut, template, ...SETTINGS.upload }),
+  );
+  await section('H border board (#11)', 'H', 'border board first render', LOCAL_ONLY, () =>
+    boardFigures({ cdkOut, template, ...SETTINGS.board }),
   );
 } catch (error) {
   figures.push(crashRow('bench', 'setup', error));

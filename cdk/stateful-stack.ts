@@ -24,6 +24,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
+  BOARD_INDEX,
   DEADLINE_INDEX,
   MANIFEST_INDEX,
   MANIFEST_INDEX_PROJECTION,
@@ -107,6 +108,13 @@ export class StatefulStack extends Stack {
       partitionKey: { name: DEADLINE_INDEX.partitionKey, type: AttributeType.STRING },
       sortKey: { name: DEADLINE_INDEX.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
+    });
+    // The border board: manifest items only (sparse), the whole item (a board row is the manifest).
+    this.table.addGlobalSecondaryIndex({
+      indexName: BOARD_INDEX.name,
+      partitionKey: { name: BOARD_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: BOARD_INDEX.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
     });
 
     // Every queue: SQS-managed encryption, TLS only. Work queues get a visibility timeout of six

@@ -5,7 +5,7 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { DEADLINE_INDEX, MANIFEST_INDEX } from '../../lib/adapters/dynamodb/table-design.ts';
+import { BOARD_INDEX, DEADLINE_INDEX, MANIFEST_INDEX } from '../../lib/adapters/dynamodb/table-design.ts';
 
 export type TableAction =
   | 'dynamodb:GetItem'
@@ -18,10 +18,10 @@ export type TableAction =
   | 'dynamodb:ConditionCheckItem';
 
 /** The table's indexes (every Query the functions make is on one of them). */
-const INDEX_NAMES = [MANIFEST_INDEX.name, DEADLINE_INDEX.name] as const;
+const INDEX_NAMES = [MANIFEST_INDEX.name, DEADLINE_INDEX.name, BOARD_INDEX.name] as const;
 
 /**
- * Grants exactly these actions on the table, and Query also on its two indexes by name, so no
+ * Grants exactly these actions on the table, and Query also on its indexes by name, so no
  * wildcard is needed (`Table.grant` would add `<table>/index/*`). The table is encrypted with an
  * AWS-managed key, so no KMS grant is involved.
  */

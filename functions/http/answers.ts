@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { ShipmentChange, TransportChange } from '../../lib/domain/amend.ts';
+import type { BoardEntry, BoardPage } from '../../lib/domain/board.ts';
 import type { Alert } from '../../lib/domain/border-queries.ts';
 import {
   DomainError,
@@ -22,6 +23,8 @@ import type { UploadRecord } from '../../lib/domain/uploads.ts';
 import type {
   AlertList,
   IntakeResponse,
+  ManifestSummary,
+  ManifestSummaryPage,
   ManifestView,
   ShipmentDetail,
   ShipmentOutcome,
@@ -563,6 +566,73 @@ export function manifestView({
     openFlags,
     borderCounts,
   };
+}
+
+/** Board counts keyed as the contract names them (Customs' TO_CONTROL is the CONTROL_ORDERED flag). */
+const BORDER_COUNT_NAMES = {
+  RELEASED: 'RELEASED',
+  TO_CONTROL: 'CONTROL_ORDERED',
+  ENTRY_PENDING: 'ENTRY_PENDING',
+  ENTRY_DENIED: 'ENTRY_DENIED',
+} as const;
+
+/** One transport on the border board. */
+export function manifestSummary({ manifest, reportingCutoff, counts }: BoardEntry): ManifestSummary {
+  const transport = manifest.transport;
+  const scheduledArrival = transport.mode === 'AIR' ? transport.scheduledArrival : manifest.scheduledArrival;
+  const border: NonNullable<ManifestSummary['border']> = {};
+  for (const [outcome, count] of Object.entries(counts.border)) {
+    border[BORDER_COUNT_NAMES[outcome as keyof typeof BORDER_COUNT_NAMES]] = count;
+  }
+  return {
+    manifestId: manifest.manifestId,
+    partnerId: manifest.partnerId,
+    reference: manifest.reference,
+    receivedAt: manifest.receivedAt,
+    transport: {
+      ...(transport.mode === 'AIR'
+        ? {
+            mode: 'AIR' as const,
+            flightNumber: transport.flightNumber,
+            aircraftRegistration: transport.aircraftRegistration,
+          }
+        : {
+            mode: 'ROAD' as const,
+            vehicleRegistration: transport.vehicleRegistration,
+            vehicleCountry: transport.vehicleCountry,
+          }),
+      borderCrossing: transport.borderCrossing,
+      estimatedArrival: transport.estimatedArrival,
+      ...(scheduledArrival ? { scheduledArrival } : {}),
+      digitollStatus: manifest.transportReport?.phase ?? 'PENDING',
+      ...(manifest.transportReport?.mrn ? { mrn: manifest.transportReport.mrn } : {}),
+    },
+    reportingCutoff,
+    ...(manifest.masterConsignment
+      ? {
+          masterConsignment: {
+            waybill: {
+              number: manifest.masterConsignment.waybill.number,
+              type: manifest.masterConsignment.waybill.type,
+            },
+            digitollStatus: manifest.masterReport?.phase ?? 'PENDING',
+            ...(manifest.masterReport?.mrn ? { mrn: manifest.masterReport.mrn } : {}),
+          },
+        }
+      : {}),
+    ...(manifest.transit
+      ? { transit: { mrn: manifest.transit.mrn, mixed: manifest.mixedTransit !== undefined } }
+      : {}),
+    shipmentCount: counts.shipmentCount,
+    counts: counts.counts,
+    openFlags: counts.openFlags,
+    ...(Object.keys(border).length ? { border } : {}),
+    countedAt: counts.countedAt,
+  };
+}
+
+export function manifestSummaryPage(page: BoardPage, cursor: string | undefined): ManifestSummaryPage {
+  return { items: page.entries.map(manifestSummary), ...(cursor ? { cursor } : {}) };
 }
 
 /** `estimatedArrival` is the transport's current ETA (a PATCH moves it; the shipment keeps its intake copy). */

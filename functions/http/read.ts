@@ -1,33 +1,85 @@
-/** The GETs of the partner API: manifests, their shipments, shipments, alerts, TVINN drafts, transits. */
+/** The GETs of the partner API: the border board, manifests, their shipments, shipments, alerts, TVINN drafts, transits. */
 
+import { decodeBoardCursor, encodeBoardCursor } from '../../lib/adapters/dynamodb/cursor.ts';
 import { driverListPdf } from '../../lib/adapters/pdf/driver-list-pdf.ts';
 import { readDeps } from '../../lib/compose/read.ts';
 import { loadConfig } from '../../lib/config.ts';
+import { borderBoard, readerScope } from '../../lib/domain/board.ts';
 import { listAlerts, manifestTvinnDrafts, transitView } from '../../lib/domain/border-queries.ts';
 import { driverList } from '../../lib/domain/driver-list.ts';
 import { formatNorwayTime } from '../../lib/domain/norway-time.ts';
-import { readablePartnerIds } from '../../lib/domain/partner-keys.ts';
-import { listManifestShipments, manifestOverview, shipmentHistory } from '../../lib/domain/queries.ts';
+import { type KeyRole, readablePartnerIds } from '../../lib/domain/partner-keys.ts';
+import {
+  listManifestShipments,
+  manifestOverview,
+  manifestShipmentHistory,
+  readableShipmentHistory,
+} from '../../lib/domain/queries.ts';
 import { tvinnCsv } from '../../lib/domain/tvinn.ts';
 import { voecStatement, voecStatementCsv } from '../../lib/domain/voec-statement.ts';
 import { normaliseVoecNumber } from '../../lib/rules/voec-number.ts';
-import { alertList, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
+import { alertList, manifestSummaryPage, manifestView, shipmentDetail, shipmentPage } from './answers.ts';
 import { httpHandler } from './middleware.ts';
 
-const { manifests, border, statements, partners, clock } = readDeps(loadConfig());
+const { manifests, board, border, statements, partners, clock } = readDeps(loadConfig());
+
+/** Whose manifest the caller reads: its own, or (an operator) the owner's by the directory. */
+const ownerOf = (principal: { partnerId: string; role: KeyRole }, manifestId: string) =>
+  readerScope({ id: principal.partnerId, role: principal.role }, manifestId, board);
 
 export const handler = httpHandler('read', {
-  getManifest: async ({ partnerId, params }) => ({
+  listManifests: async ({ partnerId, role, query }) => {
+    const crossed = query.crossed === 'true';
+    const partnerIds = await readablePartnerIds({ id: partnerId, role }, partners);
+    const page = await borderBoard(board, partnerIds, clock.now(), {
+      crossed,
+      limit: query.limit,
+      ...(query.cursor ? { after: decodeBoardCursor(query.cursor, crossed) } : {}),
+    });
+    const cursor = page.next ? encodeBoardCursor({ crossed, ...page.next }) : undefined;
+    return { status: 200, json: manifestSummaryPage(page, cursor) };
+  },
+  getManifest: async ({ partnerId, role, params }) => ({
     status: 200,
-    json: manifestView(await manifestOverview(manifests, partnerId, params.manifestId)),
+    json: manifestView(
+      await manifestOverview(
+        manifests,
+        await ownerOf({ partnerId, role }, params.manifestId),
+        params.manifestId,
+      ),
+    ),
   }),
-  listShipments: async ({ partnerId, params, query }) => ({
+  listShipments: async ({ partnerId, role, params, query }) => ({
     status: 200,
-    json: shipmentPage(await listManifestShipments(manifests, partnerId, params.manifestId, query)),
+    json: shipmentPage(
+      await listManifestShipments(
+        manifests,
+        await ownerOf({ partnerId, role }, params.manifestId),
+        params.manifestId,
+        query,
+      ),
+    ),
   }),
-  getShipment: async ({ partnerId, params }) => ({
+  getManifestShipment: async ({ partnerId, role, params }) => ({
     status: 200,
-    json: shipmentDetail(await shipmentHistory(manifests, partnerId, params.shipmentNumber)),
+    json: shipmentDetail(
+      await manifestShipmentHistory(
+        manifests,
+        await ownerOf({ partnerId, role }, params.manifestId),
+        params.manifestId,
+        params.shipmentNumber,
+      ),
+    ),
+  }),
+  getShipment: async ({ partnerId, role, params }) => ({
+    status: 200,
+    json: shipmentDetail(
+      await readableShipmentHistory(
+        manifests,
+        await readablePartnerIds({ id: partnerId, role }, partners),
+        params.shipmentNumber,
+      ),
+    ),
   }),
   getMe: async ({ partnerId, role }) => ({
     status: 200,
@@ -37,8 +89,9 @@ export const handler = httpHandler('read', {
     const partnerIds = await readablePartnerIds({ id: partnerId, role }, partners);
     return { status: 200, json: alertList(await listAlerts(border, partnerIds, clock.now(), query.flag)) };
   },
-  listTvinnDeclarations: async ({ partnerId, params, query, header }) => {
-    const drafts = await manifestTvinnDrafts(border, manifests, partnerId, params.manifestId);
+  listTvinnDeclarations: async ({ partnerId, role, params, query, header }) => {
+    const owner = await ownerOf({ partnerId, role }, params.manifestId);
+    const drafts = await manifestTvinnDrafts(border, manifests, owner, params.manifestId);
     const csv = query.format === 'csv' || (header('accept') ?? '').includes('text/csv');
     return csv
       ? {
@@ -48,8 +101,12 @@ export const handler = httpHandler('read', {
         }
       : { status: 200, json: drafts };
   },
-  getDriverList: async ({ partnerId, params, query, header }) => {
-    const list = await driverList(manifests, partnerId, params.manifestId);
+  getDriverList: async ({ partnerId, role, params, query, header }) => {
+    const list = await driverList(
+      manifests,
+      await ownerOf({ partnerId, role }, params.manifestId),
+      params.manifestId,
+    );
     const pdf = query.format === 'pdf' || (header('accept') ?? '').includes('application/pdf');
     if (!pdf) return { status: 200, json: list };
     const document = await driverListPdf(list, {
@@ -79,8 +136,8 @@ export const handler = httpHandler('read', {
         }
       : { status: 200, json: statement };
   },
-  getTransit: async ({ partnerId, params }) => ({
+  getTransit: async ({ partnerId, role, params }) => ({
     status: 200,
-    json: await transitView(border, partnerId, params.mrn),
+    json: await transitView(border, await readablePartnerIds({ id: partnerId, role }, partners), params.mrn),
   }),
 });

@@ -6,6 +6,7 @@
  * it, and the OpenAPI document (GET /v1/openapi.json) is generated from it.
  */
 import { z } from 'zod';
+import { BOARD_PAGE, CROSSED_AFTER_MS } from '../../lib/domain/board.ts';
 import { FlagCode, ShipmentStatus } from '../../lib/domain/shipment.ts';
 import { Quarter } from '../../lib/domain/voec-statement.ts';
 import { named, type OperationSpec } from '../../lib/manifest/openapi.ts';
@@ -14,6 +15,7 @@ import {
   DriverList,
   Health,
   IntakeResponse,
+  ManifestSummaryPage,
   ManifestView,
   Me,
   ShipmentDetail,
@@ -70,9 +72,26 @@ const ShipmentListQuery = z.strictObject({
   flag: FlagCode.optional(),
 });
 
+const BoardQuery = z.strictObject({
+  crossed: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      `false (the default): transports not yet across the border; true: those that have crossed. A transport has crossed once its current ETA lies more than ${CROSSED_AFTER_MS / 3_600_000} hours in the past`,
+    ),
+  limit: z.coerce.number().int().min(1).max(BOARD_PAGE.maxLimit).default(BOARD_PAGE.defaultLimit),
+  cursor: z
+    .string()
+    .max(2048)
+    .regex(/^[A-Za-z0-9_-]+$/, { message: 'is not a cursor this API returned' })
+    .optional(),
+});
+
 const KEY = { 401: 'Missing or unknown API key' } as const;
 const INVALID_PATH = { 400: 'A path parameter that cannot name anything' } as const;
 const NOT_FOUND = { 404: "Not found (or another partner's)" } as const;
+/** Operators read every partner's manifests by id (read-only). */
+const OPERATOR_READ = " An operator key reads any partner's manifest.";
 const JSON_BODY = {
   400: 'Malformed JSON or schema errors, each with a JSON pointer',
   413: 'Body over the limits',
@@ -161,8 +180,9 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/manifests/{manifestId}',
     function: 'read',
-    summary: 'A manifest with counts of shipments by status and open flags',
+    summary: `A manifest with counts of shipments by status and open flags.${OPERATOR_READ}`,
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ manifestId: ManifestId }),
     responses: { 200: { description: 'The manifest', json: named('ManifestView', ManifestView) } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
@@ -172,8 +192,9 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/manifests/{manifestId}/shipments',
     function: 'read',
-    summary: 'Shipments of a manifest, paginated, filterable by status and flag',
+    summary: `Shipments of a manifest, paginated, filterable by status and flag.${OPERATOR_READ}`,
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ manifestId: ManifestId }),
     query: ShipmentListQuery,
     responses: { 200: { description: 'A page of shipments', json: named('ShipmentPage', ShipmentPage) } },
@@ -184,8 +205,10 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/shipments/{shipmentNumber}',
     function: 'read',
-    summary: 'One shipment: status, MRN, flags and its timeline',
+    summary:
+      "One shipment: status, MRN, flags and its timeline. An operator key: any partner's (the one holding the house at Digitoll, else the latest).",
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ shipmentNumber: ShipmentNumber }),
     responses: {
       200: {
@@ -213,9 +236,9 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/manifests/{manifestId}/tvinn-declarations',
     function: 'read',
-    summary:
-      'TVINN backup declaration drafts of a manifest (JSON, or CSV with ?format=csv or Accept: text/csv)',
+    summary: `TVINN backup declaration drafts of a manifest (JSON, or CSV with ?format=csv or Accept: text/csv).${OPERATOR_READ}`,
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ manifestId: ManifestId }),
     // Any other format answers JSON, as it always has.
     query: z.object({ format: z.enum(['json', 'csv']).optional().catch(undefined) }),
@@ -233,9 +256,9 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/manifests/{manifestId}/driver-list',
     function: 'read',
-    summary:
-      "The driver's list of a transport: every VOEC shipment on board with its VOEC number, item count, MRN and status (JSON, or PDF with ?format=pdf or Accept: application/pdf)",
+    summary: `The driver's list of a transport: every VOEC shipment on board with its VOEC number, item count, MRN and status (JSON, or PDF with ?format=pdf or Accept: application/pdf).${OPERATOR_READ}`,
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ manifestId: ManifestId }),
     // Any other format answers JSON, as the TVINN drafts do.
     query: z.object({ format: z.enum(['json', 'pdf']).optional().catch(undefined) }),
@@ -279,8 +302,10 @@ export const ROUTES = {
     method: 'GET',
     path: '/v1/transits/{mrn}',
     function: 'read',
-    summary: 'The NCTS transit: its closure state (with the CC007C data when prepared) and history',
+    summary:
+      "The NCTS transit: its closure state (with the CC007C data when prepared) and history. An operator key reads any partner's.",
     partnerKey: true,
+    operators: true,
     params: z.strictObject({ mrn: Mrn }),
     responses: { 200: { description: 'The transit', json: named('TransitView', TransitView) } },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
@@ -413,6 +438,34 @@ export const ROUTES = {
     partnerKey: true,
     params: z.strictObject({ uploadId: UploadId }),
     responses: { 200: { description: 'The upload', json: named('UploadView', UploadView) } },
+    problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
+  }),
+  listManifests: route({
+    operationId: 'listManifests',
+    method: 'GET',
+    path: '/v1/manifests',
+    function: 'read',
+    summary: `The border board: transports not yet across the border (crossed=false, the default) or those that have crossed (crossed=true: ETA more than ${CROSSED_AFTER_MS / 3_600_000} h ago), soonest ETA first, with counts by status, open flags and border outcome; paginated. An operator key: every partner's.`,
+    partnerKey: true,
+    operators: true,
+    query: BoardQuery,
+    responses: {
+      200: { description: 'A page of transports', json: named('ManifestSummaryPage', ManifestSummaryPage) },
+    },
+    problems: { 400: 'A bad limit, crossed value or cursor', ...KEY },
+  }),
+  getManifestShipment: route({
+    operationId: 'getManifestShipment',
+    method: 'GET',
+    path: '/v1/manifests/{manifestId}/shipments/{shipmentNumber}',
+    function: 'read',
+    summary: `One shipment on this manifest (the copy this manifest carried): status, MRN, flags, border outcome and its timeline.${OPERATOR_READ}`,
+    partnerKey: true,
+    operators: true,
+    params: z.strictObject({ manifestId: ManifestId, shipmentNumber: ShipmentNumber }),
+    responses: {
+      200: { description: "The manifest's shipment", json: named('ShipmentDetail', ShipmentDetail) },
+    },
     problems: { ...INVALID_PATH, ...KEY, ...NOT_FOUND },
   }),
 } as const satisfies Record<string, Route>;

@@ -1,9 +1,11 @@
-/** The read function (GETs of manifests, shipments, alerts, TVINN drafts, transits, statements): reads only. */
+/** The read function (GETs of the board, manifests, shipments, alerts, TVINN drafts, transits, statements): reads only. */
+import { DynamoBoardReads } from '../adapters/dynamodb/board-reads.ts';
 import { DynamoBorderReads } from '../adapters/dynamodb/border-store.ts';
 import { DynamoManifestReads } from '../adapters/dynamodb/manifest-reads.ts';
 import { DynamoPartnerKeyStore } from '../adapters/dynamodb/partner-key-store.ts';
 import { DynamoStatementReads } from '../adapters/dynamodb/statement-reads.ts';
 import type { Config } from '../config.ts';
+import type { BoardReads, ManifestDirectory } from '../domain/board.ts';
 import type { BorderReads } from '../domain/border-queries.ts';
 import { systemClock } from '../domain/ids.ts';
 import type { PartnerKeyAdminStore } from '../domain/partner-keys.ts';
@@ -14,6 +16,8 @@ import { table } from './aws.ts';
 
 export function readDeps(config: Config): {
   manifests: ManifestReads;
+  /** The border board, and whose manifest an id is (operators open any partner's). */
+  board: BoardReads & ManifestDirectory;
   border: BorderReads;
   statements: StatementReads;
   /** Who the partners are, for an operator's carrier-wide reads. */
@@ -23,6 +27,7 @@ export function readDeps(config: Config): {
   const shared = table(config);
   return {
     manifests: new DynamoManifestReads(shared),
+    board: new DynamoBoardReads(shared),
     border: new DynamoBorderReads(shared),
     statements: new DynamoStatementReads(shared),
     partners: new DynamoPartnerKeyStore(shared.client, shared.name),

@@ -77,12 +77,18 @@ export async function manifestTvinnDrafts(
   return { manifestId, declarations: await reads.tvinnDrafts(partnerId, manifestId) };
 }
 
+/**
+ * The transit with this MRN among these partners' (a partner: its own; an operator: every partner's,
+ * the first that has it: an MRN is one transit, declared by one partner).
+ */
 export async function transitView(
   reads: Pick<BorderReads, 'transit'>,
-  partnerId: string,
+  partnerIds: readonly string[],
   mrn: string,
 ): Promise<TransitRecord> {
-  const transit = await reads.transit(partnerId, mrn);
-  if (!transit) throw new NotFound('transit', mrn);
-  return transit;
+  for (const partnerId of partnerIds) {
+    const transit = await reads.transit(partnerId, mrn);
+    if (transit) return transit;
+  }
+  throw new NotFound('transit', mrn);
 }

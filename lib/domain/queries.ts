@@ -4,6 +4,7 @@
  */
 import { NotFound } from './errors.ts';
 import { countByStatus } from './intake.ts';
+import { currentShipment } from './one-house.ts';
 import type { Page } from './ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord, ShipmentSummary } from './records.ts';
 import { type BorderOutcome, borderOutcomeOf } from './routing.ts';
@@ -29,6 +30,12 @@ export interface ManifestReads {
    */
   shipmentHistory(
     partnerId: string,
+    shipmentNumber: string,
+  ): Promise<{ shipment: ShipmentRecord; events: ShipmentEvent[]; otherManifestIds: string[] } | undefined>;
+  /** The shipment with this number on this manifest (whichever is live), with its events, or undefined. */
+  shipmentOnManifest(
+    partnerId: string,
+    manifestId: string,
     shipmentNumber: string,
   ): Promise<{ shipment: ShipmentRecord; events: ShipmentEvent[]; otherManifestIds: string[] } | undefined>;
 }
@@ -114,6 +121,52 @@ export async function shipmentHistory(
   return {
     shipment: found.shipment,
     estimatedArrival: manifest?.transport.estimatedArrival ?? found.shipment.estimatedArrival,
+    timeline: timeline(found.shipment, found.events),
+    otherManifestIds: found.otherManifestIds,
+  };
+}
+
+/**
+ * The shipment with this number as a reader with these partners' data means it: a partner's own
+ * (`shipmentHistory`); an operator's of every partner, the one that holds the house at Digitoll
+ * (one live house per waybill, whoever sent it), else the latest (`currentShipment`).
+ */
+export async function readableShipmentHistory(
+  reads: Pick<ManifestReads, 'getManifest' | 'shipmentHistory'>,
+  partnerIds: readonly string[],
+  shipmentNumber: string,
+): Promise<ShipmentHistory> {
+  const [only] = partnerIds;
+  if (partnerIds.length === 1 && only !== undefined) return shipmentHistory(reads, only, shipmentNumber);
+  const found = [];
+  for (const partnerId of partnerIds) {
+    const history = await reads.shipmentHistory(partnerId, shipmentNumber);
+    if (history) found.push(history);
+  }
+  found.sort((a, b) => (a.shipment.manifestId < b.shipment.manifestId ? 1 : -1));
+  const chosen = currentShipment(found.map((history) => history.shipment))?.current;
+  const history = found.find((candidate) => candidate.shipment === chosen);
+  if (!history) throw new NotFound('shipment', shipmentNumber);
+  return shipmentHistory(reads, history.shipment.partnerId, shipmentNumber);
+}
+
+/**
+ * One manifest's copy of a shipment: unambiguous where the shipment number was carried by several
+ * manifests (and for operators, who read every partner's).
+ */
+export async function manifestShipmentHistory(
+  reads: Pick<ManifestReads, 'getManifest' | 'shipmentOnManifest'>,
+  partnerId: string,
+  manifestId: string,
+  shipmentNumber: string,
+): Promise<ShipmentHistory> {
+  const manifest = await reads.getManifest(partnerId, manifestId);
+  if (!manifest) throw new NotFound('manifest', manifestId);
+  const found = await reads.shipmentOnManifest(partnerId, manifestId, shipmentNumber);
+  if (!found) throw new NotFound('shipment', shipmentNumber);
+  return {
+    shipment: found.shipment,
+    estimatedArrival: manifest.transport.estimatedArrival,
     timeline: timeline(found.shipment, found.events),
     otherManifestIds: found.otherManifestIds,
   };

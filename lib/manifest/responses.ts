@@ -120,6 +120,50 @@ export const ShipmentPage = z.object({
 });
 export type ShipmentPage = z.infer<typeof ShipmentPage>;
 
+/** One transport on the border board (GET /v1/manifests): the manifest without its shipments, with counts. */
+export const ManifestSummary = z.object({
+  manifestId: z.string(),
+  partnerId: z.string().describe("Whose manifest (operators see every partner's)"),
+  reference: z.string(),
+  receivedAt: z.string(),
+  transport: z.object({
+    mode: z.enum(['ROAD', 'AIR']),
+    vehicleRegistration: z.string().optional().describe('ROAD: the plate'),
+    vehicleCountry: z.string().optional().describe('ROAD'),
+    flightNumber: z.string().optional().describe('AIR'),
+    aircraftRegistration: z.string().optional().describe('AIR'),
+    borderCrossing: z.string(),
+    estimatedArrival: z.string().describe('The current ETA (UTC)'),
+    scheduledArrival: z.string().optional().describe('The first ETA reported to Digitoll'),
+    digitollStatus: z.string().describe('PENDING, IN_FLIGHT, UNCERTAIN, SUBMITTED, ACCEPTED or FAILED'),
+    mrn: z.string().optional(),
+  }),
+  reportingCutoff: z.string().describe('ETA − 2 hours: Digitoll must have every house by then'),
+  masterConsignment: z
+    .object({
+      waybill: z.object({ number: z.string(), type: z.string() }),
+      digitollStatus: z.string(),
+      mrn: z.string().optional(),
+    })
+    .optional(),
+  transit: z.object({ mrn: z.string(), mixed: z.boolean() }).optional(),
+  shipmentCount: z.number().int(),
+  counts: z.partialRecord(ShipmentStatus, z.number().int()),
+  openFlags: z.partialRecord(FlagCode, z.number().int()),
+  border: z
+    .partialRecord(z.enum(['RELEASED', 'CONTROL_ORDERED', 'ENTRY_PENDING', 'ENTRY_DENIED']), z.number().int())
+    .optional()
+    .describe("Shipments by Customs' latest routing at the border (absent: no signal yet)"),
+  countedAt: z.string().describe('When the counts were taken (at most 30 s before the answer)'),
+});
+export type ManifestSummary = z.infer<typeof ManifestSummary>;
+
+export const ManifestSummaryPage = z.object({
+  items: z.array(ManifestSummary),
+  cursor: z.string().optional().describe('Pass as ?cursor= to get the next page; absent on the last page'),
+});
+export type ManifestSummaryPage = z.infer<typeof ManifestSummaryPage>;
+
 /** The answer to a transport update. */
 export const TransportView = z.object({ manifestId: z.string(), transport: Transport });
 export type TransportView = z.infer<typeof TransportView>;

@@ -2,17 +2,20 @@
  * The border board: transports with live countdowns, counts by status and a colour (with its
  * words) for what needs a human; auto-refresh that keeps filters and scroll.
  *
- * Today's API has no list of manifests, so the board shows the manifests opened in this session;
+ * The board is GET /v1/manifests: every transport of the partner (an operator: of every partner)
+ * not yet across, so each test looks at its own rows (by manifest id) among the others;
  * `CONSOLE_BOARD_SCREENSHOT=docs/console-board.png npx vitest run --project browser board` also
  * writes the README's screenshot from this real run.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
+  exampleAirManifest,
   exampleManifest,
   keys,
-  open,
+  type Manifest,
   postManifest,
   settled,
   shipmentStatus,
@@ -24,6 +27,27 @@ import {
 
 const current = useConsolePage('board');
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The board's rows of these manifests, in the board's order. */
+const rowsOf = (page: Page, ids: readonly string[]) =>
+  page
+    .locator('table.board tbody tr')
+    .evaluateAll(
+      (trs, wanted) =>
+        trs
+          .filter((tr) => wanted.includes(tr.getAttribute('data-manifest-id') ?? ''))
+          .map((tr) => tr.getAttribute('data-manifest-id') ?? ''),
+      ids,
+    );
+const row = (page: Page, id: string) => page.locator(`table.board tbody tr[data-manifest-id="${id}"]`);
+
+async function allSettled(key: string, manifests: Manifest[]): Promise<void> {
+  const numbers = manifests.flatMap((m) => m.shipments.map((s) => s.shipmentNumber));
+  await until('every house settled', async () => {
+    const statuses = await Promise.all(numbers.map((n) => shipmentStatus(key, n)));
+    return statuses.every(settled) ? true : undefined;
+  });
+}
 
 describe('the border board', () => {
   it('shows each transport with live countdowns, counts by status and what needs a human', async () => {
@@ -62,36 +86,50 @@ describe('the border board', () => {
     });
 
     await signIn(page, keys.acme);
-    // Until GET /v1/manifests exists, the board lists what this session opened.
-    for (const id of ids) {
-      await open(page, `#/manifests/${id}`);
-      await page.locator('table.shipments').waitFor();
-    }
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Border board' }).click();
-    const rows = page.locator('table.board tbody tr');
-    await expect.poll(() => rows.count()).toBe(4);
-    expect(await page.getByRole('status').first().textContent()).toContain('does not list transports yet');
+    // The board lists them without anything opened first; counts may lag their snapshot by up to 30 s.
+    await expect.poll(() => rowsOf(page, ids), { timeout: 20_000 }).toHaveLength(4);
+    const [calmId, nearId, refusedId, rejectedId] = ids as [string, string, string, string];
+    await expect
+      .poll(() => row(page, calmId).textContent(), { timeout: 60_000, interval: 1_000 })
+      .toContain('Accepted 3');
+    await expect
+      .poll(() => row(page, refusedId).locator('td.needs').textContent(), {
+        timeout: 60_000,
+        interval: 1_000,
+      })
+      .toContain('1 shipment refused by Digitoll');
+    // Every row's counts taken after the houses settled (a snapshot from before lasts up to 30 s).
+    await expect
+      .poll(() => Promise.all(ids.map((id) => row(page, id).getAttribute('class'))), {
+        timeout: 60_000,
+        interval: 1_000,
+      })
+      .toEqual(['level-ok', 'level-ok', 'level-action', 'level-watch']);
+    expect(await page.getByText('does not list transports yet').count()).toBe(0);
 
     // Most urgent first (red, amber, then the rest), each group by ETA.
-    const plates = await rows.evaluateAll((trs) =>
-      trs.map((tr) => tr.querySelector('a.vehicle')?.textContent),
+    expect(await rowsOf(page, ids)).toEqual([refusedId, rejectedId, nearId, calmId]);
+    const plates = await Promise.all(
+      [refusedId, rejectedId, nearId, calmId].map((id) => row(page, id).locator('a.vehicle').textContent()),
     );
     expect(plates).toEqual(['STOP03 (SE)', 'WARN04 (SE)', 'NEAR02 (SE)', 'CALM01 (SE)']);
-    const stop = rows.nth(0);
+    const stop = row(page, refusedId);
     expect(await stop.getAttribute('class')).toBe('level-action');
     expect(await stop.locator('td.needs').textContent()).toContain(
       'Needs action1 shipment refused by Digitoll',
     );
     expect(await stop.locator('td.needs').textContent()).toContain('not accepted inside the cut-off');
-    expect(await rows.nth(1).getAttribute('class')).toBe('level-watch');
-    expect(await rows.nth(1).locator('td.needs').textContent()).toBe(
+    expect(await row(page, rejectedId).getAttribute('class')).toBe('level-watch');
+    expect(await row(page, rejectedId).locator('td.needs').textContent()).toBe(
       'Watch1 shipment rejected by the VOEC rules',
     );
-    expect(await rows.nth(3).getAttribute('class')).toBe('level-ok');
-    expect(await rows.nth(3).textContent()).toContain('Accepted 3');
+    expect(await row(page, calmId).getAttribute('class')).toBe('level-ok');
+    expect(await row(page, calmId).textContent()).toContain('Accepted 3');
+    // A partner sees no partner column (it is the operator's).
+    expect(await page.locator('table.board thead th', { hasText: 'Partner' }).count()).toBe(0);
 
     // The cut-off countdown ticks by itself, in Oslo time.
-    const nearRow = rows.nth(2);
+    const nearRow = row(page, nearId);
     const cutoff = nearRow.locator('td:nth-child(4) .countdown');
     const first = await cutoff.locator('strong').textContent();
     expect(first).toMatch(/^in (9|10) min \d\d s$/);
@@ -113,13 +151,10 @@ describe('the border board', () => {
     const calm = exampleManifest({ etaMinutes: 400, tag: 'BG', plate: 'CALM05' });
     const ids = [await postManifest(keys.acme, manifest), await postManifest(keys.acme, calm)];
     await signIn(page, keys.acme);
-    for (const id of ids) {
-      await open(page, `#/manifests/${id}`);
-      await page.locator('table.shipments').waitFor();
-    }
-    await open(page, '#/');
+    await expect.poll(() => rowsOf(page, ids), { timeout: 20_000 }).toHaveLength(2);
     await page.getByLabel('Only what needs a human').check();
-    await expect.poll(() => page.locator('table.board tbody tr').count()).toBe(1);
+    // Only the one with a refused house (red) of these two stays; other tests' rows may be there too.
+    await expect.poll(() => rowsOf(page, ids), { timeout: 60_000, interval: 1_000 }).toEqual([ids[0]]);
     expect(page.url()).toContain('attention=1');
     await page.evaluate(() => window.scrollTo(0, 200));
     const scrolled = await page.evaluate(() => window.scrollY);
@@ -128,15 +163,77 @@ describe('the border board', () => {
     const before = await updated.textContent();
     await expect.poll(() => updated.textContent(), { timeout: 25_000, interval: 1_000 }).not.toBe(before);
     expect(await page.getByLabel('Only what needs a human').isChecked()).toBe(true);
-    expect(await page.locator('table.board tbody tr').count()).toBe(1);
+    expect(await rowsOf(page, ids)).toEqual([ids[0]]);
     expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
   });
 
-  it.todo(
-    'lists every transport not yet across the border, trucks and flights, soonest first (needs GET /v1/manifests)',
-  );
-  it.todo('shows a flight with its flight number instead of a plate (needs transport mode AIR in the API)');
-  it.todo(
-    'an operator sees every partner’s transports, each with its partner (needs GET /v1/me, operator keys and GET /v1/manifests)',
-  );
+  it('lists every transport not yet across the border, trucks and flights, soonest first', async () => {
+    const { page } = current();
+    const truck = exampleManifest({ etaMinutes: 330, tag: 'LT', plate: 'LIST01' });
+    const flight = exampleAirManifest({ etaMinutes: 270, tag: 'LF', flightNumber: 'QR5150' });
+    // Arrived 4 hours ago: more than 3 hours past its ETA, it has crossed and leaves the board.
+    const gone = exampleManifest({ etaMinutes: -240, tag: 'LG', plate: 'GONE02' });
+    const ids = [
+      await postManifest(keys.acme, truck),
+      await postManifest(keys.acme, flight),
+      await postManifest(keys.acme, gone),
+    ];
+    const [truckId, flightId, goneId] = ids as [string, string, string];
+    await allSettled(keys.acme, [truck, flight]);
+    await signIn(page, keys.acme);
+    // Both all accepted (the same colour): the flight, 1 hour sooner, comes first.
+    await expect
+      .poll(
+        async () => [
+          await row(page, truckId).getAttribute('class'),
+          await row(page, flightId).getAttribute('class'),
+        ],
+        { timeout: 60_000, interval: 1_000 },
+      )
+      .toEqual(['level-ok', 'level-ok']);
+    expect(await rowsOf(page, ids)).toEqual([flightId, truckId]);
+    expect(await row(page, goneId).count()).toBe(0);
+    // The filter by transport keeps one of them.
+    await page.getByLabel('Transport').selectOption('AIR');
+    await expect.poll(() => rowsOf(page, ids)).toEqual([flightId]);
+    await page.getByLabel('Transport').selectOption('ROAD');
+    await expect.poll(() => rowsOf(page, ids)).toEqual([truckId]);
+  });
+
+  it('shows a flight with its flight number instead of a plate', async () => {
+    const { page } = current();
+    const flight = exampleAirManifest({ etaMinutes: 280, tag: 'FN', flightNumber: 'EX0836' });
+    const flightId = await postManifest(keys.acme, flight);
+    await signIn(page, keys.acme);
+    const flightRow = row(page, flightId);
+    await flightRow.waitFor({ timeout: 20_000 });
+    expect(await flightRow.locator('.mode').textContent()).toBe('Flight');
+    expect(await flightRow.locator('a.vehicle').textContent()).toBe('EX0836');
+    expect(await flightRow.textContent()).toContain('Gardermoen');
+    await flightRow.locator('a.vehicle').click();
+    await expect.poll(() => page.url()).toContain(`#/manifests/${flightId}`);
+    await page.locator('table.shipments').waitFor();
+  });
+
+  it('an operator sees every partner’s transports, each with its partner', async () => {
+    const { page } = current();
+    const acme = exampleManifest({ etaMinutes: 310, tag: 'OA', plate: 'ACME01' });
+    const nordic = exampleManifest({ etaMinutes: 290, tag: 'ON', plate: 'NORD02' });
+    const ids = [await postManifest(keys.acme, acme), await postManifest(keys.nordic, nordic)];
+    const [acmeId, nordicId] = ids as [string, string];
+    await allSettled(keys.acme, [acme]);
+    await allSettled(keys.nordic, [nordic]);
+    await signIn(page, keys.operator);
+    await expect.poll(() => page.locator('.who').textContent()).toContain('Operator');
+    await expect
+      .poll(() => rowsOf(page, ids), { timeout: 60_000, interval: 1_000 })
+      .toEqual([nordicId, acmeId]);
+    expect(await page.locator('table.board thead th', { hasText: 'Partner' }).count()).toBe(1);
+    expect(await row(page, acmeId).locator('td.partner').textContent()).toBe('acme');
+    expect(await row(page, nordicId).locator('td.partner').textContent()).toBe('nordic');
+    // The operator opens another partner's manifest from the board, read-only.
+    await row(page, nordicId).locator('a.vehicle').click();
+    await page.locator('table.shipments').waitFor();
+    expect(await page.locator('table.shipments tbody tr').count()).toBe(3);
+  });
 });

@@ -17,12 +17,14 @@ describe('partners', () => {
     expect(await page.locator('table.shipments').count()).toBe(0);
     await open(page, `#/manifests/${manifestId}/shipments/${theirs.shipments[0]?.shipmentNumber}`);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('was not found');
-    // The board (the manifests this session opened) does not list it either.
+    // The board (GET /v1/manifests: acme's transports) does not list it either.
     await open(page, '#/');
-    await expect.poll(() => page.locator('.summary').first().textContent()).toMatch(/^0 transports/);
-    // …while its owner sees it.
+    await expect.poll(() => page.locator('.summary').first().textContent()).toMatch(/^\d+ transports?/);
+    expect(await page.locator(`table.board tbody tr[data-manifest-id="${manifestId}"]`).count()).toBe(0);
+    // …while its owner sees it, on the board and opened.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, keys.nordic);
+    await page.locator(`table.board tbody tr[data-manifest-id="${manifestId}"]`).waitFor();
     await open(page, `#/manifests/${manifestId}`);
     await expect.poll(() => page.locator('table.shipments tbody tr').count()).toBe(3);
   });

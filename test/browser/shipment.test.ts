@@ -1,4 +1,4 @@
-/** The shipment page: MRN, the timeline as a readable sequence, Norway's time. */
+/** The shipment page: MRN, the timeline as a readable sequence, Norway's time, the border outcome. */
 import { describe, expect, it } from 'vitest';
 import {
   api,
@@ -6,12 +6,16 @@ import {
   keys,
   open,
   postManifest,
+  runSchedules,
   signIn,
+  simulator,
   until,
   useConsolePage,
 } from './support/console.ts';
 
 const current = useConsolePage('shipment');
+/** The page's "At the border" panel. */
+const BORDER_PANEL = 'section[aria-labelledby="border-heading"]';
 
 describe('the shipment page', () => {
   it('shows the MRN and the timeline, in Oslo time whatever the browser’s zone', async () => {
@@ -62,7 +66,46 @@ describe('the shipment page', () => {
     await expect.poll(() => page.locator('table.items tbody tr').count()).toBe(2);
   });
 
-  it.todo(
-    'shows the border outcome once Customs sent a control signal (needs GET /v1/manifests/{manifestId}/shipments/{shipmentNumber} with border, and the control signals)',
-  );
+  it('shows the border outcome once Customs sent a control signal', async () => {
+    const { page } = current();
+    const manifest = exampleManifest({ etaMinutes: 210, tag: 'SB' });
+    const manifestId = await postManifest(keys.acme, manifest);
+    const [controlled, released] = manifest.shipments.map((s) => s.shipmentNumber) as [string, string];
+    // Customs routes only what Digitoll accepted, on a transport with its MRN.
+    const transportMrn = await until('the transport accepted with its MRN', async () => {
+      const view = (await api(keys.acme, 'GET', `/v1/manifests/${manifestId}`)).body;
+      return view.transport.mrn && view.counts.ACCEPTED === 3 ? (view.transport.mrn as string) : undefined;
+    });
+    await signIn(page, keys.acme);
+    await open(page, `#/manifests/${manifestId}/shipments/${controlled}`);
+    await expect
+      .poll(() => page.locator(BORDER_PANEL).textContent())
+      .toContain('No signal from Customs at the border yet.');
+
+    // Customs orders a control of one house; the camera at the border registers the truck.
+    await simulator('/__sim/routing', {
+      waybill: controlled,
+      routing: 'TO_CONTROL',
+      controlLocation: 'ON_ENTRY',
+    });
+    await simulator('/__sim/arrivals', { transportMrn });
+    await runSchedules();
+    const border = (await api(keys.acme, 'GET', `/v1/manifests/${manifestId}/shipments/${controlled}`)).body
+      .border;
+    expect(border).toMatchObject({ routing: 'TO_CONTROL', controlLocation: 'ON_ENTRY' });
+
+    // The page refreshes itself: the routing, where, and when (Oslo time).
+    await expect
+      .poll(() => page.locator(BORDER_PANEL).textContent(), { timeout: 30_000 })
+      .toContain('To control');
+    const panel = await page.locator(BORDER_PANEL).textContent();
+    expect(panel).toContain('ON_ENTRY');
+    expect(await page.locator(`${BORDER_PANEL} time`).textContent()).toMatch(/UTC\+01:00$/);
+    expect(await page.locator(`${BORDER_PANEL} time`).getAttribute('datetime')).toBe(border.at);
+    // The other houses were released at the border.
+    await open(page, `#/manifests/${manifestId}/shipments/${released}`);
+    await expect
+      .poll(() => page.locator(BORDER_PANEL).textContent(), { timeout: 30_000 })
+      .toContain('To entry');
+  });
 });

@@ -1,6 +1,13 @@
 /** Signing in and out, and the console as the local gateway serves it. */
 import { describe, expect, it } from 'vitest';
-import { consoleUrl, keys, signIn, useConsolePage } from './support/console.ts';
+import {
+  consoleUrl,
+  exampleManifest,
+  keys,
+  postManifest,
+  signIn,
+  useConsolePage,
+} from './support/console.ts';
 
 const current = useConsolePage('sign-in');
 
@@ -49,9 +56,27 @@ describe('signing in', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Enter your API key.');
   });
 
-  it.todo(
-    'signs in with an operator key and sees every partner’s manifests (needs GET /v1/me and operator keys)',
-  );
+  it('signs in with an operator key and sees every partner’s manifests', async () => {
+    const { page } = current();
+    const acme = exampleManifest({ etaMinutes: 320, tag: 'SA', plate: 'SIGN01' });
+    const nordic = exampleManifest({ etaMinutes: 330, tag: 'SN', plate: 'SIGN02' });
+    const acmeId = await postManifest(keys.acme, acme);
+    const nordicId = await postManifest(keys.nordic, nordic);
+    await signIn(page, keys.operator);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Border board');
+    await expect.poll(() => page.locator('.who').textContent()).toContain('Operator');
+    for (const id of [acmeId, nordicId]) {
+      await page.locator(`table.board tbody tr[data-manifest-id="${id}"]`).waitFor({ timeout: 20_000 });
+    }
+    expect(await page.locator(`tr[data-manifest-id="${nordicId}"] td.partner`).textContent()).toBe('nordic');
+    expect(await page.evaluate(() => sessionStorage.getItem('voec-border.console.key'))).toBe(keys.operator);
+    // The partner acme, signed in, does not see nordic's transport.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    await signIn(page, keys.acme);
+    await page.locator(`table.board tbody tr[data-manifest-id="${acmeId}"]`).waitFor({ timeout: 20_000 });
+    expect(await page.locator(`table.board tbody tr[data-manifest-id="${nordicId}"]`).count()).toBe(0);
+  });
 });
 
 describe('the console on the local gateway', () => {

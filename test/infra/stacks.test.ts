@@ -24,7 +24,7 @@ const dev = synth('dev');
 const prod = synth('prod');
 
 describe('stateful stack', () => {
-  it('has one table with the key design, both indexes, TTL, PITR and encryption', () => {
+  it('has one table with the key design, its three indexes, TTL, PITR and encryption', () => {
     dev.stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
     dev.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
@@ -44,6 +44,14 @@ describe('stateful stack', () => {
           },
         }),
         Match.objectLike({ IndexName: 'byDeadline', Projection: { ProjectionType: 'KEYS_ONLY' } }),
+        Match.objectLike({
+          IndexName: 'byArrival',
+          KeySchema: [
+            { AttributeName: 'boardPk', KeyType: 'HASH' },
+            { AttributeName: 'boardSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }),
       ]),
     });
   });
@@ -120,6 +128,8 @@ describe('stateless stack', () => {
       'DELETE /v1/webhooks/{webhookId}': 'CUSTOM',
       'POST /v1/manifest-uploads': 'CUSTOM',
       'GET /v1/manifest-uploads/{uploadId}': 'CUSTOM',
+      'GET /v1/manifests': 'CUSTOM',
+      'GET /v1/manifests/{manifestId}/shipments/{shipmentNumber}': 'CUSTOM',
     });
     dev.stateless.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',

@@ -80,7 +80,7 @@ describe('test table vs the synthesized template', () => {
       };
       const test = await describe(tableName);
       expect(test).toEqual(await describe(fromTemplate));
-      expect(test.indexes).toHaveLength(2);
+      expect(test.indexes).toHaveLength(3);
       expect(test.ttl).toBe('expiresAt');
     } finally {
       client.destroy();

@@ -184,6 +184,7 @@ describe('the OpenAPI document', () => {
         '/v1/manifests',
         '/v1/manifests/{manifestId}',
         '/v1/manifests/{manifestId}/shipments',
+        '/v1/manifests/{manifestId}/shipments/{shipmentNumber}',
         '/v1/manifests/{manifestId}/transport',
         '/v1/manifests/{manifestId}/tvinn-declarations',
         '/v1/manifests/{manifestId}/driver-list',

@@ -196,6 +196,18 @@ export class FakeRepository implements IntakeStore, StalledIntakeStore, ChangeSt
       otherManifestIds: others.map((o) => o.manifestId),
     };
   }
+  async shipmentOnManifest(partnerId: string, manifestId: string, shipmentNumber: string) {
+    const all = [...this.shipments.values()].filter(
+      (s) => s.partnerId === partnerId && s.shipmentNumber === shipmentNumber,
+    );
+    const shipment = all.find((s) => s.manifestId === manifestId);
+    if (!shipment) return undefined;
+    return {
+      shipment: structuredClone(shipment),
+      events: [],
+      otherManifestIds: all.filter((s) => s !== shipment).map((o) => o.manifestId),
+    };
+  }
   async listShipments(partnerId: string, manifestId: string): Promise<Page<ShipmentRecord>> {
     return {
       items: [...this.shipments.values()].filter(

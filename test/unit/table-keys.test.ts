@@ -23,7 +23,10 @@ const SCANNED = [
 ];
 
 const PATTERNS: Array<[string, RegExp]> = [
-  ['a key attribute set to its own string', /\b(?:pk|sk|gsi1pk|gsi1sk|duePk|dueSk)\s*:\s*[`'"]/],
+  [
+    'a key attribute set to its own string',
+    /\b(?:pk|sk|gsi1pk|gsi1sk|duePk|dueSk|boardPk|boardSk)\s*:\s*[`'"]/,
+  ],
   ['a string starting with a key prefix', /[`'"](?:[A-Z][A-Z_]*#)/],
   [
     'a key segment inside a string',

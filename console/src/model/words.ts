@@ -73,7 +73,7 @@ const SUBJECT_WORDS: Record<string, string> = {
 };
 
 /** Known border offices; others are shown by their code. */
-const OFFICES: Record<string, string> = { NO371001: 'Svinesund' };
+const OFFICES: Record<string, string> = { NO371001: 'Svinesund', NO351001: 'Gardermoen' };
 
 export function office(code: string): string {
   const name = OFFICES[code];

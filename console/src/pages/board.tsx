@@ -3,21 +3,18 @@
  * live countdowns to the 2-hour reporting cut-off and to the ETA, counts by status, and a colour
  * with its reasons in words for what needs a human. Refreshes every 15 s in place.
  *
- * The list is `GET /v1/manifests?crossed=false`. Against an API without it, the board shows the
- * manifests opened in this session (each read with `GET /v1/manifests/{id}`), and says so.
+ * The list is `GET /v1/manifests?crossed=false` (operators: every partner's, with a partner column).
  */
 import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/client.ts';
-import { ApiError } from '../api/client.ts';
-import type { ManifestSummary, ManifestView, Page } from '../api/types.ts';
+import type { ManifestSummary, Page } from '../api/types.ts';
 import { Countdown, ErrorNotice, RefreshLine, StatusCountList } from '../components/common.tsx';
 import { useNow } from '../hooks/use-now.ts';
 import { usePolling } from '../hooks/use-polling.ts';
 import { type Attention, attention, LEVEL_ORDER, LEVEL_WORDS } from '../model/attention.ts';
-import { modeOf, summaryFromView, vehicleLabel } from '../model/summary.ts';
+import { modeOf, vehicleLabel } from '../model/summary.ts';
 import { office, reportPhaseWords } from '../model/words.ts';
 import { href, navigate, type Route } from '../router.ts';
-import { forgetManifest, recentManifests } from '../session.ts';
 import { useSession } from '../session-context.ts';
 
 /** 200 a page, as the API pages; beyond 2,000 transports the board says it shows the first ones. */
@@ -25,45 +22,25 @@ const PAGE_SIZE = 200;
 const MAX_PAGES = 10;
 
 interface BoardData {
-  source: 'api' | 'session';
   items: ManifestSummary[];
   truncated: boolean;
 }
 
+/** The board's pages, following the cursor (10 pages of 200 at most). */
 async function loadBoard(api: ApiClient): Promise<BoardData> {
-  try {
-    const items: ManifestSummary[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const answer = await api.json<Page<ManifestSummary>>('/v1/manifests', {
-        crossed: 'false',
-        limit: PAGE_SIZE,
-        cursor,
-      });
-      items.push(...answer.items);
-      cursor = answer.cursor;
-      if (!cursor) break;
-    }
-    return { source: 'api', items, truncated: cursor !== undefined };
-  } catch (error) {
-    if (!(error instanceof ApiError && error.kind === 'endpoint-missing')) throw error;
+  const items: ManifestSummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await api.json<Page<ManifestSummary>>('/v1/manifests', {
+      crossed: 'false',
+      limit: PAGE_SIZE,
+      cursor,
+    });
+    items.push(...answer.items);
+    cursor = answer.cursor;
+    if (!cursor) break;
   }
-  const views = await Promise.all(
-    recentManifests().map(async (manifestId) => {
-      try {
-        return await api.json<ManifestView>(`/v1/manifests/${encodeURIComponent(manifestId)}`);
-      } catch (error) {
-        if (error instanceof ApiError && error.kind === 'not-found') forgetManifest(manifestId);
-        else throw error;
-        return undefined;
-      }
-    }),
-  );
-  const items = views
-    .filter((view): view is ManifestView => view !== undefined)
-    .map(summaryFromView)
-    .sort((a, b) => Date.parse(a.transport.estimatedArrival) - Date.parse(b.transport.estimatedArrival));
-  return { source: 'session', items, truncated: false };
+  return { items, truncated: cursor !== undefined };
 }
 
 type ModeFilter = '' | 'ROAD' | 'AIR';
@@ -111,14 +88,6 @@ export function BoardPage({ route }: { route: Route }) {
         Transports not yet across the border, soonest first. Every house must be accepted by Digitoll by the
         cut-off, 2 hours before the ETA. Times are Norwegian (Europe/Oslo).
       </p>
-      {board.data?.source === 'session' ? (
-        <div class="notice notice-info" role="status">
-          <p>
-            This API does not list transports yet (<code>GET /v1/manifests</code>), so the board shows the
-            manifests opened in this session. Open one by its id below.
-          </p>
-        </div>
-      ) : null}
       <ErrorNotice error={board.error} what="the board" />
 
       <div class="toolbar">
@@ -183,6 +152,7 @@ export function BoardPage({ route }: { route: Route }) {
               <tr>
                 <th scope="col">Needs</th>
                 <th scope="col">Transport</th>
+                {me.role === 'operator' ? <th scope="col">Partner</th> : null}
                 <th scope="col">Border</th>
                 <th scope="col">Reporting cut-off</th>
                 <th scope="col">ETA</th>
@@ -208,9 +178,7 @@ export function BoardPage({ route }: { route: Route }) {
       ) : board.data ? (
         <p class="empty">
           {board.data.items.length === 0
-            ? board.data.source === 'session'
-              ? 'No manifest opened yet in this session.'
-              : 'No transport is heading for the border.'
+            ? 'No transport is heading for the border.'
             : 'Nothing matches these filters.'}
         </p>
       ) : null}
@@ -246,11 +214,9 @@ function BoardRow({
         <a class="vehicle" href={href(['manifests', manifest.manifestId])}>
           {vehicleLabel(transport).replace(/^Flight /, '')}
         </a>
-        <div class="muted">
-          {manifest.reference}
-          {showPartner && manifest.partnerId ? ` · ${manifest.partnerId}` : ''}
-        </div>
+        <div class="muted">{manifest.reference}</div>
       </td>
+      {showPartner ? <td class="partner">{manifest.partnerId ?? ''}</td> : null}
       <td>{office(transport.borderCrossing)}</td>
       <td>
         <Countdown target={manifest.reportingCutoff} now={now} />

@@ -34,7 +34,6 @@ import { modeOf, summaryFromView, vehicleLabel } from '../model/summary.ts';
 import { reportingCutoff } from '../model/time.ts';
 import { FLAG_SHORT, office, reportPhaseWords, STATUS_SHORT, transitStateWords } from '../model/words.ts';
 import { href, navigate, type Route } from '../router.ts';
-import { rememberManifest } from '../session.ts';
 import { useSession } from '../session-context.ts';
 
 const PAGE_SIZES = [50, 100, 250, 500] as const;
@@ -43,11 +42,7 @@ export function ManifestPage({ manifestId, route }: { manifestId: string; route:
   const { api } = useSession();
   const now = useNow(1000);
   const path = `/v1/manifests/${encodeURIComponent(manifestId)}`;
-  const manifest = usePolling(async () => {
-    const view = await api.json<ManifestView>(path);
-    rememberManifest(manifestId);
-    return view;
-  }, `manifest:${manifestId}`);
+  const manifest = usePolling(() => api.json<ManifestView>(path), `manifest:${manifestId}`);
   const tvinn = usePolling(() => api.json<TvinnDrafts>(`${path}/tvinn-declarations`), `tvinn:${manifestId}`);
   const transitMrn = manifest.data?.transit?.mrn;
   const transit = usePolling(

@@ -2,13 +2,10 @@
  * One shipment: status, MRN, what is wrong (Digitoll's refusals, VOEC rules, flags), the border
  * outcome once Customs has sent a control signal, the submitted data, and the timeline.
  *
- * Read with `GET /v1/manifests/{m}/shipments/{n}` (unambiguous for operators, who see many
- * partners); an API without that route is asked `GET /v1/shipments/{n}`, the partner's latest
- * shipment of that number, which must then belong to this manifest.
+ * Read with `GET /v1/manifests/{m}/shipments/{n}`: this manifest's copy, for operators too.
  */
 import { useEffect } from 'preact/hooks';
 import type { ApiClient } from '../api/client.ts';
-import { ApiError } from '../api/client.ts';
 import type { ShipmentDetail } from '../api/types.ts';
 import {
   Countdown,
@@ -27,27 +24,11 @@ import { eventWords, flagWords, humanize, nok, pointerWords, statusWords } from 
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session-context.ts';
 
-async function loadShipment(
-  api: ApiClient,
-  manifestId: string,
-  shipmentNumber: string,
-): Promise<ShipmentDetail> {
+/** This manifest's copy of the shipment (unambiguous for operators, who see many partners). */
+function loadShipment(api: ApiClient, manifestId: string, shipmentNumber: string): Promise<ShipmentDetail> {
   const m = encodeURIComponent(manifestId);
   const n = encodeURIComponent(shipmentNumber);
-  try {
-    return await api.json<ShipmentDetail>(`/v1/manifests/${m}/shipments/${n}`);
-  } catch (error) {
-    if (!(error instanceof ApiError && error.kind === 'endpoint-missing')) throw error;
-  }
-  const latest = await api.json<ShipmentDetail>(`/v1/shipments/${n}`);
-  if (latest.manifestId !== manifestId) {
-    throw new ApiError(
-      'not-found',
-      404,
-      `Shipment ${shipmentNumber} is on manifest ${latest.manifestId} now; this API cannot show its older copy on ${manifestId}.`,
-    );
-  }
-  return latest;
+  return api.json<ShipmentDetail>(`/v1/manifests/${m}/shipments/${n}`);
 }
 
 export function ShipmentPage({ manifestId, shipmentNumber }: { manifestId: string; shipmentNumber: string }) {

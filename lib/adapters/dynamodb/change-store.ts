@@ -91,11 +91,14 @@ export class DynamoChangeStore implements ChangeStore {
         Update: {
           TableName: this.table.name,
           Key: keys.manifest(previous.partnerId, previous.manifestId),
-          UpdateExpression: 'SET transport = :transport, transportRevision = :next',
+          // The board follows the ETA (its sort key is the ETA).
+          UpdateExpression: 'SET transport = :transport, transportRevision = :next, boardSk = :boardSk',
           ConditionExpression:
             revision === 0 ? 'attribute_not_exists(transportRevision)' : 'transportRevision = :revision',
           ExpressionAttributeValues: {
             ':transport': next.transport,
+            ':boardSk': keys.boardEntry(next.partnerId, next.manifestId, next.transport.estimatedArrival)
+              .boardSk,
             ':next': revision + 1,
             ...(revision === 0 ? {} : { ':revision': revision }),
           },

@@ -25,3 +25,29 @@ export const invalidCursor = () =>
   new InvalidInput([
     { path: '/cursor', code: 'invalid_cursor', message: 'is not a cursor this API returned' },
   ]);
+
+/** A board cursor: which board (crossed or not) and the last transport of the page before. */
+const BoardCursor = z.strictObject({
+  crossed: z.boolean(),
+  estimatedArrival: z.iso.datetime(),
+  manifestId: z.string().regex(/^[0-9A-Za-z-]{1,64}$/),
+});
+
+export function encodeBoardCursor(cursor: z.infer<typeof BoardCursor>): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** The position a board cursor names; a cursor of the other board (crossed or not) is refused too. */
+export function decodeBoardCursor(
+  value: string,
+  crossed: boolean,
+): { estimatedArrival: string; manifestId: string } {
+  let cursor: z.infer<typeof BoardCursor>;
+  try {
+    cursor = BoardCursor.parse(JSON.parse(Buffer.from(value, 'base64url').toString('utf8')));
+  } catch {
+    throw invalidCursor();
+  }
+  if (cursor.crossed !== crossed) throw invalidCursor();
+  return { estimatedArrival: cursor.estimatedArrival, manifestId: cursor.manifestId };
+}

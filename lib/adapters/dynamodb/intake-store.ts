@@ -9,7 +9,7 @@ import type { IdempotencyRecord, ManifestRecord, ShipmentRecord } from '../../do
 import type { StalledIntakeStore } from '../../domain/stalled-intakes.ts';
 import { isConditionFailure } from './conditions.ts';
 import { HouseClaims } from './house-claims.ts';
-import { borderMarker, fanoutMarker, manifestItem, shipmentItem } from './items.ts';
+import { borderMarker, fanoutMarker, manifestDirectoryItem, manifestItem, shipmentItem } from './items.ts';
 import { getIdempotency, getManifest, getShipments, summarizeShipments } from './reads.ts';
 import type { Table } from './table.ts';
 import { keys } from './table-design.ts';
@@ -43,6 +43,7 @@ export class DynamoIntakeStore implements IntakeStore, StalledIntakeStore {
         },
       },
       { Put: { TableName: this.table.name, Item: fanoutMarker(record, record.leaseUntil) } },
+      { Put: { TableName: this.table.name, Item: manifestDirectoryItem(this.table, manifest) } },
     ]);
     if (claimed) return { claimed: true };
     const existing = await this.getIdempotency(record.partnerId, record.reference);

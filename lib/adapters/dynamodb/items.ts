@@ -15,8 +15,20 @@ import { keys } from './table-design.ts';
 export function manifestItem(table: Table, manifest: ManifestRecord): Item {
   return {
     ...keys.manifest(manifest.partnerId, manifest.manifestId),
+    ...keys.boardEntry(manifest.partnerId, manifest.manifestId, manifest.transport.estimatedArrival),
     kind: 'MANIFEST',
     ...manifest,
+    ...table.ttl(manifest.transport.estimatedArrival),
+  };
+}
+
+/** Whose manifest this is, by its id alone (an operator opens any partner's manifest by id). */
+export function manifestDirectoryItem(table: Table, manifest: ManifestRecord): Item {
+  return {
+    ...keys.manifestDirectory(manifest.manifestId),
+    kind: 'DIRECTORY',
+    partnerId: manifest.partnerId,
+    manifestId: manifest.manifestId,
     ...table.ttl(manifest.transport.estimatedArrival),
   };
 }

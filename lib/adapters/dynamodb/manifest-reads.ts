@@ -74,12 +74,29 @@ export class DynamoManifestReads implements ManifestReads {
     if (!found) return undefined;
     const { current: shipment, others: older } = found;
     // The transport's and master's events belong to every shipment on them.
-    const manifestEvents = await this.table.queryPrefix(keys.manifestEvents(partnerId, shipment.manifestId));
-    const events = [
-      ...others.filter((item) => keys.isEventOf(item.sk, shipment.manifestId)),
-      ...manifestEvents,
-    ].map((item) => ShipmentEvent.parse(item));
+    const events = await this.eventsOf(partnerId, shipment.manifestId, others);
     return { shipment, events, otherManifestIds: older.map((other) => other.manifestId) };
+  }
+
+  async shipmentOnManifest(partnerId: string, manifestId: string, shipmentNumber: string) {
+    const { shipments, others } = await shipmentPartition(this.table, partnerId, shipmentNumber);
+    const shipment = shipments.find((candidate) => candidate.manifestId === manifestId);
+    if (!shipment) return undefined;
+    return {
+      shipment,
+      events: await this.eventsOf(partnerId, manifestId, others),
+      otherManifestIds: shipments
+        .filter((other) => other.manifestId !== manifestId)
+        .map((other) => other.manifestId),
+    };
+  }
+
+  /** The shipment's own events on this manifest, and the transport's and master's (every shipment's). */
+  private async eventsOf(partnerId: string, manifestId: string, partition: Item[]) {
+    const manifestEvents = await this.table.queryPrefix(keys.manifestEvents(partnerId, manifestId));
+    return [...partition.filter((item) => keys.isEventOf(item.sk, manifestId)), ...manifestEvents].map(
+      (item) => ShipmentEvent.parse(item),
+    );
   }
 }
 

@@ -7,7 +7,9 @@
  *   partner key     KEY#<sha256>                         / KEY
  *   key listing     PARTNER_KEYS                         / <partnerId>#<keyId>   (for `npm run partner -- list`)
  *   idempotency     PARTNER#<p>#REF#<reference>          / IDEMPOTENCY
- *   manifest        PARTNER#<p>#MANIFEST#<m>             / MANIFEST
+ *   manifest        PARTNER#<p>#MANIFEST#<m>             / MANIFEST   (in the board index: BOARD#<p> / <ETA>#<m>)
+ *   board counts    PARTNER#<p>#MANIFEST#<m>             / BOARD   (the manifest's counts as the board last saw them)
+ *   directory       DIRECTORY#MANIFEST#<m>               / DIRECTORY   (whose manifest it is: operators read by it)
  *   manifest event  PARTNER#<p>#MANIFEST#<m>             / EVENT#<iso time>#<id>   (transport and master)
  *   due marker      PARTNER#<p>#MANIFEST#<m>             / DUE#<kind>   (the only items in the deadline index)
  *   TVINN draft     PARTNER#<p>#MANIFEST#<m>             / TVINN#<draftId>
@@ -31,12 +33,19 @@
  * The deadline index (GSI2) is sparse: only small per-manifest marker items carry its keys (one per
  * kind of deadline), so the scheduled function reads what is due, never the table, and moving a
  * deadline (an ETA change) rewrites one item, not one per shipment.
+ * The board index (GSI3) is sparse too: only manifest items carry its keys, one partition per partner,
+ * sorted by the transport's ETA (UTC) then manifest id, so "not crossed" is a sort-key range (no
+ * Scan, no state to clear when a transport crosses). A partition holds one small item per transport
+ * of one partner: hundreds to thousands open at a time are a few 1 MB pages, and it is written once
+ * per intake and per ETA change, far below a partition's 1,000 writes a second. An operator's board
+ * reads each partner's partition (a Query each) and merges them by ETA.
  */
 import { createHash } from 'node:crypto';
 
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const MANIFEST_INDEX = { name: 'byManifest', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } as const;
 export const DEADLINE_INDEX = { name: 'byDeadline', partitionKey: 'duePk', sortKey: 'dueSk' } as const;
+export const BOARD_INDEX = { name: 'byArrival', partitionKey: 'boardPk', sortKey: 'boardSk' } as const;
 export const TTL_ATTRIBUTE = 'expiresAt';
 /** Attributes projected into the manifest index besides the keys: enough to filter and count. */
 export const MANIFEST_INDEX_PROJECTION = ['status', 'flagCodes', 'shipmentNumber'] as const;
@@ -135,6 +144,28 @@ export const keys = {
     gsi1sk: shipmentNumber,
   }),
   manifestIndexPartition: (manifestId: string, shard: number) => manifestIndexPartition(manifestId, shard),
+
+  /** The manifest item's place on its partner's border board: by ETA (UTC, one format), then id. */
+  boardEntry: (partnerId: string, manifestId: string, estimatedArrival: string) => ({
+    boardPk: boardPartition(partnerId),
+    boardSk: `${new Date(estimatedArrival).toISOString()}#${manifestId}`,
+  }),
+  boardPartition: (partnerId: string) => boardPartition(partnerId),
+  /** The board's sort key of a manifest item read from the index, split back. */
+  boardPositionOf: (boardSk: unknown): { estimatedArrival: string; manifestId: string } => {
+    const [estimatedArrival = '', manifestId = ''] = String(boardSk).split('#');
+    return { estimatedArrival, manifestId };
+  },
+  /** The manifest's counts as the board last computed them (board.ts: refreshed when stale). */
+  boardCounts: (partnerId: string, manifestId: string): TableKey => ({
+    pk: manifestPartition(partnerId, manifestId),
+    sk: 'BOARD',
+  }),
+  /** Whose manifest this is: written with the manifest, read when an operator opens it by id. */
+  manifestDirectory: (manifestId: string): TableKey => ({
+    pk: `DIRECTORY#MANIFEST#${manifestId}`,
+    sk: 'DIRECTORY',
+  }),
 
   dueMarker: (partnerId: string, manifestId: string, kind: DueKind): TableKey => ({
     pk: manifestPartition(partnerId, manifestId),
@@ -247,6 +278,10 @@ function houseWaybillPartition(waybill: { type: string; number: string }): strin
 
 function manifestIndexPartition(manifestId: string, shard: number): string {
   return `MANIFEST#${manifestId}#${shard}`;
+}
+
+function boardPartition(partnerId: string): string {
+  return `BOARD#${partnerId}`;
 }
 
 function deadlinePartition(shard: number): string {

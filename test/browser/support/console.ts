@@ -131,6 +131,50 @@ export function exampleManifest(options: { etaMinutes: number; tag: string; plat
   return manifest;
 }
 
+/** The air example with fresh keys (reference, flight, master air waybill, shipment numbers) and an ETA. */
+export function exampleAirManifest(options: {
+  etaMinutes: number;
+  tag: string;
+  flightNumber: string;
+}): Manifest {
+  const manifest = JSON.parse(
+    readFileSync(join(projectRoot, 'test/fixtures/manifest.air.example.json'), 'utf8'),
+  ) as Manifest & {
+    transport: { flightNumber: string; scheduledArrival: string };
+    masterConsignment: { waybill: { number: string } };
+  };
+  const unique = randomUUID().replaceAll('-', '').slice(0, 8).toUpperCase();
+  manifest.reference = `BROWSER-${options.tag}-${unique}`;
+  const eta = new Date(Date.now() + options.etaMinutes * 60_000).toISOString();
+  manifest.transport.flightNumber = options.flightNumber;
+  manifest.transport.scheduledArrival = eta;
+  manifest.transport.estimatedArrival = eta;
+  // An air waybill: 3-digit prefix, 7-digit serial and its check digit (serial mod 7).
+  const serial = Number.parseInt(unique.slice(0, 6), 16) % 10_000_000;
+  manifest.masterConsignment.waybill.number = `157-${String(serial).padStart(7, '0')}${serial % 7}`;
+  manifest.shipments = manifest.shipments.map((shipment, index) => ({
+    ...shipment,
+    shipmentNumber: `${options.tag}${unique}${index}SE`,
+  }));
+  return manifest;
+}
+
+/** Runs the scheduled functions once (the routing poller, the border sweep), as the schedule would. */
+export async function runSchedules(): Promise<void> {
+  const response = await fetch(`${apiUrl}/__local/schedules/run`, { method: 'POST' });
+  expect(response.status).toBe(200);
+}
+
+/** Customs' side, on the Digitoll simulator: a routing decision, an arrival at the border. */
+export async function simulator(path: string, body: unknown): Promise<void> {
+  const response = await fetch(`${inject('digitollUrl')}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.ok, `${path}: ${response.status}`).toBe(true);
+}
+
 export async function postManifest(key: string, manifest: Manifest): Promise<string> {
   const response = await api(key, 'POST', '/v1/manifests', manifest);
   expect(response.status, JSON.stringify(response.body)).toBe(202);

@@ -1,7 +1,7 @@
 /**
  * Once per browser-test run: the console built (if its sources changed), the whole local system
  * (`startFullStack`: emulators, the bundled functions, the Digitoll simulator) serving it at
- * /console/, two partners' keys, and one headless Debian Chromium that every test file connects
+ * /console/, two partners' keys and an operator's, and one headless Debian Chromium that every test file connects
  * to. Nothing is downloaded: the browser is the `chromium` package at /usr/bin/chromium.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +21,8 @@ declare module 'vitest' {
     /** partnerId → key */
     partnerKeys: Record<string, string>;
     browserWsEndpoint: string;
+    /** The Digitoll simulator (its /__sim/ routes publish Customs' routing signals). */
+    digitollUrl: string;
   }
 }
 
@@ -88,6 +90,7 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', full.stack.apiUrl);
   project.provide('partnerKeys', partnerKeys);
   project.provide('browserWsEndpoint', browser.wsEndpoint());
+  project.provide('digitollUrl', full.digitoll.url);
   return async () => {
     await browser.close();
     await full.stop();

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import {
+  BOARD_INDEX,
   DEADLINE_INDEX,
   MANIFEST_INDEX,
   MANIFEST_INDEX_PROJECTION,
@@ -22,7 +23,7 @@ const keySchema = (partitionKey: string, sortKey: string): KeySchemaElement[] =>
 ];
 
 /**
- * The table's CloudFormation properties as the stateful stack declares them (keys, both indexes
+ * The table's CloudFormation properties as the stateful stack declares them (keys, the three indexes
  * with their projections, TTL, on-demand billing). A test checks this against the synthesized template.
  */
 export function tablePropertiesFromDesign(): CfnTableProperties {
@@ -33,6 +34,8 @@ export function tablePropertiesFromDesign(): CfnTableProperties {
     MANIFEST_INDEX.sortKey,
     DEADLINE_INDEX.partitionKey,
     DEADLINE_INDEX.sortKey,
+    BOARD_INDEX.partitionKey,
+    BOARD_INDEX.sortKey,
   ];
   return {
     AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
@@ -48,6 +51,11 @@ export function tablePropertiesFromDesign(): CfnTableProperties {
         IndexName: DEADLINE_INDEX.name,
         KeySchema: keySchema(DEADLINE_INDEX.partitionKey, DEADLINE_INDEX.sortKey),
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: BOARD_INDEX.name,
+        KeySchema: keySchema(BOARD_INDEX.partitionKey, BOARD_INDEX.sortKey),
+        Projection: { ProjectionType: 'ALL' },
       },
     ],
     TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
