@@ -309,6 +309,7 @@ export async function runFloor(
   aws: { document: DynamoDBDocumentClient; sqs: SQSClient },
   plan: FloorPlan,
   concurrency: number,
+  phases: Partial<FloorPhases> = {},
 ): Promise<number> {
   const dynamo = (command: unknown) => aws.document.send(command as never) as Promise<unknown>;
   const sqs = (command: unknown) => aws.sqs.send(command as never) as Promise<unknown>;
@@ -319,18 +320,36 @@ export async function runFloor(
     }
   };
   const started = performance.now();
+  let mark = started;
+  const lap = (phase: keyof FloorPhases) => {
+    const now = performance.now();
+    phases[phase] = now - mark;
+    mark = now;
+  };
   for (const command of plan.claim) await dynamo(command);
   await mapBounded(plan.writes, concurrency, batchWrite);
+  lap('claim');
   await mapBounded(plan.claimed, TRANSACTION_CONCURRENCY, async (chunk) => {
     await dynamo(chunk.claims);
     await mapBounded(chunk.shipments, concurrency, batchWrite);
   });
+  lap('store');
   await mapBounded(plan.sends, concurrency, async (command) => {
     const { Failed = [] } = (await sqs(command)) as SendMessageBatchCommandOutput;
     if (Failed.length) throw new Error('floor: SendMessageBatch failed entries (the floor does not retry)');
   });
+  lap('send');
   for (const command of plan.complete) await dynamo(command);
+  lap('complete');
   return performance.now() - started;
+}
+
+/** Where the floor's time went, ms: the reference claim, the house claims with the shipments, the messages, the completion. */
+export interface FloorPhases {
+  claim: number;
+  store: number;
+  send: number;
+  complete: number;
 }
 
 /** POSTs a gzip body (compressed beforehand) and times until the whole answer is read. */
@@ -368,6 +387,19 @@ interface HttpRun {
   status: number;
   /** The intake function's report for this POST (none if it timed out). */
   report?: InvocationReport;
+}
+
+/** The floor's phases as one line: medians over the measured runs. */
+function phaseText(runs: Array<Partial<FloorPhases>>): string {
+  const names: Array<[keyof FloorPhases, string]> = [
+    ['claim', 'reference claim'],
+    ['store', 'house-claim transactions + shipment batches'],
+    ['send', 'report messages'],
+    ['complete', 'completion'],
+  ];
+  return names
+    .map(([key, label]) => `${label} ${median(runs.map((run) => run[key] ?? 0)).toFixed(0)} ms`)
+    .join(', ');
 }
 
 const cpuMsOf = (report: InvocationReport) => report.cpuUserMs + report.cpuSystemMs;
@@ -432,6 +464,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
 
     const http: HttpRun[] = [];
     const floor: number[] = [];
+    const floorPhases: Array<Partial<FloorPhases>> = [];
     let httpProxies = '';
     let floorProxies = '';
     const stamp = Date.now();
@@ -461,7 +494,9 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
       };
       const measureFloor = async () => {
         backends.resetProxyStats();
-        const ms = await runFloor(aws, plan, DEFAULT_IO_CONCURRENCY);
+        const phases: Partial<FloorPhases> = {};
+        const ms = await runFloor(aws, plan, DEFAULT_IO_CONCURRENCY, phases);
+        if (pair > 0) floorPhases.push(phases);
         floorProxies = describeProxies(backends.proxyStats());
         return ms;
       };
@@ -556,7 +591,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         round(floorMedian, 0),
         'ms',
         null,
-        `the very requests the intake's adapters make (the reference claim; per chunk of ${CLAIMS_PER_TRANSACTION} shipments a TransactWriteItems of their house claims, then their BatchWriteItem (25); SendMessageBatch (10); the completion), recorded beforehand against recording clients and sent from the bench process with warm SDK clients, TRANSACTION_CONCURRENCY = ${TRANSACTION_CONCURRENCY} chunks and DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} requests in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms. ${floorProxies}`,
+        `the very requests the intake's adapters make (the reference claim; per chunk of ${CLAIMS_PER_TRANSACTION} shipments a TransactWriteItems of their house claims, then their BatchWriteItem (25); SendMessageBatch (10); the completion), recorded beforehand against recording clients and sent from the bench process with warm SDK clients, TRANSACTION_CONCURRENCY = ${TRANSACTION_CONCURRENCY} chunks and DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} requests in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms; by phase (median): ${phaseText(floorPhases)}. ${floorProxies}`,
       ),
       figure(
         GROUP,
