@@ -85,7 +85,7 @@ export const UNAUTHENTICATED_ROUTES: readonly string[] = OPERATIONS.filter((op) 
  * 10,000-shipment POST spends 2.2-3.0 s of CPU on one thread (224 ms per 1,000 shipments on a quiet
  * machine, 240-300 under load: gunzip, JSON parse, zod, the VOEC rules, and mostly the SDK's
  * marshalling of 10,000 shipments, 10,000 claims and 10,000 report messages, per a CPU profile).
- * Its I/O in AWS is 100 claim transactions, 400 batch writes and 1,001 message batches at 16 in
+ * Its I/O in AWS is 134 claim transactions, 268 batch writes and 1,001 message batches at 16 in
  * flight: about 1 s of round trips by the latency table (bench/aws-latency.ts); locally it is
  * bound by DynamoDB Local (the floor, the same requests with no logic, takes as long as the intake).
  * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): at 1,024 MB (0.58 vCPU) those
