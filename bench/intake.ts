@@ -591,7 +591,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         round(floorMedian, 0),
         'ms',
         null,
-        `the very requests the intake's adapters make (the reference claim; per chunk of ${CLAIMS_PER_TRANSACTION} shipments a TransactWriteItems of their house claims, then their BatchWriteItem (25); SendMessageBatch (10); the completion), recorded beforehand against recording clients and sent from the bench process with warm SDK clients, TRANSACTION_CONCURRENCY = ${TRANSACTION_CONCURRENCY} chunks and DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} requests in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms; by phase (median): ${phaseText(floorPhases)}. ${floorProxies}`,
+        `the very requests the intake's adapters make (the reference claim; per chunk of ${CLAIMS_PER_TRANSACTION} shipments a TransactWriteItems of their house claims with the first shipments, then the others' BatchWriteItem (25); SendMessageBatch (10); the completion), recorded beforehand against recording clients and sent from the bench process with warm SDK clients, TRANSACTION_CONCURRENCY = ${TRANSACTION_CONCURRENCY} chunks and DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} requests in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms; by phase (median): ${phaseText(floorPhases)}. ${floorProxies}`,
       ),
       figure(
         GROUP,
