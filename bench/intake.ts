@@ -15,6 +15,7 @@ import type { SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { CreateQueueCommand, PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CLAIMS_PER_TRANSACTION, TRANSACTION_CONCURRENCY } from '../lib/adapters/dynamodb/house-claims.ts';
 import { DynamoIntakeStore } from '../lib/adapters/dynamodb/intake-store.ts';
 import { Table } from '../lib/adapters/dynamodb/table.ts';
 import { SqsReportQueue } from '../lib/adapters/sqs/report-queue.ts';
@@ -156,7 +157,10 @@ export async function measureCallCounts(
     count(aws.dynamo, counts, 'dynamo');
     count(aws.sqs, counts, 'sqs');
     const deps: IntakeDeps = {
-      store: new DynamoIntakeStore(new Table({ client: aws.document, tableName, retentionDays: 90 })),
+      store: new DynamoIntakeStore(
+        new Table({ client: aws.document, tableName, retentionDays: 90 }),
+        systemClock,
+      ),
       queue: new SqsReportQueue(aws.sqs, queueUrl),
       clock: systemClock,
       ids: timeOrderedIds(systemClock),
@@ -195,13 +199,34 @@ export async function measureCallCounts(
 export interface FloorPlan {
   /** The claim transaction (idempotency record + manifest + fan-out marker). */
   claim: unknown[];
-  /** BatchWriteItem of 25 shipments each. */
+  /** BatchWriteItem of the shipments that claim no house (rejected at intake), before the others. */
   writes: unknown[];
+  /**
+   * Per chunk of shipments to report: the TransactWriteItems of their house claims, then the
+   * BatchWriteItem requests of those shipments (lib/adapters/dynamodb/house-claims.ts).
+   */
+  claimed: Array<{ claims: unknown; shipments: unknown[] }>;
   /** SendMessageBatch of 10 report messages each. */
   sends: unknown[];
   /** The completing transaction. */
   complete: unknown[];
 }
+
+const commandName = (command: unknown) => (command as object).constructor.name;
+const inputOf = (command: unknown) => (command as { input: Record<string, unknown> }).input;
+
+/** The shipment numbers a recorded request writes (claims or shipments). */
+function shipmentNumbersOf(command: unknown): string[] {
+  const input = inputOf(command);
+  const items =
+    commandName(command) === 'TransactWriteCommand'
+      ? (input.TransactItems as Array<{ Put?: { Item: Item } }>).map((entry) => entry.Put?.Item)
+      : Object.values(input.RequestItems as Record<string, Array<{ PutRequest?: { Item: Item } }>>)
+          .flat()
+          .map((request) => request.PutRequest?.Item);
+  return items.flatMap((item) => (typeof item?.shipmentNumber === 'string' ? [item.shipmentNumber] : []));
+}
+type Item = Record<string, unknown>;
 
 /**
  * Prepares the floor: the intake's own adapters are run against recording clients that answer
@@ -227,6 +252,7 @@ export async function planFloor(
       tableName,
       retentionDays: 90,
     }),
+    systemClock,
   );
   const queue = new SqsReportQueue(recording(sqsCommands) as unknown as SQSClient, queueUrl);
   const manifestId = timeOrderedIds(systemClock).newId();
@@ -243,41 +269,87 @@ export async function planFloor(
   const messages = reportMessagesFor(record, records);
   await repository.claimReference(claim, record);
   const claimCommands = dynamoCommands.splice(0);
-  await repository.putShipments(records);
-  const writes = dynamoCommands.splice(0);
+  // What the intake stores: the shipments that claim nothing, then each chunk's claims and shipments.
+  const held = await repository.storeShipments(record, records);
+  if (held.length > 0) throw new Error('floor: the recording store refused shipments');
+  const stored = dynamoCommands.splice(0);
+  const firstClaim = stored.findIndex((command) => commandName(command) === 'TransactWriteCommand');
+  const writes = firstClaim < 0 ? stored : stored.slice(0, firstClaim);
+  const claimed: FloorPlan['claimed'] = [];
+  const chunkOf = new Map<string, FloorPlan['claimed'][number]>();
+  for (const command of firstClaim < 0 ? [] : stored.slice(firstClaim)) {
+    const numbers = shipmentNumbersOf(command);
+    if (commandName(command) === 'TransactWriteCommand') {
+      const chunk = { claims: command, shipments: [] };
+      claimed.push(chunk);
+      for (const number of numbers) chunkOf.set(number, chunk);
+    } else {
+      const chunk = chunkOf.get(numbers[0] ?? '');
+      if (!chunk || commandName(command) !== 'BatchWriteCommand') {
+        throw new Error(`floor: ${commandName(command)} outside any claimed chunk`);
+      }
+      chunk.shipments.push(command);
+    }
+  }
   await queue.send(messages);
   const sends = sqsCommands.splice(0);
   await repository.completeIntake({ ...record, intake: 'COMPLETE' }, firstBorderCheckAt(record));
-  return { claim: claimCommands, writes, sends, complete: dynamoCommands.splice(0) };
+  return { claim: claimCommands, writes, claimed, sends, complete: dynamoCommands.splice(0) };
 }
 
 /**
- * The floor, timed: the claim, then every BatchWriteItem, then every SendMessageBatch (messages only
- * once their shipments are stored, as the intake must), then the completion; each bulk phase at
- * `concurrency` requests in flight through mapBounded, as the parallel intake will be. Returns ms.
+ * The floor, timed: the claim; the unclaimed shipments' BatchWriteItem; then, per chunk, its claims'
+ * TransactWriteItems followed by its shipments' BatchWriteItem requests, TRANSACTION_CONCURRENCY
+ * chunks in flight and each chunk's writes at `concurrency` (as HouseClaims.storeClaiming does);
+ * then every SendMessageBatch (messages only once their shipments are stored, as the intake must),
+ * then the completion; each bulk phase through mapBounded. Returns ms.
  * It retries nothing: it checks that nothing needed a retry (unprocessed items, failed entries).
  */
 export async function runFloor(
   aws: { document: DynamoDBDocumentClient; sqs: SQSClient },
   plan: FloorPlan,
   concurrency: number,
+  phases: Partial<FloorPhases> = {},
 ): Promise<number> {
   const dynamo = (command: unknown) => aws.document.send(command as never) as Promise<unknown>;
   const sqs = (command: unknown) => aws.sqs.send(command as never) as Promise<unknown>;
-  const started = performance.now();
-  for (const command of plan.claim) await dynamo(command);
-  await mapBounded(plan.writes, concurrency, async (command) => {
+  const batchWrite = async (command: unknown) => {
     const { UnprocessedItems = {} } = (await dynamo(command)) as BatchWriteCommandOutput;
     if (Object.values(UnprocessedItems).some((items) => items.length > 0)) {
       throw new Error('floor: BatchWriteItem left items unprocessed (the floor does not retry)');
     }
+  };
+  const started = performance.now();
+  let mark = started;
+  const lap = (phase: keyof FloorPhases) => {
+    const now = performance.now();
+    phases[phase] = now - mark;
+    mark = now;
+  };
+  for (const command of plan.claim) await dynamo(command);
+  await mapBounded(plan.writes, concurrency, batchWrite);
+  lap('claim');
+  await mapBounded(plan.claimed, TRANSACTION_CONCURRENCY, async (chunk) => {
+    await dynamo(chunk.claims);
+    await mapBounded(chunk.shipments, concurrency, batchWrite);
   });
+  lap('store');
   await mapBounded(plan.sends, concurrency, async (command) => {
     const { Failed = [] } = (await sqs(command)) as SendMessageBatchCommandOutput;
     if (Failed.length) throw new Error('floor: SendMessageBatch failed entries (the floor does not retry)');
   });
+  lap('send');
   for (const command of plan.complete) await dynamo(command);
+  lap('complete');
   return performance.now() - started;
+}
+
+/** Where the floor's time went, ms: the reference claim, the house claims with the shipments, the messages, the completion. */
+export interface FloorPhases {
+  claim: number;
+  store: number;
+  send: number;
+  complete: number;
 }
 
 /** POSTs a gzip body (compressed beforehand) and times until the whole answer is read. */
@@ -315,6 +387,19 @@ interface HttpRun {
   status: number;
   /** The intake function's report for this POST (none if it timed out). */
   report?: InvocationReport;
+}
+
+/** The floor's phases as one line: medians over the measured runs. */
+function phaseText(runs: Array<Partial<FloorPhases>>): string {
+  const names: Array<[keyof FloorPhases, string]> = [
+    ['claim', 'reference claim'],
+    ['store', 'house-claim transactions + shipment batches'],
+    ['send', 'report messages'],
+    ['complete', 'completion'],
+  ];
+  return names
+    .map(([key, label]) => `${label} ${median(runs.map((run) => run[key] ?? 0)).toFixed(0)} ms`)
+    .join(', ');
 }
 
 const cpuMsOf = (report: InvocationReport) => report.cpuUserMs + report.cpuSystemMs;
@@ -379,6 +464,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
 
     const http: HttpRun[] = [];
     const floor: number[] = [];
+    const floorPhases: Array<Partial<FloorPhases>> = [];
     let httpProxies = '';
     let floorProxies = '';
     const stamp = Date.now();
@@ -408,7 +494,9 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
       };
       const measureFloor = async () => {
         backends.resetProxyStats();
-        const ms = await runFloor(aws, plan, DEFAULT_IO_CONCURRENCY);
+        const phases: Partial<FloorPhases> = {};
+        const ms = await runFloor(aws, plan, DEFAULT_IO_CONCURRENCY, phases);
+        if (pair > 0) floorPhases.push(phases);
         floorProxies = describeProxies(backends.proxyStats());
         return ms;
       };
@@ -503,7 +591,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         round(floorMedian, 0),
         'ms',
         null,
-        `the very BatchWriteItem (25) and SendMessageBatch (10) requests the intake's adapters make, recorded beforehand and sent from the bench process with warm SDK clients, DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms. ${floorProxies}`,
+        `the very requests the intake's adapters make (the reference claim; per chunk of ${CLAIMS_PER_TRANSACTION} shipments a TransactWriteItems of their house claims with the first shipments, then the others' BatchWriteItem (25); SendMessageBatch (10); the completion), recorded beforehand against recording clients and sent from the bench process with warm SDK clients, TRANSACTION_CONCURRENCY = ${TRANSACTION_CONCURRENCY} chunks and DEFAULT_IO_CONCURRENCY = ${DEFAULT_IO_CONCURRENCY} requests in flight per phase (lib/concurrency.ts), interleaved with the HTTP runs (order alternating); runs ${list(floor)} ms; by phase (median): ${phaseText(floorPhases)}. ${floorProxies}`,
       ),
       figure(
         GROUP,
@@ -511,7 +599,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         httpMedian === null ? null : round(httpMedian / floorMedian, 2),
         'ratio',
         { op: '<=', bound: 1.5 },
-        `per-pair ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')} (median ${pairRatios.length ? median(pairRatios).toFixed(2) : '?'}); the floor runs at the intake's own concurrency: both keep DEFAULT_IO_CONCURRENCY batch requests in flight per phase (the intake through Table.batchWrite and sendInBatches, IO_CONCURRENCY from the template)`,
+        `per-pair ratios ${pairRatios.map((r) => r.toFixed(2)).join(', ')} (median ${pairRatios.length ? median(pairRatios).toFixed(2) : '?'}); the floor runs at the intake's own concurrency: both keep DEFAULT_IO_CONCURRENCY batch requests in flight per phase (the intake through HouseClaims.storeClaiming, Table.batchWrite and sendInBatches, IO_CONCURRENCY from the template)`,
       ),
       figure(
         GROUP,

@@ -81,14 +81,17 @@ export const UNAUTHENTICATED_ROUTES: readonly string[] = OPERATIONS.filter((op) 
 );
 
 /**
- * The intake's memory, chosen from `npm run bench` (A, AWS profile; bench/results.json): a
- * 10,000-shipment POST spends seconds of CPU (gunzip, JSON parse, zod validation, the VOEC rules,
- * marshalling 10,000 items and 10,000 report messages) next to ~1,400 batched requests that, with
- * IO_CONCURRENCY in flight, take only ~1–2 s of wall time. The CPU part therefore dominates, and
- * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): at 1,024 MB (0.58 vCPU) that CPU
- * time is stretched ×1.73. One full vCPU (the intake is single-threaded, so more buys nothing)
- * brings the modelled duration well inside a third of the 29 s limit. Cost stays about level: a
- * CPU-bound invocation at 1.73× the memory runs ~1/1.73 as long.
+ * The intake's memory, chosen from `npm run bench` (A, AWS profile; bench/results.json). A
+ * 10,000-shipment POST spends 2.2-3.0 s of CPU on one thread (224 ms per 1,000 shipments on a quiet
+ * machine, 240-300 under load: gunzip, JSON parse, zod, the VOEC rules, and mostly the SDK's
+ * marshalling of 10,000 shipments, 10,000 claims and 10,000 report messages, per a CPU profile).
+ * Its I/O in AWS is 134 claim transactions, 268 batch writes and 1,001 message batches at 16 in
+ * flight: about 1 s of round trips by the latency table (bench/aws-latency.ts); locally it is
+ * bound by DynamoDB Local (the floor, the same requests with no logic, takes as long as the intake).
+ * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): at 1,024 MB (0.58 vCPU) those
+ * 2.2-3.0 s become 3.8-5.2 s, adding 1.6-2.2 s to every large intake; at 1,769 MB nothing is added,
+ * and above it nothing is gained (the handler is single-threaded). Cost stays about level: a
+ * CPU-bound invocation at 1.73x the memory runs ~1/1.73 as long. So: one full vCPU.
  */
 const INTAKE_MEMORY_MB = 1769;
 

@@ -27,7 +27,7 @@ export function borderSweepDeps(config: Config): {
   const sqs = sqsClient(config);
   return {
     stalledIntakes: {
-      store: new DynamoIntakeStore(shared),
+      store: new DynamoIntakeStore(shared, systemClock),
       queue: new SqsReportQueue(sqs, config.REPORT_QUEUE_URL, undefined, config.IO_CONCURRENCY),
       clock: systemClock,
     },

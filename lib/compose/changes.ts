@@ -17,7 +17,7 @@ export function changesDeps(config: Config): { changes: ChangeDeps; webhooks: Re
   const shared = table(config);
   return {
     changes: {
-      store: new DynamoChangeStore(shared),
+      store: new DynamoChangeStore(shared, systemClock),
       queue: new SqsReportQueue(sqsClient(config), config.REPORT_QUEUE_URL, undefined, config.IO_CONCURRENCY),
       clock: systemClock,
     },

@@ -8,7 +8,7 @@ import { sqsClient, table } from './aws.ts';
 
 export function intakeDeps(config: Config): IntakeDeps {
   return {
-    store: new DynamoIntakeStore(table(config)),
+    store: new DynamoIntakeStore(table(config), systemClock),
     queue: new SqsReportQueue(sqsClient(config), config.REPORT_QUEUE_URL, undefined, config.IO_CONCURRENCY),
     clock: systemClock,
     ids: timeOrderedIds(systemClock),

@@ -29,7 +29,7 @@ export function uploadDeps(config: Config): UploadDeps {
     uploads: new DynamoUploadStore(tableInstance),
     files: bucket,
     urls: bucket,
-    intake: new DynamoIntakeStore(tableInstance),
+    intake: new DynamoIntakeStore(tableInstance, systemClock),
     queue: new SqsReportQueue(sqsClient(config), config.REPORT_QUEUE_URL),
     clock: systemClock,
     ids: timeOrderedIds(systemClock),

@@ -56,6 +56,34 @@ export function holdsHouse(shipment: Pick<ShipmentRecord, 'status' | 'mrn' | 're
   }
 }
 
+/**
+ * How long a claim whose holder shipment is not stored counts as held: longer than any invocation
+ * can run (Lambda's hard limit is 15 minutes; the intake's own timeout is 29 s), plus a margin for
+ * clocks. Intake writes a batch of claims first and the shipments right after (so a shipment to be
+ * reported is never stored without its claim); between the two, or after a crash between them, the
+ * claim names a shipment that is not there yet. Until the lease has passed that claim is held: its
+ * claimant may still write the shipment (or its retry may, with the same manifest id). Only a claim
+ * older than any invocation, whose shipment never came (a crash, no retry) or is gone (expired), is
+ * released. A claimant refreshes `claimedAt` each time it writes its claim, so a retry renews it.
+ */
+export const CLAIM_LEASE_MS = 20 * 60_000;
+
+/**
+ * Whether a claim still holds its house key for the shipment it names: that shipment `holdsHouse`,
+ * or it is not stored and the claim is younger than CLAIM_LEASE_MS (its claimant may be writing it).
+ */
+export function claimHeld(
+  holder: Pick<ShipmentRecord, 'status' | 'mrn' | 'report'> | undefined,
+  claimedAt: string | undefined,
+  now: Date,
+): boolean {
+  if (holder) return holdsHouse(holder);
+  const at = claimedAt === undefined ? Number.NaN : Date.parse(claimedAt);
+  // A claim without a readable time cannot be dated: held, rather than risk two live houses.
+  if (Number.isNaN(at)) return true;
+  return now.getTime() - at < CLAIM_LEASE_MS;
+}
+
 /** Whether intake or an amendment must claim the house key before storing this shipment. */
 export function claimsHouse(shipment: Pick<ShipmentRecord, 'status'>): boolean {
   return shipment.status !== 'REJECTED' && shipment.status !== 'CANCELLED';

@@ -3,7 +3,9 @@
  * transport updates, each conditional on what was read and written with its timeline event.
  */
 import type { ChangeStore, WriteOutcome } from '../../domain/amend.ts';
+import { systemClock } from '../../domain/ids.ts';
 import { currentShipment, type HeldElsewhere } from '../../domain/one-house.ts';
+import type { Clock } from '../../domain/ports.ts';
 import type { ManifestRecord, ShipmentEvent, ShipmentRecord } from '../../domain/records.ts';
 import { HouseClaims } from './house-claims.ts';
 import { borderMarker, manifestEventItem, shipmentEventItem, shipmentItem } from './items.ts';
@@ -14,8 +16,12 @@ import { keys } from './table-design.ts';
 export class DynamoChangeStore implements ChangeStore {
   private readonly houses: HouseClaims;
 
-  constructor(private readonly table: Table) {
-    this.houses = new HouseClaims(table);
+  /** `clock` dates the house claims (their lease, lib/domain/one-house.ts). */
+  constructor(
+    private readonly table: Table,
+    clock: Clock = systemClock,
+  ) {
+    this.houses = new HouseClaims(table, clock);
   }
 
   getManifest(partnerId: string, manifestId: string): Promise<ManifestRecord | undefined> {

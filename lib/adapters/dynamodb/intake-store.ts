@@ -3,8 +3,10 @@
  * for the schedule, finding and completing intakes that stopped part-way).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { systemClock } from '../../domain/ids.ts';
 import type { ClaimOutcome, IntakeStore } from '../../domain/intake.ts';
 import { claimsHouse, type HeldElsewhere } from '../../domain/one-house.ts';
+import type { Clock } from '../../domain/ports.ts';
 import type { IdempotencyRecord, ManifestRecord, ShipmentRecord } from '../../domain/records.ts';
 import type { StalledIntakeStore } from '../../domain/stalled-intakes.ts';
 import { isConditionFailure } from './conditions.ts';
@@ -17,8 +19,12 @@ import { keys } from './table-design.ts';
 export class DynamoIntakeStore implements IntakeStore, StalledIntakeStore {
   private readonly houses: HouseClaims;
 
-  constructor(private readonly table: Table) {
-    this.houses = new HouseClaims(table);
+  /** `clock` dates the house claims (their lease, lib/domain/one-house.ts). */
+  constructor(
+    private readonly table: Table,
+    clock: Clock = systemClock,
+  ) {
+    this.houses = new HouseClaims(table, clock);
   }
 
   async claimReference(record: IdempotencyRecord, manifest: ManifestRecord): Promise<ClaimOutcome> {
