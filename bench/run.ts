@@ -19,11 +19,11 @@
  *
  * Loopback only; every emulator, simulator and worker it starts is stopped before it exits.
  * Environment: BENCH_ONLY=A,B1,B1A,B1D,B2,C,D,E runs a subset and BENCH_PROFILE=local|aws (default both)
- * one profile (results.json is then marked partial); BENCH_CDK_OUT=<dir> reuses a synthesized
- * assembly instead of running `cdk synth`.
+ * one profile (results.json then keeps the earlier runs' other figures: see writeResults);
+ * BENCH_CDK_OUT=<dir> reuses a synthesized assembly instead of running `cdk synth`.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { latencyTableRows } from './aws-latency.ts';
 import { csvFigures } from './csv.ts';
@@ -180,32 +180,84 @@ function printTable(rows: Figure[]): void {
   console.log(`\n${out.join('\n')}\n`);
 }
 
+/** A figure's identity in results.json: a later run's figure of the same key replaces it. */
+const figureKey = (row: Pick<Figure, 'group' | 'profile' | 'name'>) =>
+  `${row.group}\u0000${row.profile ?? ''}\u0000${row.name}`;
+
+/**
+ * Writes bench/results.json. A full run writes it whole. A partial run (BENCH_ONLY, one profile)
+ * merges: it replaces the figures it measured (same group, profile and name) and keeps the others
+ * from the earlier runs, and it appends itself to `subsetRuns` (when, which sections, the load), so
+ * that the file always holds the latest figure of every kind and says when each was measured.
+ */
 function writeResults(partial: boolean): string {
   const path = join(PROJECT_ROOT, 'bench', 'results.json');
   const finishedAt = new Date();
+  const durationSeconds = Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000);
+  const measured = figures.map(({ group, profile, name, value, unit, target, met, notes }) => ({
+    group,
+    profile,
+    name,
+    value,
+    unit,
+    target,
+    met,
+    notes,
+  }));
+  const earlier = partial && existsSync(path) ? readEarlier(path) : undefined;
+  if (earlier) {
+    const replaced = new Set(measured.map(figureKey));
+    const kept = (earlier.figures ?? []).filter((row) => !replaced.has(figureKey(row)));
+    const run = {
+      generatedAt: finishedAt.toISOString(),
+      durationSeconds,
+      only: only ?? null,
+      profiles,
+      sections: [...new Set(measured.map((row) => row.group))],
+      loadAverage: { start: loadAtStart, end: roundLoad(loadavg()) },
+      crashes,
+    };
+    const document = {
+      ...earlier,
+      figures: [...kept, ...measured],
+      subsetRuns: [...(earlier.subsetRuns ?? []), run],
+    };
+    writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
+    return path;
+  }
   const document = {
     generatedAt: finishedAt.toISOString(),
-    durationSeconds: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+    durationSeconds,
     partial,
     machine: { cpus: cpus().length, node: process.version, platform: `${process.platform}/${process.arch}` },
     profiles,
     settings: SETTINGS,
     awsLatencyProfile: latencyTableRows(),
+    loadAverage: { start: loadAtStart, end: roundLoad(loadavg()) },
     crashes,
-    figures: figures.map(({ group, profile, name, value, unit, target, met, notes }) => ({
-      group,
-      profile,
-      name,
-      value,
-      unit,
-      target,
-      met,
-      notes,
-    })),
+    figures: measured,
   };
   writeFileSync(path, `${JSON.stringify(document, null, 2)}\n`);
   return path;
 }
+
+interface EarlierResults {
+  figures?: Array<Pick<Figure, 'group' | 'profile' | 'name'>>;
+  subsetRuns?: unknown[];
+  [key: string]: unknown;
+}
+
+function readEarlier(path: string): EarlierResults | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as EarlierResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The 1, 5 and 15-minute load averages (the machine is shared: figures are read with them). */
+const roundLoad = (load: number[]) => load.map((value) => Math.round(value * 100) / 100);
+const loadAtStart = roundLoad(loadavg());
 
 async function abort(reason: string, code: number): Promise<never> {
   progress(`${reason}: stopping everything`);
@@ -234,9 +286,13 @@ async function section(
   if (!wants(id)) return;
   for (const profile of profiles.filter((candidate) => supports.includes(candidate))) {
     const started = performance.now();
+    const loadBefore = loadavg()[0] ?? 0;
     progress(`${id} ${label} [${profile}]`);
     try {
-      figures.push(...(await run(profile)).map((row) => ({ ...row, profile })));
+      const rows = await run(profile);
+      // The machine is shared (2 cores): every figure says how loaded it was while measured.
+      const load = `[load average (1 min) ${loadBefore.toFixed(1)} at the section's start, ${(loadavg()[0] ?? 0).toFixed(1)} at its end]`;
+      figures.push(...rows.map((row) => ({ ...row, profile, notes: `${row.notes} ${load}` })));
     } catch (error) {
       progress(`${id} ${label} [${profile}] crashed: ${(error as Error).message}`);
       figures.push({ ...crashRow(group, `${label} [${profile}]`, error), profile });

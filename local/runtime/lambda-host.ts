@@ -53,6 +53,11 @@ export interface EnvironmentReport {
   peakHeapUsedBytes: number;
   /** Heap in use when the invocation started: the peak minus this is what the invocation added. */
   heapUsedAtStartBytes: number;
+  /**
+   * The largest heap in use just after a garbage collection during the invocation (0 if none ran):
+   * what the invocation kept alive, plus garbage that GC did not reach. The measure of retention.
+   */
+  peakHeapAfterGcBytes: number;
   /** Peak memory held outside the heap (Buffers, ArrayBuffers) at the same instants. */
   peakExternalBytes: number;
   /** The heap limit (maxOldGenerationSizeMb = the function's MemorySize, plus the young generation). */

@@ -110,9 +110,13 @@ function startReport() {
     const used = process.threadCpuUsage(cpu);
     let peakHeap = Math.max(atStart.used_heap_size, atEnd.used_heap_size);
     let peakExternal = Math.max(atStart.external_memory, atEnd.external_memory);
-    for (const { beforeGC } of statistics) {
+    // What each collection left: the live set plus garbage it did not reach (a scavenge leaves the
+    // old generation's). Unlike the peak before a GC, it does not depend on when V8 chose to collect.
+    let peakAfterGc = 0;
+    for (const { beforeGC, afterGC } of statistics) {
       peakHeap = Math.max(peakHeap, beforeGC.heapStatistics.usedHeapSize);
       peakExternal = Math.max(peakExternal, beforeGC.heapStatistics.externalMemory);
+      peakAfterGc = Math.max(peakAfterGc, afterGC.heapStatistics.usedHeapSize);
     }
     const report = {
       durationMs: performance.now() - started,
@@ -120,6 +124,7 @@ function startReport() {
       cpuSystemMs: used.system / 1000,
       heapUsedAtStartBytes: atStart.used_heap_size,
       peakHeapUsedBytes: peakHeap,
+      peakHeapAfterGcBytes: peakAfterGc,
       peakExternalBytes: peakExternal,
       heapLimitBytes: atEnd.heap_size_limit,
       gcCount: statistics.length,

@@ -28,6 +28,17 @@ export const handler = async (event) => {
     for (let i = 0; i < event.allocMb; i++) held.push(new Array(128 * 1024).fill(i + 0.5));
     event.held = held.length;
   }
+  if (event.churnMb) {
+    // Small arrays (8 KiB), each garbage at once, with keepMb of them kept alive meanwhile.
+    const kept = [];
+    let sink = 0;
+    for (let i = 0; i < event.churnMb * 128; i++) {
+      const piece = new Array(1024).fill(i + 0.5);
+      if (i < (event.keepMb ?? 0) * 128) kept.push(piece);
+      sink += piece[0];
+    }
+    event.kept = kept.length + (sink > 0 ? 0 : 1);
+  }
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
   if (event.fail) throw new Error('asked to fail');
   return { ok: true };
@@ -105,6 +116,17 @@ describe('invocation report', () => {
     const small = await invoke({});
     // What this invocation added; its peak may still hold the previous one's uncollected garbage.
     expect(small.peakHeapUsedBytes - small.heapUsedAtStartBytes).toBeLessThan(8 * MB);
+  });
+
+  it('tells what a handler kept alive through its collections from what it only churned', async () => {
+    const churned = await invoke({ churnMb: 256 });
+    // 256 MiB of short-lived garbage: many scavenges, each leaving about what there was before.
+    expect(churned.gcCount).toBeGreaterThan(0);
+    expect(churned.peakHeapAfterGcBytes - churned.heapUsedAtStartBytes).toBeLessThan(16 * MB);
+    const kept = await invoke({ churnMb: 256, keepMb: 64 });
+    // 64 MiB of the same pieces alive until the handler returns: the collections after them keep
+    // them (the start may hold the previous invocation's garbage, so compare with the churn alone).
+    expect(kept.peakHeapAfterGcBytes - churned.peakHeapAfterGcBytes).toBeGreaterThan(48 * MB);
   });
 
   it('reports a failed invocation too', async () => {
