@@ -73,7 +73,8 @@ const SETTINGS = {
   csv: { shipments: 100_000 },
   /** E: a 10,000-shipment POST while the reporter is busy with 2,000 (the issue's 500 after 29 s). */
   busyIntake: { busyWith: 2_000, shipments: 10_000, rate: 20, concurrency: 10, clientRate: 20 },
-  upload: { shipments: Number(process.env.BENCH_UPLOAD_SHIPMENTS ?? 100_000), timeoutMs: 1_000_000 },
+  /** G: the upload's bound from the PUT to COMPLETED (a loaded 2-core machine is slow). */
+  upload: { shipments: Number(process.env.BENCH_UPLOAD_SHIPMENTS ?? 100_000), timeoutMs: 1_800_000 },
   chaos: {
     shipments: 2_000,
     rate: 50,
@@ -102,8 +103,6 @@ const SETTINGS = {
   },
 } as const;
 
-/** The watchdog: a full run must stay under 20 minutes on the 2-core machine (issue #14). */
-const BUDGET_MS = Number(process.env.BENCH_BUDGET_SECONDS ?? 1_170) * 1000;
 const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim().toUpperCase());
 /**
  * Sections left out of a full run, for the time budget, and run when BENCH_ONLY names them:
@@ -112,6 +111,13 @@ const only = process.env.BENCH_ONLY?.split(',').map((part) => part.trim().toUppe
  */
 const OPT_IN = new Set(['B1A', 'G']);
 const wants = (id: string) => (only ? only.includes(id) : !OPT_IN.has(id));
+/**
+ * The watchdog: a full run must stay under 20 minutes on the 2-core machine (issue #14). G (opt-in)
+ * brings its own bound, the upload's timeout, on top.
+ */
+const BUDGET_MS =
+  Number(process.env.BENCH_BUDGET_SECONDS ?? 1_170 + (wants('G') ? SETTINGS.upload.timeoutMs / 1000 : 0)) *
+  1000;
 const profiles = selectedProfiles();
 
 const startedAt = new Date();
