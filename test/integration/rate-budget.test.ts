@@ -135,3 +135,29 @@ describe('group reservation', () => {
     expect(await Promise.all([first, second, third])).toEqual([0, 100, 200]);
   });
 });
+
+describe('a stalled wake-up', () => {
+  it('gives its slot back and takes the next, rather than bunching with the slots after it', async () => {
+    const clock = { now: 11_000_000 };
+    let stallMs = 0;
+    const budget = new DynamoRateBudget(table, 'stalled', {
+      ratePerSecond: 10,
+      nowMs: () => clock.now,
+      // Time passes while sleeping, plus a stall when the test asks for one.
+      sleep: async (ms) => {
+        clock.now += ms + stallMs;
+        stallMs = 0;
+      },
+    });
+    const sentAt: number[] = [];
+    const send = async () => {
+      await budget.acquire();
+      sentAt.push(clock.now);
+    };
+    await send(); // an idle bucket: at once (11,000,000); the next slot is 11,000,100
+    stallMs = 400; // the thread wakes for 11,000,100 only at 11,000,500: 400 ms > LATE_MS late
+    await send(); // a new slot: the bucket (next at 11,000,200) is behind the clock, so now, 11,000,500
+    await send(); // 11,000,600, one interval later; without the guard it would have gone at 11,000,500 too
+    expect(sentAt).toEqual([11_000_000, 11_000_500, 11_000_600]);
+  });
+});

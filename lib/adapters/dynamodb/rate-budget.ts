@@ -52,9 +52,24 @@ const MAX_RACES = 10;
 /** Slots one write takes at most (one reporter batch is 10 records; this bounds a burst of callers). */
 export const MAX_GROUP = 25;
 
+/**
+ * A request that wakes more than this after its slot gives the slot back and takes the next one.
+ * Sending it anyway would bunch it with the requests of the slots after it: this instance was
+ * stalled (a descheduled thread, a long GC), and the server's burst tolerance is all that absorbs
+ * such bunching (Digitoll's, like the simulator's, is a bucket of about one second at R). Bounding
+ * our own lateness keeps 429s out of steady state on a machine that is busy; the cost is one slot
+ * per stall, never rate in the normal case (a timer wakes within a few ms).
+ */
+export const LATE_MS = 250;
+/** Slots a request may give back before it is sent regardless (a stall that never ends). */
+const MAX_LATE_RETAKES = 3;
+
 interface Waiter {
   resolve(waitMs: number): void;
   reject(error: unknown): void;
+  /** Waited so far (ms), over every slot it took. */
+  waitedMs: number;
+  retakes: number;
 }
 
 export class DynamoRateBudget implements RateLimiter {
@@ -88,9 +103,26 @@ export class DynamoRateBudget implements RateLimiter {
   /** Waits for a slot; resolves when the caller may send, with the wait in ms (0 when none). */
   acquire(): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      if (!this.writing) void this.reserveForWaiting();
+      this.enqueue({ resolve, reject, waitedMs: 0, retakes: 0 });
     });
+  }
+
+  private enqueue(waiter: Waiter): void {
+    this.waiting.push(waiter);
+    if (!this.writing) void this.reserveForWaiting();
+  }
+
+  /** Sleeps until the slot; a stalled wake-up (later than LATE_MS) takes a new slot instead. */
+  private async awaitSlot(waiter: Waiter, slotMs: number, now: number): Promise<void> {
+    const waitMs = Math.max(0, slotMs - now);
+    if (waitMs > 0) await this.sleep(waitMs);
+    const waited = waiter.waitedMs + waitMs;
+    const lateMs = this.nowMs() - Math.max(slotMs, now);
+    if (lateMs > LATE_MS && waiter.retakes < MAX_LATE_RETAKES) {
+      this.enqueue({ ...waiter, waitedMs: waited, retakes: waiter.retakes + 1 });
+      return;
+    }
+    waiter.resolve(waited);
   }
 
   /** One write per group of waiting requests, until none waits; each then sleeps to its own slot. */
@@ -110,9 +142,7 @@ export class DynamoRateBudget implements RateLimiter {
         }
         const now = this.nowMs();
         group.forEach((waiter, k) => {
-          const waitMs = Math.max(0, first + k * this.intervalMs - this.toleranceMs - now);
-          if (waitMs === 0) waiter.resolve(0);
-          else this.sleep(waitMs).then(() => waiter.resolve(waitMs), waiter.reject);
+          this.awaitSlot(waiter, first + k * this.intervalMs - this.toleranceMs, now).catch(waiter.reject);
         });
       }
     } finally {
