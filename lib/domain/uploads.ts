@@ -408,7 +408,9 @@ async function complete(deps: UploadDeps, upload: UploadRecord): Promise<UploadR
   const manifest = (await deps.intake.getManifest(upload.partnerId, manifestId)) as ManifestRecord;
   if (manifest.intake !== 'COMPLETE') {
     let done: ManifestRecord = { ...manifest, intake: 'COMPLETE' };
-    if (manifest.transit) {
+    // A transit is mixed only if a shipment is REJECTED, which the checkpoint's counts tell: the
+    // shipments are read back (all of them: memory that grows with the manifest) only then.
+    if (manifest.transit && (upload.counts.REJECTED ?? 0) > 0) {
       const mixed = mixedTransitOf(await deps.intake.summarizeShipments(manifestId), manifest.receivedAt);
       if (mixed) done = { ...done, mixedTransit: mixed };
     }

@@ -159,6 +159,47 @@ describe('processUpload', () => {
     );
   });
 
+  it('a transit: mixed when a shipment is REJECTED, and the shipments are read back only then', async () => {
+    for (const rejected of [false, true]) {
+      const { deps, manifest, manifests } = world(5);
+      expect(manifest.transit).toBeDefined();
+      const reads = { count: 0 };
+      const summarize = deps.intake.summarizeShipments.bind(deps.intake);
+      deps.intake.summarizeShipments = async (manifestId) => {
+        reads.count++;
+        return summarize(manifestId);
+      };
+      if (rejected) {
+        // Worth NOK 5,000 a piece: not VOEC goods (under NOK 3,000 only), so REJECTED at intake.
+        const read = deps.files.read.bind(deps.files);
+        deps.files.read = async function* (upload, chunkSize) {
+          const reader = read(upload, chunkSize);
+          for (;;) {
+            const next = await reader.next();
+            if (next.done) return next.value;
+            yield {
+              ...next.value,
+              shipments: next.value.shipments.map((s, i) =>
+                i === 0 ? { ...s, items: s.items.map((item) => ({ ...item, unitValueNok: 5000 })) } : s,
+              ),
+            };
+          }
+        };
+      }
+      const { upload } = await createUpload(deps, 'p', { reference: manifest.reference, format: 'json' });
+      const result = await processUpload(deps, 'p', upload.uploadId, { chunkSize: 10 });
+      expect(result.outcome).toBe('finished');
+      const stored = [...manifests.values()][0];
+      if (rejected) {
+        expect(reads.count).toBe(1);
+        expect(stored?.mixedTransit?.ineligibleShipmentNumbers).toEqual(['P000000SE']);
+      } else {
+        expect(reads.count).toBe(0);
+        expect(stored?.mixedTransit).toBeUndefined();
+      }
+    }
+  });
+
   it('FAILS a file with errors before claiming the reference, and stores nothing', async () => {
     const { deps, stored, manifests } = world(3);
     deps.files = {
