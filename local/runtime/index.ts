@@ -61,6 +61,8 @@ export interface LocalStackOptions {
    * that must not share this machine's cores with the others (in AWS they run apart).
    */
   pollFunctions?: (functionLogicalId: string) => boolean;
+  /** Benchmarks: every function forces a full GC this often while invoked and reports its live heap. */
+  liveHeapSampleMs?: number;
   /** Use running emulators instead of starting new ones (tests share one per run). */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
@@ -268,6 +270,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           maxConcurrency,
           ...(functionLog ? { log: functionLog } : {}),
           ...(options.onInvocationReport ? { onReport: options.onInvocationReport } : {}),
+          ...(options.liveHeapSampleMs ? { liveHeapSampleMs: options.liveHeapSampleMs } : {}),
         }),
       );
     }

@@ -15,6 +15,7 @@ const report = (overrides: Partial<InvocationReport> = {}): InvocationReport => 
   peakHeapUsedBytes: 1,
   heapUsedAtStartBytes: 1,
   peakHeapAfterGcBytes: 1,
+  peakLiveHeapBytes: 0,
   peakExternalBytes: 1,
   heapLimitBytes: 1,
   gcCount: 0,
