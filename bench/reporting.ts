@@ -188,6 +188,18 @@ const HOUSE_LOOKUP =
   /^\/api\/movement\/(?:road\/status\/v2|air\/status\/v1)\/house-consignment\/transport-document\/status/;
 const answered = (record: ReceivedRecord) => record.outcome.status === 200 || record.outcome.status === 202;
 const atMs = (record: ReceivedRecord) => Date.parse(record.at);
+/**
+ * A stage's steady rate: its requests per second between its 5th and 95th percentile request (the
+ * first and last twentieth are its ramp-up and its drain).
+ */
+function steadyRate(times: number[]): { rate: number; from: number; to: number; events: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const low = Math.floor(sorted.length * 0.05);
+  const high = Math.max(low, Math.ceil(sorted.length * 0.95) - 1);
+  const from = sorted[low] ?? 0;
+  const to = sorted[high] ?? 0;
+  return { rate: to > from ? (high - low) / ((to - from) / 1000) : 0, from, to, events: high - low + 1 };
+}
 const span = (times: number[]) =>
   times.length ? { first: Math.min(...times), last: Math.max(...times) } : undefined;
 
@@ -279,10 +291,24 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
     const queryRequests = received.filter((r) => r.path.startsWith('/api/movement/road/status/v2/')).length;
     if (!postSpan || !resultSpan) throw new Error('no house was submitted or accepted');
 
-    // The steady part: from the first house submission to the last house result at the simulator
-    // (intake, token and worker start-up before it are not the reporter's rate).
-    const steadySeconds = (resultSpan.last - postSpan.first) / 1000;
-    const housesPerSecond = accepted / steadySeconds;
+    // Throughput is the pipeline's steady rate: each stage (house POSTs on the submission API,
+    // house results on the query API) over the middle 90 % of its own requests, and the slower of
+    // the two. Until #14 this was all houses ÷ (first house POST → last house result), which
+    // counted the ramp-up (reporter workers starting, the first claims) and, worse, the pipeline's
+    // latency (a house's result comes ≥ 2 s after its POST: the first poll's delay) as if they were
+    // lost rate: with 1,000 houses at 20/s that alone cost ~6 % of R. That end-to-end figure is
+    // still in the notes, and the time to all ACCEPTED is a figure of its own.
+    const endToEndSeconds = (resultSpan.last - postSpan.first) / 1000;
+    const endToEndRate = accepted / endToEndSeconds;
+    const postSteady = steadyRate(posts.map(atMs));
+    const resultSteady = steadyRate(results.map(atMs));
+    const housesPerSecond = Math.min(postSteady.rate, resultSteady.rate);
+    const steadyThrottled = received.filter(
+      (r) =>
+        r.outcome.status === 429 &&
+        atMs(r) >= Math.min(postSteady.from, resultSteady.from) &&
+        atMs(r) <= Math.max(postSteady.to, resultSteady.to),
+    ).length;
     const acceptedOnlyRate = (results.length - 1) / ((resultSpan.last - resultSpan.first) / 1000);
     const submitRate = (posts.length - 1) / ((postSpan.last - postSpan.first) / 1000);
     const overlapSeconds = Math.max(0, (Math.min(postSpan.last, resultSpan.last) - resultSpan.first) / 1000);
@@ -295,6 +321,14 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
       if (!first || !last || last.total === first.total) return '?';
       return `${(((last.busy - first.busy) / (last.total - first.total)) * 100).toFixed(0)} %`;
     };
+    // House POSTs per 5 s from the first: a dip at regular intervals would be the batches'
+    // boundaries (design); an even shortfall with the machine busy is CPU.
+    const perFiveSeconds: number[] = [];
+    for (const record of posts) {
+      const bin = Math.floor((atMs(record) - postSpan.first) / 5000);
+      perFiveSeconds[bin] = (perFiveSeconds[bin] ?? 0) + 1;
+    }
+    const histogram = `house POSTs per 5 s (R × 5 s = ${rate * 5}): ${Array.from(perFiveSeconds, (n) => n ?? 0).join(' ')}`;
     const proxies = harness.proxies();
     const busy = `machine CPU busy (${cpus().length} cores): ${busyBetween(postSpan.first, postSpan.last)} while houses were submitted, ${busyBetween(resultSpan.first, resultSpan.last)} while they were polled${proxies ? `; ${proxies}` : ''}`;
 
@@ -324,7 +358,7 @@ export async function throughputFigures(options: ThroughputOptions): Promise<Fig
         fraction,
         'fraction of R',
         { op: '>=', bound: 0.95 },
-        `${round(housesPerSecond, 1)} houses/s = ${accepted} houses over the steady part, first house POST → last house result at the simulator (${steadySeconds.toFixed(1)} s). ${timeline}. Counted from first to last ACCEPTED only it would be ${acceptedOnlyRate.toFixed(1)}/s (${(acceptedOnlyRate / rate).toFixed(2)} R), but that span holds only the polls. ${setup}; ${busy}`,
+        `${round(housesPerSecond, 1)} houses/s in steady state: the slower of the submission stage (${round(postSteady.rate, 1)} house POSTs/s over its middle ${postSteady.events}, ${seconds(postSteady.to - postSteady.from)}) and the result stage (${round(resultSteady.rate, 1)} house results/s over its middle ${resultSteady.events}, ${seconds(resultSteady.to - resultSteady.from)}); ${steadyThrottled} answers of 429 in those windows. End to end (all ${accepted} houses ÷ first house POST → last house result, ramp-up and the last polls' latency included, the definition before #14) ${round(endToEndRate, 1)}/s = ${round(endToEndRate / rate, 2)} R. ${timeline}; ${histogram}. ${setup}; ${busy}`,
       ),
       figure(
         GROUP,
@@ -462,6 +496,9 @@ export async function chaosFigures(options: ChaosOptions): Promise<Figure[]> {
     clientRate: options.clientRate,
     faults,
     reporterEnv: options.reporterEnv,
+    // The POSTs are setup (the figures are the reporter's): on a loaded machine the 2,000-shipment
+    // POST beside the shared pair must not be cut off at 29 s (it answered 500 under load 13).
+    timeoutOverrideSeconds: SETUP_TIMEOUT_SECONDS,
   });
   try {
     const manifest = manifestOf(options.template, shipments, `chaos-${Date.now()}`);

@@ -69,7 +69,10 @@ export interface ReportTransition {
 
 export interface ReportStore {
   load(message: ReportMessage): Promise<ReportSubject | undefined>;
-  /** Conditional on the stored report's `seq`; writes the event and notifications with it. False if it lost a race. */
+  /**
+   * Conditional on the stored report's `seq`; writes the event and notifications with it. False if it lost a race.
+   * A house step adds one to its shipment's version (the notifications' sequence; see afterStep).
+   */
   transition(message: ReportMessage, subject: ReportSubject, transition: ReportTransition): Promise<boolean>;
 }
 
@@ -235,7 +238,22 @@ async function advance(
     ),
   });
   if (!ok) return { result: 'lost-race' };
-  return send(deps, message, { ...subject, report: claimed, stored: true }, claimed, next.content);
+  return send(deps, message, afterStep(subject, claimed), claimed, next.content);
+}
+
+/**
+ * The subject as the store left it after recording `next`: the report stored, and a house's
+ * shipment one version on (every house step adds one). The next step of the same message
+ * conditions on that version and numbers its notification from it; handing it the version from
+ * before would fail that condition once per house and cost a reload and a second transaction.
+ */
+function afterStep(subject: ReportSubject, next: ReportState): ReportSubject {
+  return {
+    ...subject,
+    report: next,
+    stored: true,
+    ...(subject.shipment ? { shipment: { ...subject.shipment, version: subject.shipment.version + 1 } } : {}),
+  };
 }
 
 function claimOf(deps: ReporterDeps, at: string, operation: ReportOperation, content: Content | undefined) {
@@ -355,7 +373,7 @@ async function verifyAndSend(
     event: event(deps, 'VERIFYING', `Checking whether Digitoll already has the ${describe(message)}`),
   });
   if (!ok) return { result: 'lost-race' };
-  const mine = { ...subject, report: claimed, stored: true };
+  const mine = afterStep(subject, claimed);
 
   if (report.operation === 'CREATE' && content && content.message.kind !== 'TRANSPORT') {
     const lookup = await deps.digitoll.findExisting(content.message);
@@ -389,7 +407,7 @@ async function verifyAndSend(
       ),
     });
     if (!recorded) return { result: 'lost-race' };
-    return send(deps, message, { ...mine, report: warned }, warned, content);
+    return send(deps, message, afterStep(mine, warned), warned, content);
   }
   // Not there (or an update or deletion by MRN, which is safe to repeat): send it now, under our claim.
   return send(deps, message, mine, claimed, content);

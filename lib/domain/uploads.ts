@@ -30,7 +30,7 @@ import {
 } from './intake.ts';
 import type { PartnerNotification } from './notifications.ts';
 import type { Clock, IdGenerator, ReportQueue } from './ports.ts';
-import type { IdempotencyRecord, ManifestRecord } from './records.ts';
+import type { IdempotencyRecord, ManifestRecord, ShipmentRecord } from './records.ts';
 import { ShipmentStatus } from './shipment.ts';
 
 export const UploadStatus = z.enum(['PENDING', 'PROCESSING', 'COMPLETED', 'FAILED']);
@@ -337,17 +337,15 @@ async function store(
   let chunkIndex = 0;
   // Shipments already stored (the checkpoint) are skipped; chunks restart at the checkpoint.
   let pending: ShipmentInput[] = [];
-  const flush = async () => {
-    const batch = pending;
-    pending = [];
-    if (batch.length === 0) return;
-    // One live house per waybill, as at intake: a number another manifest's live shipment holds is
-    // stored REJECTED (SHIPMENT_NUMBER_IN_USE) and not reported. A replayed chunk claims the same.
-    const { records } = await storeClaiming(
-      { store: deps.intake },
-      manifest,
-      batch.map((input) => shipmentRecord(manifest, input, receivedAt)),
-    );
+  /**
+   * Two chunks overlap: while chunk k's messages are sent and its checkpoint written, chunk k + 1 is
+   * already being stored (its writes are the slow part). Never more: a message is sent only after
+   * its shipment is stored (the reporter must find it), checkpoints advance in order, and a crash
+   * leaves at most chunk k (sent, not checkpointed) and chunk k + 1 (stored, not sent) to replay
+   * from the checkpoint, each written again identically.
+   */
+  let sending: Promise<void> = Promise.resolve();
+  const sendAndCheckpoint = async (records: ShipmentRecord[]) => {
     const messages = reportMessagesFor(manifest, records);
     // Transport and master once, with the first chunk that has a house to report (re-sent only
     // if that chunk is replayed after a crash: the same messages).
@@ -368,6 +366,24 @@ async function store(
     }
     upload = next;
   };
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length === 0) return;
+    // One live house per waybill, as at intake: a number another manifest's live shipment holds is
+    // stored REJECTED (SHIPMENT_NUMBER_IN_USE) and not reported. A replayed chunk claims the same.
+    const [{ records }] = await Promise.all([
+      storeClaiming(
+        { store: deps.intake },
+        manifest,
+        batch.map((input) => shipmentRecord(manifest, input, receivedAt)),
+      ),
+      sending,
+    ]);
+    sending = sendAndCheckpoint(records);
+    // Awaited by the next flush or at the end; never left to reject unobserved meanwhile.
+    sending.catch(() => undefined);
+  };
   for await (const chunk of deps.files.read(upload, chunkSize)) {
     for (const shipment of chunk.shipments) {
       seen++;
@@ -375,11 +391,15 @@ async function store(
       pending.push(shipment);
       if (pending.length >= chunkSize) {
         await flush();
-        if (options.shouldPause?.()) return { outcome: 'paused', upload };
+        if (options.shouldPause?.()) {
+          await sending;
+          return { outcome: 'paused', upload };
+        }
       }
     }
   }
   await flush();
+  await sending;
   return { outcome: 'stored', upload };
 }
 
@@ -388,7 +408,9 @@ async function complete(deps: UploadDeps, upload: UploadRecord): Promise<UploadR
   const manifest = (await deps.intake.getManifest(upload.partnerId, manifestId)) as ManifestRecord;
   if (manifest.intake !== 'COMPLETE') {
     let done: ManifestRecord = { ...manifest, intake: 'COMPLETE' };
-    if (manifest.transit) {
+    // A transit is mixed only if a shipment is REJECTED, which the checkpoint's counts tell: the
+    // shipments are read back (all of them: memory that grows with the manifest) only then.
+    if (manifest.transit && (upload.counts.REJECTED ?? 0) > 0) {
       const mixed = mixedTransitOf(await deps.intake.summarizeShipments(manifestId), manifest.receivedAt);
       if (mixed) done = { ...done, mixedTransit: mixed };
     }

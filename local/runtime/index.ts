@@ -55,6 +55,14 @@ export interface LocalStackOptions {
   partnerKeys?: PartnerKey[];
   /** Poll the SQS event sources (default true). Off: messages stay in the queues for inspection. */
   pollQueues?: boolean;
+  /**
+   * With pollQueues: poll only the SQS event sources of the functions this accepts (by logical id;
+   * default all). The table stream is then not polled either. For a benchmark of one function
+   * that must not share this machine's cores with the others (in AWS they run apart).
+   */
+  pollFunctions?: (functionLogicalId: string) => boolean;
+  /** Benchmarks: every function forces a full GC this often while invoked and reports its live heap. */
+  liveHeapSampleMs?: number;
   /** Use running emulators instead of starting new ones (tests share one per run). */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
@@ -262,6 +270,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           maxConcurrency,
           ...(functionLog ? { log: functionLog } : {}),
           ...(options.onInvocationReport ? { onReport: options.onInvocationReport } : {}),
+          ...(options.liveHeapSampleMs ? { liveHeapSampleMs: options.liveHeapSampleMs } : {}),
         }),
       );
     }
@@ -420,8 +429,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
 
-    if (options.pollQueues ?? true) {
-      for (const poller of pollers) poller.start();
+    const polled = (spec: { functionLogicalId: string }) =>
+      (options.pollQueues ?? true) && (options.pollFunctions?.(spec.functionLogicalId) ?? true);
+    for (const poller of pollers) if (polled(poller.spec)) poller.start();
+    if ((options.pollQueues ?? true) && !options.pollFunctions) {
       for (const poller of streamPollers) poller.start();
     }
     if (options.scheduleEnabled ?? true) scheduler.start();
@@ -464,7 +475,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         batchSize: spec.batchSize,
         reportBatchItemFailures: spec.reportBatchItemFailures,
         maximumConcurrency: spec.maximumConcurrency,
-        polling: options.pollQueues ?? true,
+        polling: polled(spec),
       })),
       async invoke(fn, event) {
         const host = hostFor(fn);

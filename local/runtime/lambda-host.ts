@@ -53,6 +53,16 @@ export interface EnvironmentReport {
   peakHeapUsedBytes: number;
   /** Heap in use when the invocation started: the peak minus this is what the invocation added. */
   heapUsedAtStartBytes: number;
+  /**
+   * The largest heap in use just after a garbage collection during the invocation (0 if none ran):
+   * what the invocation kept alive, plus garbage that GC did not reach. The measure of retention.
+   */
+  peakHeapAfterGcBytes: number;
+  /**
+   * With liveHeapSampleMs (benchmarks): the largest heap in use right after a forced full
+   * collection, sampled that often during the invocation: the live set. 0 otherwise.
+   */
+  peakLiveHeapBytes: number;
   /** Peak memory held outside the heap (Buffers, ArrayBuffers) at the same instants. */
   peakExternalBytes: number;
   /** The heap limit (maxOldGenerationSizeMb = the function's MemorySize, plus the young generation). */
@@ -93,13 +103,14 @@ class Environment {
   private crash?: Error;
   private current?: { id: number; settle: (message: WorkerMessage) => void };
 
-  constructor(spec: LambdaFunctionSpec, log: FunctionLogSink | undefined) {
+  constructor(spec: LambdaFunctionSpec, log: FunctionLogSink | undefined, liveHeapSampleMs = 0) {
     this.worker = new Worker(WORKER_URL, {
       name: spec.functionName,
       workerData: {
         taskRoot: spec.taskRoot,
         handler: spec.handler,
         sourceMaps: /--enable-source-maps/.test(spec.environment.NODE_OPTIONS ?? ''),
+        liveHeapSampleMs,
       },
       env: spec.environment,
       // A clean thread: no TypeScript loader from the parent, exactly the bundle like on Lambda.
@@ -183,6 +194,8 @@ export class LambdaFunctionHost {
       log?: FunctionLogSink;
       /** Called with every invocation's resource report (the bench reads CPU and heap from it). */
       onReport?: InvocationReportSink;
+      /** Benchmarks: force a full GC this often during invocations and report the live heap. */
+      liveHeapSampleMs?: number;
     },
   ) {}
 
@@ -318,7 +331,7 @@ export class LambdaFunctionHost {
   }
 
   private create(): Environment {
-    const environment = new Environment(this.spec, this.options.log);
+    const environment = new Environment(this.spec, this.options.log, this.options.liveHeapSampleMs);
     this.environments.add(environment);
     return environment;
   }

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRateBudget } from '../../lib/adapters/dynamodb/rate-budget.ts';
 import { Table } from '../../lib/adapters/dynamodb/table.ts';
+import { documentClient } from '../../lib/compose/aws.ts';
 import { type Env, setUpEnv } from './harness.ts';
 
 let env: Env;
@@ -84,5 +85,79 @@ describe('the shared Digitoll rate budget', () => {
     await submission.take();
     expect(submission.slots).toEqual([2_000_000, 2_000_100]);
     expect(query.slots).toEqual([2_000_000]);
+  });
+});
+
+describe('group reservation', () => {
+  it('30 requests waiting at once in one instance: two conditional writes (25 + 5), 30 slots 1/R apart', async () => {
+    const client = documentClient({
+      AWS_REGION: 'eu-north-1',
+      AWS_ENDPOINT_URL_DYNAMODB: env.dynamoEndpoint,
+    });
+    let writes = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/^Update/.test(context.commandName ?? '')) writes++;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countUpdates' },
+    );
+    const counted = new Table({ client, tableName: env.tableName });
+    const clock = { now: 7_000_000 };
+    const budget = new DynamoRateBudget(counted, 'grouped', {
+      ratePerSecond: 20,
+      nowMs: () => clock.now,
+      sleep: async () => {},
+    });
+    const waits = await Promise.all(Array.from({ length: 30 }, () => budget.acquire()));
+    // By hand: an empty bucket, so the first slot is now, then one every 1000 / 20 = 50 ms, in call order.
+    expect(waits).toEqual(Array.from({ length: 30 }, (_, k) => 50 * k));
+    expect(writes).toBe(2);
+    // The bucket is where 30 single steps would have left it: the next request waits 1,500 ms.
+    const single = instance('grouped', clock, 20);
+    await single.take();
+    expect(single.slots).toEqual([7_001_500]);
+  });
+
+  it('a request arriving while a write is in flight gets the next slot, never one taken before', async () => {
+    const clock = { now: 8_000_000 };
+    const budget = new DynamoRateBudget(table, 'in-flight', {
+      ratePerSecond: 10,
+      nowMs: () => clock.now,
+      sleep: async () => {},
+    });
+    const first = budget.acquire();
+    const second = budget.acquire();
+    // Issued while the first write is on its way: it joins the next group.
+    await Promise.resolve();
+    await Promise.resolve();
+    const third = budget.acquire();
+    expect(await Promise.all([first, second, third])).toEqual([0, 100, 200]);
+  });
+});
+
+describe('a stalled wake-up', () => {
+  it('gives its slot back and takes the next, rather than bunching with the slots after it', async () => {
+    const clock = { now: 11_000_000 };
+    let stallMs = 0;
+    const budget = new DynamoRateBudget(table, 'stalled', {
+      ratePerSecond: 10,
+      nowMs: () => clock.now,
+      // Time passes while sleeping, plus a stall when the test asks for one.
+      sleep: async (ms) => {
+        clock.now += ms + stallMs;
+        stallMs = 0;
+      },
+    });
+    const sentAt: number[] = [];
+    const send = async () => {
+      await budget.acquire();
+      sentAt.push(clock.now);
+    };
+    await send(); // an idle bucket: at once (11,000,000); the next slot is 11,000,100
+    stallMs = 400; // the thread wakes for 11,000,100 only at 11,000,500: 400 ms > LATE_MS late
+    await send(); // a new slot: the bucket (next at 11,000,200) is behind the clock, so now, 11,000,500
+    await send(); // 11,000,600, one interval later; without the guard it would have gone at 11,000,500 too
+    expect(sentAt).toEqual([11_000_000, 11_000_500, 11_000_600]);
   });
 });

@@ -302,6 +302,38 @@ describe('submissions: in-call retry when the request provably was not processed
   });
 });
 
+describe('the rate budget', () => {
+  it('never calls fetch when the budget cannot be reached: RETRY_LATER, not sent', async () => {
+    const failing = {
+      acquire: async (): Promise<number> => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const { client, calls } = setup([], { rateLimiters: { submission: failing, query: failing } });
+    expect(await client.submit('house-consignment', house)).toMatchObject({
+      outcome: 'RETRY_LATER',
+      retryAfterSeconds: 30,
+      reason: expect.stringContaining('no slot of the rate budget (ProvisionedThroughputExceededException)'),
+    });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('waits for a slot before each attempt, on the API the request belongs to', async () => {
+    const taken: string[] = [];
+    const limiter = (api: string) => ({
+      acquire: async () => {
+        taken.push(api);
+        return 0;
+      },
+    });
+    const { client } = setup([accepted], {
+      rateLimiters: { submission: limiter('submission'), query: limiter('query') },
+    });
+    await client.submit('house-consignment', house);
+    expect(taken).toEqual(['submission']);
+  });
+});
+
 describe('401: one token refresh', () => {
   it('invalidates the rejected token, fetches a new one and resends once (not counted as an attempt)', async () => {
     const { client, calls, tokens } = setup([text(401, ''), accepted], { maxAttempts: 1 });

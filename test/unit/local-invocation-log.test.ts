@@ -14,6 +14,8 @@ const report = (overrides: Partial<InvocationReport> = {}): InvocationReport => 
   cpuSystemMs: 1,
   peakHeapUsedBytes: 1,
   heapUsedAtStartBytes: 1,
+  peakHeapAfterGcBytes: 1,
+  peakLiveHeapBytes: 0,
   peakExternalBytes: 1,
   heapLimitBytes: 1,
   gcCount: 0,

@@ -15,7 +15,15 @@ import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 const fixture = (): ManifestRequest =>
   JSON.parse(readFileSync(new URL('../fixtures/manifest.example.json', import.meta.url), 'utf8'));
 
-function world(count: number) {
+/** Milliseconds the fake table and queue take per call, to vary how chunks interleave. */
+interface Latency {
+  storeMs: number;
+  sendMs: number;
+}
+const pause = (ms: number) =>
+  ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+
+function world(count: number, latency: Latency = { storeMs: 0, sendMs: 0 }) {
   const manifest = fixture();
   manifest.transport.estimatedArrival = new Date(Date.now() + 24 * 3_600_000).toISOString();
   const [template] = manifest.shipments;
@@ -45,6 +53,7 @@ function world(count: number) {
     },
     // No number is live elsewhere here: every shipment is stored with its claim.
     storeShipments: async (_m, records) => {
+      await pause(latency.storeMs);
       for (const r of records) stored.set(r.shipmentNumber, r);
       return [];
     },
@@ -89,7 +98,15 @@ function world(count: number) {
     },
     urls: { presignPut: async () => 'http://bucket/upload' },
     intake,
-    queue: { send: async (messages) => void sent.push(...messages) },
+    queue: {
+      send: async (messages) => {
+        // The reporter must find what it is told to report: a house is queued only once stored.
+        const early = messages.filter((m) => m.kind === 'HOUSE' && !stored.has(m.shipmentNumber));
+        if (early.length > 0) throw new Error(`queued before stored: ${early.length} house(s)`);
+        await pause(latency.sendMs);
+        sent.push(...messages);
+      },
+    },
     clock: { now: () => new Date() },
     ids: { newId: () => `id${++id}` },
   };
@@ -97,14 +114,15 @@ function world(count: number) {
 }
 
 describe('processUpload', () => {
-  it('killed after any chunk and run again: every shipment once, counted once, each house queued', async () => {
+  it('killed after any chunk and run again: every shipment once, counted once, each house queued after it is stored', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 1, max: 9 }),
         fc.nat(),
-        async (count, chunkSize, crashSeed) => {
-          const { deps, stored, sent, manifest, manifests } = world(count);
+        fc.record({ storeMs: fc.integer({ min: 0, max: 2 }), sendMs: fc.integer({ min: 0, max: 2 }) }),
+        async (count, chunkSize, crashSeed, latency) => {
+          const { deps, stored, sent, manifest, manifests } = world(count, latency);
           const { upload } = await createUpload(deps, 'p', { reference: manifest.reference, format: 'json' });
           const chunks = Math.ceil(count / chunkSize);
           const crashAt = crashSeed % chunks;
@@ -139,6 +157,47 @@ describe('processUpload', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('a transit: mixed when a shipment is REJECTED, and the shipments are read back only then', async () => {
+    for (const rejected of [false, true]) {
+      const { deps, manifest, manifests } = world(5);
+      expect(manifest.transit).toBeDefined();
+      const reads = { count: 0 };
+      const summarize = deps.intake.summarizeShipments.bind(deps.intake);
+      deps.intake.summarizeShipments = async (manifestId) => {
+        reads.count++;
+        return summarize(manifestId);
+      };
+      if (rejected) {
+        // Worth NOK 5,000 a piece: not VOEC goods (under NOK 3,000 only), so REJECTED at intake.
+        const read = deps.files.read.bind(deps.files);
+        deps.files.read = async function* (upload, chunkSize) {
+          const reader = read(upload, chunkSize);
+          for (;;) {
+            const next = await reader.next();
+            if (next.done) return next.value;
+            yield {
+              ...next.value,
+              shipments: next.value.shipments.map((s, i) =>
+                i === 0 ? { ...s, items: s.items.map((item) => ({ ...item, unitValueNok: 5000 })) } : s,
+              ),
+            };
+          }
+        };
+      }
+      const { upload } = await createUpload(deps, 'p', { reference: manifest.reference, format: 'json' });
+      const result = await processUpload(deps, 'p', upload.uploadId, { chunkSize: 10 });
+      expect(result.outcome).toBe('finished');
+      const stored = [...manifests.values()][0];
+      if (rejected) {
+        expect(reads.count).toBe(1);
+        expect(stored?.mixedTransit?.ineligibleShipmentNumbers).toEqual(['P000000SE']);
+      } else {
+        expect(reads.count).toBe(0);
+        expect(stored?.mixedTransit).toBeUndefined();
+      }
+    }
   });
 
   it('FAILS a file with errors before claiming the reference, and stores nothing', async () => {

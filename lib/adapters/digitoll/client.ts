@@ -442,7 +442,18 @@ export class DigitollHttpClient {
           reason: `${where}: no Customs token (${error instanceof Error ? error.message : String(error)})`,
         };
       }
-      await this.limiters?.[policy === 'submission' ? 'submission' : 'query'].acquire();
+      try {
+        await this.limiters?.[policy === 'submission' ? 'submission' : 'query'].acquire();
+      } catch (error) {
+        // No request was sent either: the shared budget could not be reached (its table
+        // throttled or failed). The queue retries later, as for a token it could not have; thrown,
+        // it would leave the report claimed (in flight) until the claim went stale.
+        return {
+          done: 'retry-later',
+          retryAfterSeconds: this.retryLaterSeconds,
+          reason: `${where}: no slot of the rate budget (${error instanceof Error ? error.message : String(error)})`,
+        };
+      }
 
       let retryReason: string;
       let retryAfterMs: number | undefined;
