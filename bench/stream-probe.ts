@@ -84,18 +84,22 @@ for (let t = 0; t < tables; t++) {
   running = true;
   const poller = mode === 'none' ? Promise.resolve(0) : poll(arn);
   const started = Date.now();
+  const blocks: number[] = [];
   const pad = 'x'.repeat(800);
   for (let i = 0; i < N; i += 25) {
     const items = Array.from({ length: Math.min(25, N - i) }, (_, j) => ({
       PutRequest: { Item: { pk: { S: `m#${i + j}` }, sk: { S: 'h' }, pad: { S: pad } } },
     }));
     await client.send(new BatchWriteItemCommand({ RequestItems: { [name]: items } }));
+    if ((i + 25) % 3000 === 0) blocks.push(Date.now() - started - blocks.reduce((a, b) => a + b, 0));
   }
   const ms = Date.now() - started;
   await new Promise((r) => setTimeout(r, mode === 'none' ? 0 : 1500));
   running = false;
   const shards = await poller;
-  console.log(JSON.stringify({ mode, table: name, items: N, writeMs: ms, shards, ...stats }));
+  console.log(
+    JSON.stringify({ mode, table: name, items: N, writeMs: ms, blockMs: blocks, shards, ...stats }),
+  );
 }
 await ddb.stop();
 process.exit(0);
