@@ -413,6 +413,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 });
 
 /** Values for a path segment or query value: long, empty-ish, control, non-ASCII, escapes, traversal. */
+/** HTTP APIs take a request line and headers of up to 10,240 bytes (API Gateway quotas). */
+const API_GATEWAY_REQUEST_LINE_BYTES = 10_000;
+
 const garbage: fc.Arbitrary<string> = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map(encodeURIComponent),
@@ -517,6 +520,9 @@ describe('structure-aware fuzzing over HTTP (issue #12, 6)', () => {
           if (!route) return;
           const path = route.path.replace(/\{[^}]+\}/g, segment);
           const search = query.map(([name, value]) => `${name}=${value}`).join('&');
+          // API Gateway answers a request line beyond its 10,240-byte limit itself (the functions never
+          // see it), as the local gateway's HTTP server does beyond Node's 16 KiB (431): not our answer.
+          if (path.length + search.length > API_GATEWAY_REQUEST_LINE_BYTES) return;
           const body = route.body ? JSON.stringify({}) : undefined;
           const response = await call(
             route.method,
