@@ -20,6 +20,7 @@ import { buildIntake, type IntakeDeps, type SubmitResult, submitManifest } from 
 import type { Clock } from '../../lib/domain/ports.ts';
 import type { ManifestRequest } from '../../lib/manifest/schema.ts';
 import { failFrom } from '../support/sdk-hooks.ts';
+import { FakeClock } from '../unit/fakes.ts';
 import { drainQueue, type Env, manifestWith, manyShipments, setUpEnv } from './harness.ts';
 
 let env: Env;
@@ -27,16 +28,6 @@ let env: Env;
 beforeAll(async () => {
   env = await setUpEnv();
 });
-
-class MovableClock implements Clock {
-  constructor(private at = new Date()) {}
-  now() {
-    return this.at;
-  }
-  advance(ms: number) {
-    this.at = new Date(this.at.getTime() + ms);
-  }
-}
 
 /** An intake with its own SDK clients (faults are injected per client), dated by `clock`. */
 function deps(clock: Clock) {
@@ -71,7 +62,7 @@ function statuses(result: SubmitResult): string[] {
  * A 30-shipment manifest whose first try crashed after its claims transaction (which stored its
  * first 25 shipments with their claims) and before the batch of the other 5.
  */
-async function crashedAfterClaims(clock: MovableClock) {
+async function crashedAfterClaims(clock: FakeClock) {
   const manifest = manifestWith({ shipments: manyShipments(30) });
   const a = deps(clock);
   const fault = failFrom(a.dynamo, 'BatchWriteItemCommand', 1, writesShipments);
@@ -104,7 +95,7 @@ async function reportedBy(store: DynamoIntakeStore, manifestIds: string[]) {
 describe('claims first, shipments right after', () => {
   it('a crash between them: the claims hold the numbers against another manifest, and the retry stores each shipment once', async () => {
     await drainQueue(env.sqs, env.queueUrl);
-    const clock = new MovableClock();
+    const clock = new FakeClock(new Date());
     const { manifest, a, manifestId } = await crashedAfterClaims(clock);
 
     // Another manifest of the carrier with the same numbers, a second later: refused, all 30 (the
@@ -132,7 +123,7 @@ describe('claims first, shipments right after', () => {
   });
 
   it('a claim whose shipment never came is released after the 20-minute lease, not before', async () => {
-    const clock = new MovableClock();
+    const clock = new FakeClock(new Date());
     const { manifest, a, manifestId } = await crashedAfterClaims(clock);
 
     // 19 minutes on: all still held.
@@ -168,7 +159,7 @@ describe('claims first, shipments right after', () => {
   });
 
   it('a takeover read before the claimant renewed its claims loses to the renewal: one manifest to report', async () => {
-    const clock = new MovableClock();
+    const clock = new FakeClock(new Date());
     const { manifest, a, manifestId } = await crashedAfterClaims(clock);
     clock.advance(21 * 60_000);
 

@@ -19,6 +19,7 @@ import type { Clock } from '../../lib/domain/ports.ts';
 import { ReportMessage, reportMessageKey } from '../../lib/domain/report-message.ts';
 import { completeStalledIntakes, type StalledIntakeDeps } from '../../lib/domain/stalled-intakes.ts';
 import { failFrom } from '../support/sdk-hooks.ts';
+import { FakeClock } from '../unit/fakes.ts';
 import { drainQueue, type Env, manifestWith, manyShipments, setUpEnv } from './harness.ts';
 
 let env: Env;
@@ -27,17 +28,7 @@ beforeAll(async () => {
   env = await setUpEnv();
 });
 
-class MovableClock implements Clock {
-  constructor(private at = new Date()) {}
-  now() {
-    return this.at;
-  }
-  advance(ms: number) {
-    this.at = new Date(this.at.getTime() + ms);
-  }
-}
-
-function deps(clock: Clock = new MovableClock()) {
+function deps(clock: Clock = new FakeClock(new Date())) {
   const config = { region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const dynamo = new DynamoDBClient({ ...config, endpoint: env.dynamoEndpoint });
   const sqs = new SQSClient({ ...config, endpoint: env.sqsEndpoint });
@@ -119,7 +110,7 @@ describe('a fan-out interrupted half-way', () => {
 
   it('without a retry, the scheduled function completes it once the lease has ended', async () => {
     await drainQueue(env.sqs, env.queueUrl);
-    const clock = new MovableClock();
+    const clock = new FakeClock(new Date());
     const failing = deps(clock);
     const manifest = manifestWith({ shipments: manyShipments(40) });
     const fault = failFrom(failing.sqs, 'SendMessageBatchCommand', 2);
@@ -160,7 +151,7 @@ describe('a fan-out interrupted half-way', () => {
 
   it('a crash before all shipments were stored waits for the partner, who completes it', async () => {
     await drainQueue(env.sqs, env.queueUrl);
-    const clock = new MovableClock();
+    const clock = new FakeClock(new Date());
     const failing = deps(clock);
     const manifest = manifestWith({ shipments: manyShipments(60) });
     const writeFault = failFrom(failing.dynamo, 'BatchWriteItemCommand', 2, writesShipments);
