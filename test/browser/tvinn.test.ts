@@ -22,20 +22,23 @@ const current = useConsolePage('tvinn');
 describe('TVINN drafts', () => {
   it('download as CSV for a manifest past its ETA', async () => {
     const { page } = current();
-    // Posted 10 minutes after its ETA (the intake accepts it, flagged late); Digitoll refuses the
-    // house with an unknown VOEC number, so once the sweep runs it must go to TVINN.
-    const manifest = exampleManifest({ etaMinutes: -10, tag: 'TV' });
+    // Its ETA is 40 s away: Digitoll refuses the house with an unknown VOEC number and accepts the
+    // others before it, so once the ETA has passed the sweep must draft exactly that one for TVINN.
+    // Not already past its ETA: the browser files run at once, and another file's sweep would then
+    // draft every house still in flight at that moment (the sweep prepares a manifest's drafts once).
+    const etaMs = Date.now() + 40_000;
+    const manifest = exampleManifest({ etaMinutes: (etaMs - Date.now()) / 60_000, tag: 'TV' });
     const refused = manifest.shipments[0];
     if (!refused) throw new Error('fixture changed');
     refused.voecNumber = UNKNOWN_VOEC_NUMBER;
     const manifestId = await postManifest(keys.acme, manifest);
-    // Every house must have settled before the sweep runs: one still in flight past its ETA would
-    // (rightly) get a draft of its own, and this test counts exactly one.
     for (const shipment of manifest.shipments) {
       await until(`${shipment.shipmentNumber} settled`, async () =>
         settled(await shipmentStatus(keys.acme, shipment.shipmentNumber)) ? true : undefined,
       );
     }
+    expect(Date.now(), 'every house settled before the ETA').toBeLessThan(etaMs);
+    await new Promise((resolve) => setTimeout(resolve, etaMs - Date.now() + 1_000));
     expect((await api(keys.acme, 'POST', '/__local/schedules/run')).status).toBe(200);
 
     await signIn(page, keys.acme);
