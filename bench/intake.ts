@@ -34,7 +34,7 @@ import type { InvocationReport } from '../local/runtime/index.ts';
 import { startLocalStack } from '../local/runtime/index.ts';
 import { createTestTable } from '../test/integration/support/resources.ts';
 import { onCommand } from '../test/support/sdk-hooks.ts';
-import { startLatencyOnlyEndpoints } from './latency-only.ts';
+import { startLatencyOnlyEndpoint } from './latency-only.ts';
 import { type BenchProfile, describeProxies, startBackends } from './profiles.ts';
 import {
   type Figure,
@@ -525,8 +525,8 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
     // intake's I/O critical path as AWS would serve it. A warm-up run, then `runs` measured.
     const latencyOnly: number[] = [];
     if (profile === 'aws') {
-      const endpoints = await startLatencyOnlyEndpoints();
-      const nowhere = clients(endpoints.dynamoEndpoint, endpoints.sqsEndpoint, { md5: false });
+      const latencyOnlyAws = await startLatencyOnlyEndpoint();
+      const nowhere = clients(latencyOnlyAws.endpoint, latencyOnlyAws.endpoint, { md5: false });
       try {
         const plan = await planFloor(
           tableName,
@@ -542,7 +542,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
         }
       } finally {
         nowhere.destroy();
-        await endpoints.close();
+        await latencyOnlyAws.close();
       }
     }
 
@@ -659,7 +659,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
           latencyOnlyMedian === null ? null : round(latencyOnlyMedian, 0),
           'ms',
           null,
-          `the same ${sizeText}-shipment floor requests, order and concurrency, sent through the latency proxies to an endpoint that answers each at once and stores nothing (bench/latency-only.ts): what they cost where every request takes exactly its AWS latency; runs ${list(latencyOnly)} ms`,
+          `the same ${sizeText}-shipment floor requests, order and concurrency, sent through a latency proxy to an endpoint that answers each at once and stores nothing (bench/latency-only.ts): what they cost where every request takes exactly its AWS latency; runs ${list(latencyOnly)} ms`,
         ),
         figure(
           GROUP,
@@ -667,7 +667,7 @@ export async function intakeFigures(options: IntakeBenchOptions): Promise<Figure
           serviceFreeMedian === null ? null : round(serviceFreeMedian / 1000, 2),
           's',
           { op: '<=', bound: 10 },
-          `per run: floor at the table's latencies only (${latencyOnlyMedian === null ? '?' : latencyOnlyMedian.toFixed(0)} ms) + the intake's time beyond its own floor in the same pair (both under the AWS profile on the emulators, so the emulators' service time cancels; ${list(serviceFree.map((run) => run.overhead))} ms) + its whole CPU time at ${memory} MB = ${(memory / LAMBDA_MB_PER_VCPU).toFixed(2)} of a vCPU, counted as if it overlapped no wait (${list(serviceFree.map((run) => run.cpuThere))} ms); runs ${list(serviceFree.map((run) => run.total))} ms. Why not the wall time: DynamoDB Local runs transactions one at a time at ~0.6 ms per item (the floor under this profile, by phase: ${phaseText(floorPhases)}), serial work DynamoDB spreads over partitions and the table's latencies already include; the issue's formula (the next figure) measures that emulator. The function's timeout is ${intakeFn.timeoutSeconds} s`,
+          `per run: floor at the table's latencies only (${latencyOnlyMedian === null ? '?' : latencyOnlyMedian.toFixed(0)} ms) + the intake's time beyond its own floor in the same pair (both under the AWS profile on the emulators, so the emulators' service time cancels; ${list(serviceFree.map((run) => run.overhead))} ms) + its whole CPU time at ${memory} MB = ${(memory / LAMBDA_MB_PER_VCPU).toFixed(2)} of a vCPU, counted as if it overlapped no wait (${list(serviceFree.map((run) => run.cpuThere))} ms); runs ${list(serviceFree.map((run) => run.total))} ms. Why not the wall time: DynamoDB Local runs transactions one at a time at ~0.6 ms per item (the floor under this profile, by phase: ${phaseText(floorPhases)}), serial work DynamoDB spreads over partitions and the table's latencies already include; the plain formula (the next figure) measures that emulator. The function's timeout is ${intakeFn.timeoutSeconds} s`,
         ),
         figure(
           GROUP,

@@ -1,6 +1,6 @@
 /**
  * The AWS profile's latency with no service time: an HTTP endpoint that answers DynamoDB's and
- * SQS's JSON protocol at once with the smallest valid success (nothing is stored), put behind the
+ * SQS's JSON protocol at once with the smallest valid success (nothing is stored), put behind one
  * latency proxy so that each request costs exactly its figure in bench/aws-latency.ts.
  *
  * Why: under the AWS profile the emulators' own service time comes on top of the table's latency,
@@ -40,15 +40,13 @@ function answerFor(target: string, body: string): unknown {
   }
 }
 
-export interface LatencyOnlyEndpoints {
-  /** DynamoDB behind the latency proxy. */
-  dynamoEndpoint: string;
-  /** SQS behind the latency proxy (give the client `md5: false`: no message is really stored). */
-  sqsEndpoint: string;
+export interface LatencyOnlyEndpoint {
+  /** DynamoDB's and SQS's endpoint, behind the latency proxy (give the SQS client `md5: false`: no message is really stored). */
+  endpoint: string;
   close(): Promise<void>;
 }
 
-export async function startLatencyOnlyEndpoints(): Promise<LatencyOnlyEndpoints> {
+export async function startLatencyOnlyEndpoint(): Promise<LatencyOnlyEndpoint> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -66,17 +64,15 @@ export async function startLatencyOnlyEndpoints(): Promise<LatencyOnlyEndpoints>
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const upstream = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const dynamo = await startLatencyProxy({ upstream, recognise: dynamoDbOperation });
-  const sqs = await startLatencyProxy({
+  // Both protocols name their operation in X-Amz-Target, so one proxy tells them apart.
+  const proxy = await startLatencyProxy({
     upstream,
-    recognise: (facts) => sqsOperation(facts) ?? { service: 'sqs', operation: 'unknown' },
+    recognise: (facts) => sqsOperation(facts) ?? dynamoDbOperation(facts),
   });
   return {
-    dynamoEndpoint: dynamo.url,
-    sqsEndpoint: sqs.url,
+    endpoint: proxy.url,
     close: async () => {
-      await dynamo.close();
-      await sqs.close();
+      await proxy.close();
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
