@@ -86,10 +86,10 @@ export const UNAUTHENTICATED_ROUTES: readonly string[] = OPERATIONS.filter((op) 
  * machine, 240-300 under load: gunzip, JSON parse, zod, the VOEC rules, and mostly the SDK's
  * marshalling of 10,000 shipments, 10,000 claims and 10,000 report messages, per a CPU profile).
  * Its I/O in AWS is 134 claim transactions, 268 batch writes and 1,001 message batches at 16 in
- * flight: 2.4 s when the bench sends those very requests to an endpoint that answers each after
+ * flight: 1.9-2.4 s when the bench sends those very requests to an endpoint that answers each after
  * its table latency (bench/aws-latency.ts, bench/latency-only.ts); locally it is bound by DynamoDB
  * Local (the floor, the same requests with no logic, takes as long as the intake). Modelled on AWS
- * at this memory: 5.2 s of the 29 s timeout (bench A).
+ * at this memory: 5.2-5.9 s of the 29 s timeout (bench A, two runs).
  * Lambda gives CPU in proportion to memory (1,769 MB = one vCPU): at 1,024 MB (0.58 vCPU) those
  * 2.2-3.0 s become 3.8-5.2 s, adding 1.6-2.2 s to every large intake; at 1,769 MB nothing is added,
  * and above it nothing is gained (the handler is single-threaded). Cost stays about level: a
