@@ -77,6 +77,9 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
       dynamoEndpoint: backends.dynamoEndpoint,
       sqsEndpoint: backends.sqsEndpoint,
       scheduleEnabled: false,
+      // As `npm start` does: the emulator's JIT is warm before the first POST (a JVM warm-up
+      // that AWS does not have; local/runtime/dynamodb-warm-up.ts).
+      warmUpDynamoDb: true,
       partnerKeys: [{ partnerId: PARTNER, key }],
       maxConcurrency: options.concurrency,
       ...(options.timeoutOverrideSeconds ? { timeoutOverrideSeconds: options.timeoutOverrideSeconds } : {}),
@@ -100,6 +103,8 @@ async function startHarness(label: string, options: HarnessOptions): Promise<Har
     await backends.stop();
     throw error;
   }
+  // The proxies count what the system does, not the warm-up.
+  backends.resetProxyStats();
   const stopFull = track(label, async () => {
     await full.stop();
     await backends.stop();

@@ -36,6 +36,8 @@ const { stack, digitoll, stop } = await startFullStack({
   projectRoot,
   partnerKeys: [...partnerKeys, operatorKey],
   consoleDir,
+  // A fresh DynamoDB Local's JIT would take a core from the first large manifest (~10 s, once).
+  warmUpDynamoDb: true,
   ...functionOutput(process.env[FULL_LOGS_ENV] === FULL_LOGS_VALUE),
   ...(persist ? { persistDir: `${projectRoot}/.local-data` } : {}),
   digitoll: { port: Number(process.env.DIGITOLL_SIMULATOR_PORT ?? 4010) },

@@ -14,6 +14,7 @@ import { startDynamoDbLocal, startSqsEmulator } from '../emulators.ts';
 import { readCloudAssembly, synthesize } from './assembly.ts';
 import { localDynamoClient, localS3Client, localSqsClient } from './aws.ts';
 import { BucketNotifier, createBuckets } from './buckets.ts';
+import { warmUpDynamoDbLocal } from './dynamodb-warm-up.ts';
 import { functionSpecs } from './functions.ts';
 import { apiFromTemplates, HttpGateway } from './http-gateway.ts';
 import { Intrinsics } from './intrinsics.ts';
@@ -63,6 +64,11 @@ export interface LocalStackOptions {
   pollFunctions?: (functionLogicalId: string) => boolean;
   /** Benchmarks: every function forces a full GC this often while invoked and reports its live heap. */
   liveHeapSampleMs?: number;
+  /**
+   * Warm DynamoDB Local's JIT on a scratch table before serving (dynamodb-warm-up.ts explains why):
+   * `npm start` and the benchmarks, ~10 s on a 2-core machine. The tests leave it off.
+   */
+  warmUpDynamoDb?: boolean;
   /** Use running emulators instead of starting new ones (tests share one per run). */
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
@@ -248,6 +254,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     intrinsics.apiEndpoint = apiUrl;
 
     const tableList = await createTables(intrinsics, dynamoClient, { streams: options.pollQueues ?? true });
+    if (options.warmUpDynamoDb) {
+      for (const table of tableList) await warmUpDynamoDbLocal(dynamoClient, table.properties, { log });
+    }
     const queueList = await createQueues(intrinsics, sqsClient);
     await createBuckets(intrinsics, s3Client, options.namePrefix ?? '');
     const bucketNotifier = new BucketNotifier(intrinsics, queueList, s3Client, sqsClient, log);

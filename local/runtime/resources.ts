@@ -116,6 +116,8 @@ export interface LocalTable {
   logicalId: string;
   tableName: string;
   arn: string;
+  /** The template's properties as created here (the warm-up copies the table's shape). */
+  properties: CfnTableProperties;
   /** The stream's ARN as the template sees it (`Fn::GetAtt StreamArn`), and DynamoDB Local's own. */
   stream?: { arn: string; localArn: string };
 }
@@ -163,6 +165,7 @@ export async function createTables(
           logicalId,
           tableName,
           arn,
+          properties: props,
           ...(streamArn && table.LatestStreamArn
             ? { stream: { arn: streamArn, localArn: table.LatestStreamArn } }
             : {}),

@@ -1,17 +1,21 @@
 /**
  * Parts of the local runtime: the test table can never drift from the synthesized template's,
- * intrinsics fail loudly, and API Gateway's routing and response rules.
+ * the DynamoDB Local warm-up leaves nothing behind, intrinsics fail loudly, and API Gateway's
+ * routing and response rules.
  */
 import { randomUUID } from 'node:crypto';
 import {
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
+  paginateListTables,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { describe, expect, inject, it } from 'vitest';
 import { isTextBody, mapLambdaResult, parseRouteKey, selectRoute } from '../../local/runtime/api-events.ts';
 import { readCloudAssembly } from '../../local/runtime/assembly.ts';
-import { localDynamoClient } from '../../local/runtime/aws.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/runtime/aws.ts';
+import { warmUpDynamoDbLocal } from '../../local/runtime/dynamodb-warm-up.ts';
 import { Intrinsics } from '../../local/runtime/intrinsics.ts';
 import { type CfnTableProperties, createTableFromProperties } from '../../local/runtime/resources.ts';
 import { createTestTable, tablePropertiesFromDesign } from './support/resources.ts';
@@ -82,6 +86,62 @@ describe('test table vs the synthesized template', () => {
       expect(test).toEqual(await describe(fromTemplate));
       expect(test.indexes).toHaveLength(3);
       expect(test.ttl).toBe('expiresAt');
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+async function allTables(client: ReturnType<typeof localDynamoClient>): Promise<string[]> {
+  const tables: string[] = [];
+  for await (const page of paginateListTables({ client }, {})) tables.push(...(page.TableNames ?? []));
+  return tables;
+}
+
+describe('DynamoDB Local warm-up', () => {
+  it("runs on a scratch table with the template's indexes and no stream, and drops it", async () => {
+    const endpoint = inject('dynamoEndpoint');
+    const client = localDynamoClient(endpoint);
+    const streams = new DynamoDBStreamsClient({
+      endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      const template = templateTable();
+      // The template's table has a stream; the scratch table must not (a deleted table's stream
+      // records stay in DynamoDB Local and slow every stream after it).
+      expect(template.StreamSpecification?.StreamViewType).toBe('KEYS_ONLY');
+      const { tableName, ms } = await warmUpDynamoDbLocal(client, template, { items: 250 });
+      expect(tableName).toMatch(/^warm-up-/);
+      expect(ms).toBeGreaterThan(0);
+      expect(await allTables(client)).not.toContain(tableName);
+      const { Streams = [] } = await streams.send(new ListStreamsCommand({ TableName: tableName }));
+      expect(Streams).toEqual([]);
+    } finally {
+      client.destroy();
+      streams.destroy();
+    }
+  });
+
+  it('fails, and leaves no table behind, when a request of the workload is refused', async () => {
+    const client = localDynamoClient(inject('dynamoEndpoint'));
+    try {
+      // The sort key declared as a number: CreateTable accepts that shape, and the first write
+      // (the scratch items' sort key is a string) is refused.
+      const template = templateTable();
+      const broken = {
+        ...template,
+        AttributeDefinitions: template.AttributeDefinitions.map((definition) =>
+          definition.AttributeName === template.KeySchema[1]?.AttributeName
+            ? { ...definition, AttributeType: 'N' as const }
+            : definition,
+        ),
+      };
+      const before = new Set(await allTables(client));
+      await expect(warmUpDynamoDbLocal(client, broken, { items: 50 })).rejects.toThrow();
+      const after = await allTables(client);
+      expect(after.filter((name) => name.startsWith('warm-up-') && !before.has(name))).toEqual([]);
     } finally {
       client.destroy();
     }
