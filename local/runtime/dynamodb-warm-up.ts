@@ -6,10 +6,11 @@
  * through 2,000 others): 37 s after the JVM started, its C2 compiler thread had used 15.5 s of CPU
  * and the SQLite thread that does all the storing 13 s, so the compiler took the core the store and
  * the functions needed. The POST then answered in 32–42 s (over the API's 29 s); the same POST
- * after one earlier 10,000-shipment intake had warmed the JVM answered in 20 s. In AWS nothing of
+ * after one earlier 10,000-shipment intake had warmed the JVM answered in 20 s, and after this
+ * warm-up in 18.5–24.6 s (three runs, `npm run bench`'s E). In AWS nothing of
  * this exists: DynamoDB is warm and on its own machines. So the runtime pays the JIT's price
- * once, up front, on a scratch table shaped like the template's (same keys, indexes and stream),
- * with the requests the functions send (conditional transactions, batch writes, reads, queries,
+ * once, up front, on a scratch table shaped like the template's (same keys and indexes; not its
+ * stream, see below), with the requests the functions send (conditional transactions, batch writes, reads, queries,
  * conditional updates), and drops the table. The tests do not warm up: their stacks are small.
  */
 import { randomUUID } from 'node:crypto';
