@@ -14,6 +14,8 @@ export const UNREACHABLE_ENDPOINT = 'http://127.0.0.1:9';
 export interface FunctionEnvironmentOptions {
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** fauxqs's S3 behind the local front (s3-front.ts), which takes PUTs beyond fauxqs's limit. */
+  s3Endpoint: string;
   extraEnv?: Record<string, string>;
 }
 
@@ -111,8 +113,9 @@ export function functionSpecs(
         // The local wiring: the SDK (and lib/config.ts) send DynamoDB and SQS calls to the emulators.
         AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
         AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
-        // fauxqs serves S3 on its SQS endpoint (path-style; lib/compose/uploads.ts sets that).
-        AWS_ENDPOINT_URL_S3: options.sqsEndpoint,
+        // fauxqs serves S3 on its SQS endpoint (path-style; lib/compose/uploads.ts sets that),
+        // through the front that stores a large PUT as a multipart upload (s3-front.ts).
+        AWS_ENDPOINT_URL_S3: options.s3Endpoint,
         // Every other AWS service (not emulated) fails fast here instead of reaching real AWS.
         AWS_ENDPOINT_URL: UNREACHABLE_ENDPOINT,
         ...options.extraEnv,

@@ -25,6 +25,7 @@ import {
   LambdaFunctionHost,
 } from './lambda-host.ts';
 import { createQueues, createTables } from './resources.ts';
+import { startS3Front } from './s3-front.ts';
 import { type ScheduledRule, type ScheduleRunResult, Scheduler } from './scheduler.ts';
 import { SqsPoller } from './sqs-poller.ts';
 import { StreamPoller } from './stream-poller.ts';
@@ -261,9 +262,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await createBuckets(intrinsics, s3Client, options.namePrefix ?? '');
     const bucketNotifier = new BucketNotifier(intrinsics, queueList, s3Client, sqsClient, log);
 
+    // The functions' S3 (and so their presigned URLs): fauxqs behind the front for large PUTs.
+    const s3Front = await startS3Front({ upstream: sqsEndpoint, client: s3Client });
+    cleanups.push(() => s3Front.close());
     const { specs, skipped } = functionSpecs(intrinsics, {
       dynamoEndpoint,
       sqsEndpoint,
+      s3Endpoint: s3Front.url,
       ...(options.extraEnv ? { extraEnv: options.extraEnv } : {}),
     });
     for (const skip of skipped) log(`function ${skip.logicalId} not run locally: ${skip.reason}`);

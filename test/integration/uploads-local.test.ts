@@ -4,13 +4,22 @@
  * runtime turns the object into the S3 event on the queue the template names; the bundled upload
  * processor does the rest. The statuses must be those of the JSON example POSTed to the same stack.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey } from '../../lib/domain/partner-keys.ts';
 import type { FullStack } from '../../local/full-stack.ts';
 import { startTestStack } from './support/full-stack.ts';
+
+/**
+ * curl runs asynchronously: the presigned URL is served by the local S3 front in this very process
+ * (local/runtime/s3-front.ts), which a synchronous child would block.
+ */
+const curl = (...args: string[]) => promisify(execFile)('curl', args);
 
 const partner = { partnerId: 'uploads-local', key: newKey() };
 let full: FullStack;
@@ -72,7 +81,7 @@ describe('the README curl flow', () => {
     expect(created.headers.get('location')).toBe(`/v1/manifest-uploads/${uploadId}`);
 
     const csv = fileURLToPath(new URL('../../examples/manifest.example.csv', import.meta.url));
-    execFileSync('curl', ['-sSf', '-T', csv, uploadUrl]);
+    await curl('-sSf', '-T', csv, uploadUrl);
 
     const upload = await until(
       async () => (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>,
@@ -110,5 +119,38 @@ describe('the README curl flow', () => {
       LX987654321SE: 'RECEIVED',
       RR123456785SE: 'RECEIVED',
     });
+  }, 240_000);
+
+  it('takes a plain curl -T of a 20 MiB file (over fauxqs’s 11 MiB per request) to COMPLETED', async () => {
+    // The JSON example with 20 MiB of whitespace before its shipments: valid JSON, and any part
+    // of the file lost or out of order would break it or lose shipments.
+    const manifest = { ...example(), reference: 'BIG-LOCAL-1' };
+    const text = JSON.stringify(manifest).replace(
+      '"shipments":',
+      `${' '.repeat(20 * 1024 * 1024)}"shipments":`,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'voec-upload-'));
+    const file = join(dir, 'manifest.json');
+    writeFileSync(file, text);
+    try {
+      const created = await api('/v1/manifest-uploads', {
+        method: 'POST',
+        body: JSON.stringify({ reference: 'BIG-LOCAL-1', format: 'json' }),
+      });
+      expect(created.status).toBe(201);
+      const { uploadId, uploadUrl } = (await created.json()) as { uploadId: string; uploadUrl: string };
+      await curl('-sSf', '-T', file, uploadUrl);
+      const upload = await until(
+        async () => (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>,
+        (body) => body.status === 'COMPLETED' || body.status === 'FAILED',
+      );
+      expect(upload).toMatchObject({
+        status: 'COMPLETED',
+        progress: { shipmentsRead: 3, shipmentsStored: 3 },
+        errors: [],
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 240_000);
 });
