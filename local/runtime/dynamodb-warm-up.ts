@@ -14,12 +14,7 @@
  * conditional updates), and drops the table. The tests do not warm up: their stacks are small.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  type DynamoDBClient,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -68,8 +63,7 @@ export async function warmUpDynamoDbLocal(
   // scenario's POST took over 120 s.
   const { StreamSpecification: _stream, ...shape } = props;
   await client.send(new CreateTableCommand(createTableInput(tableName, shape)));
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const doc = DynamoDBDocumentClient.from(client);
   try {
     const [partitionKey, sortKey] = keyNames(props.KeySchema);
     const indexes = (props.GlobalSecondaryIndexes ?? []).map((index) => ({

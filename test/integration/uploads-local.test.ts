@@ -64,29 +64,33 @@ async function until<T>(
   }
 }
 
+/** The README's steps: request an upload, `curl -T` the file to its URL, poll until it ends. */
+async function uploadWithCurl(request: Record<string, unknown>, file: string) {
+  const created = await api('/v1/manifest-uploads', { method: 'POST', body: JSON.stringify(request) });
+  expect(created.status).toBe(201);
+  const { uploadId, uploadUrl } = (await created.json()) as { uploadId: string; uploadUrl: string };
+  await curl('-sSf', '-T', file, uploadUrl);
+  const upload = await until(
+    async () => (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>,
+    (body) => body.status === 'COMPLETED' || body.status === 'FAILED',
+  );
+  return { created, uploadId, upload };
+}
+
 describe('the README curl flow', () => {
   it('uploads examples/manifest.example.csv with curl -T and ends COMPLETED with the JSON example’s statuses', async () => {
     const manifest = example();
-    const created = await api('/v1/manifest-uploads', {
-      method: 'POST',
-      body: JSON.stringify({
+    const csv = fileURLToPath(new URL('../../examples/manifest.example.csv', import.meta.url));
+    const { created, uploadId, upload } = await uploadWithCurl(
+      {
         reference: 'CSV-LOCAL-1',
         format: 'csv',
         transport: manifest.transport,
         masterConsignment: manifest.masterConsignment,
-      }),
-    });
-    expect(created.status).toBe(201);
-    const { uploadId, uploadUrl } = (await created.json()) as { uploadId: string; uploadUrl: string };
-    expect(created.headers.get('location')).toBe(`/v1/manifest-uploads/${uploadId}`);
-
-    const csv = fileURLToPath(new URL('../../examples/manifest.example.csv', import.meta.url));
-    await curl('-sSf', '-T', csv, uploadUrl);
-
-    const upload = await until(
-      async () => (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>,
-      (body) => body.status === 'COMPLETED' || body.status === 'FAILED',
+      },
+      csv,
     );
+    expect(created.headers.get('location')).toBe(`/v1/manifest-uploads/${uploadId}`);
     expect(upload).toMatchObject({
       status: 'COMPLETED',
       progress: { shipmentsRead: 3, shipmentsStored: 3 },
@@ -133,17 +137,7 @@ describe('the README curl flow', () => {
     const file = join(dir, 'manifest.json');
     writeFileSync(file, text);
     try {
-      const created = await api('/v1/manifest-uploads', {
-        method: 'POST',
-        body: JSON.stringify({ reference: 'BIG-LOCAL-1', format: 'json' }),
-      });
-      expect(created.status).toBe(201);
-      const { uploadId, uploadUrl } = (await created.json()) as { uploadId: string; uploadUrl: string };
-      await curl('-sSf', '-T', file, uploadUrl);
-      const upload = await until(
-        async () => (await (await api(`/v1/manifest-uploads/${uploadId}`)).json()) as Record<string, any>,
-        (body) => body.status === 'COMPLETED' || body.status === 'FAILED',
-      );
+      const { upload } = await uploadWithCurl({ reference: 'BIG-LOCAL-1', format: 'json' }, file);
       expect(upload).toMatchObject({
         status: 'COMPLETED',
         progress: { shipmentsRead: 3, shipmentsStored: 3 },
